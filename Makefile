@@ -1,0 +1,154 @@
+# parlab: one non-recursive Makefile.  `make help` lists the targets.
+#
+#   make                 build bin/parlab, bin/parmon and build/libparlab.a
+#   make DEVELOPER=1     the same, warnings are errors (CI uses it)
+#   make CC=clang        builds clean with clang too
+#   make NO_PYTHON=1     build without the embedded CPython (the gil lab then says why it can't run)
+#   make V=1             show the full compiler command lines
+
+CC        ?= cc
+PKG_CONFIG ?= pkg-config
+OPT       ?= -O2 -g
+WARN      := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+             -Wformat=2 -Wundef -Wwrite-strings -Wno-unused-parameter
+ifeq ($(DEVELOPER),1)
+WARN      += -Werror
+endif
+CPPFLAGS  += -D_GNU_SOURCE -Isrc -MMD -MP
+CFLAGS    ?=
+CFLAGS    += -std=gnu11 $(OPT) $(WARN) -pthread -fopenmp $(SAN)
+LDFLAGS   += -pthread -fopenmp $(SAN)
+LDLIBS    := -lcsv -lm
+
+# Build directory: sanitizer builds live apart so they never mix objects.
+B         ?= build
+BIN       ?= bin
+
+# The embedded CPython: found with pkg-config, optional.
+ifneq ($(NO_PYTHON),1)
+PY_CFLAGS := $(shell $(PKG_CONFIG) --cflags python3-embed 2>/dev/null)
+PY_LIBS   := $(shell $(PKG_CONFIG) --libs python3-embed 2>/dev/null)
+ifneq ($(PY_LIBS),)
+CPPFLAGS  += -DPARLAB_HAVE_PYTHON=1 $(PY_CFLAGS)
+LDLIBS    += $(PY_LIBS)
+endif
+endif
+
+NCURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
+NCURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
+
+ifneq ($(V),1)
+Q := @
+endif
+
+# --- what gets built ---------------------------------------------------------
+# The library: every src/*.c but the programs' mains and parmon's screen.
+LIB_SRC   := $(filter-out src/parlab_main.c src/parmon_main.c src/mon_%.c, $(wildcard src/*.c))
+MON_SRC   := src/parmon_main.c $(wildcard src/mon_*.c)
+# Labs: every labs/<lab>/*.c; exercise folders build on their own (`make -C` not needed: see labs/*/exercise).
+LAB_SRC   := $(filter-out labs/%/exercise/%, $(wildcard labs/*/*.c))
+TEST_SRC  := $(wildcard tests/test_*.c)
+TOOL_SRC  := $(wildcard tests/tool_*.c)
+
+LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
+LAB_OBJ   := $(LAB_SRC:%.c=$(B)/%.o)
+MON_OBJ   := $(MON_SRC:%.c=$(B)/%.o)
+TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%) $(TOOL_SRC:tests/%.c=$(B)/tests/%)
+LIB       := $(B)/libparlab.a
+
+PROGS     := $(BIN)/parlab $(if $(wildcard src/parmon_main.c),$(BIN)/parmon)
+
+.PHONY: all help deps check-deps test test-unit test-san test-tsan tour plots bench clean demo-%
+all: $(PROGS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/src/mon_%.o $(B)/src/parmon_main.o: CPPFLAGS += $(NCURSES_CFLAGS)
+
+$(LIB): $(LIB_OBJ)
+	@$(if $(Q),echo "  AR      $@")
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN)/parlab: $(B)/src/parlab_main.o $(LAB_OBJ) $(LIB)
+	@mkdir -p $(BIN)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# parmon never links the labs: it only watches.
+$(BIN)/parmon: $(MON_OBJ) $(LIB)
+	@mkdir -p $(BIN)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NCURSES_LIBS) $(LDLIBS)
+
+# Unit tests: one program a tests/test_*.c, linked with the library and the labs
+# (so lab internals declared in their headers can be tested too).
+$(B)/tests/%: $(B)/tests/%.o $(filter-out $(B)/src/parlab_main.o,$(LAB_OBJ)) $(LIB)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)
+
+# --- dependencies --------------------------------------------------------------
+deps:
+	@sh src/deps.sh install
+
+check-deps:
+	@sh src/deps.sh check || sh src/deps.sh install
+
+# --- the two commands of the quick start ----------------------------------------
+tour: check-deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(BIN)/parlab tour
+
+test: check-deps
+	$(Q)$(MAKE) --no-print-directory all $(TEST_BIN)
+	$(Q)sh tests/run.sh $(B) $(BIN)
+
+test-unit: all $(TEST_BIN)
+	$(Q)sh tests/run.sh --unit-only $(B) $(BIN)
+
+# ASan + UBSan: the whole test suite, built apart under build-san/.
+test-san: check-deps
+	$(Q)$(MAKE) --no-print-directory B=build-san BIN=build-san/bin OPT="-O1 -g -fno-omit-frame-pointer" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all" all build-san/tests/.stamp
+	$(Q)ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 sh tests/run.sh build-san build-san/bin
+
+# TSan: the unit tests of the concurrent code (pool, harness, sync primitives).
+# OpenMP is left out: libgomp is not built with TSan and would only report noise.
+test-tsan: check-deps
+	$(Q)$(MAKE) --no-print-directory B=build-tsan BIN=build-tsan/bin OPT="-O1 -g" \
+	  SAN="-fsanitize=thread" all build-tsan/tests/.stamp
+	$(Q)TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" sh tests/run.sh --tsan build-tsan build-tsan/bin
+
+$(B)/tests/.stamp: $(TEST_BIN)
+	@touch $@
+
+# --- charts and benchmarks -------------------------------------------------------
+plots:
+	$(Q)sh plots/render.sh results
+
+bench: all
+	$(Q)sh tests/bench.sh $(BIN)
+
+demo-%: all
+	$(Q)sh src/demo.sh $*
+
+clean:
+	rm -rf build build-san build-tsan bin
+
+help:
+	@echo "parlab make targets"
+	@echo "  make tour       build, run every lab briefly, draw every chart (the main job)"
+	@echo "  make test       build and run all tests (last line: N passed, N failed)"
+	@echo "  make            build bin/parlab, bin/parmon"
+	@echo "  make deps       install missing Debian packages"
+	@echo "  make plots      draw every chart from results/ into results/plots/"
+	@echo "  make bench      performance ratios, measured side by side in one run"
+	@echo "  make demo-LAB   tmux: parmon following a lab, for a talk (e.g. make demo-amdahl)"
+	@echo "  make test-san   tests under ASan and UBSan"
+	@echo "  make test-tsan  concurrent code under ThreadSanitizer"
+	@echo "  make clean      remove build outputs (results/ is kept)"
+	@echo "Options: DEVELOPER=1 (warnings are errors), CC=clang, NO_PYTHON=1, V=1"

@@ -1,0 +1,404 @@
+/* parlab: run the labs.
+ *   parlab list | run LAB [options] | help LAB | fit FILE.csv | tour | --help | --version */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#ifdef _OPENMP
+#include <omp.h>
+#endif
+#if PARLAB_HAVE_PYTHON
+#include <patchlevel.h>
+#endif
+
+#include "fitcmd.h"
+#include "harness.h"
+#include "lab.h"
+#include "status.h"
+#include "topo.h"
+#include "util.h"
+
+#define PARLAB_VERSION "0.1.0"
+#define MAX_WORKERS 4096
+
+static const char usage_text[] =
+    "usage: parlab COMMAND [ARGS]\n"
+    "\n"
+    "  list                 the labs, a line each\n"
+    "  run LAB [options]    run a lab; results go to results/LAB-{runs,summary,meta}.csv\n"
+    "  help LAB             what a lab asks, measures and offers\n"
+    "  fit FILE.csv         fit Amdahl and USL to your own timings (parlab fit --help)\n"
+    "  tour                 every lab briefly (--quick), then every chart\n"
+    "\n"
+    "run options:\n"
+    "  --workers LIST|auto  worker counts, e.g. 1,2,4 or 1-8 (auto: 1..usable CPUs + 2x)\n"
+    "  --reps N             timed repetitions per point (after one untimed warm-up)\n"
+    "  --quick              a few seconds instead of about a minute\n"
+    "  --out DIR            where to write the CSV files (default results)\n"
+    "  --pin                pin worker i to usable CPU i\n"
+    "  --OPTION VALUE       the lab's own options (parlab help LAB)\n"
+    "\n"
+    "exit codes: 0 ok, 1 failed, 2 usage, 3 lab cannot run here, 130 interrupted\n";
+
+static int cmd_list(void)
+{
+    for (int i = 0; i < lab_count; i++) {
+        const struct lab *l = lab_table[i];
+        printf("%-8s %s", l->name, l->summary);
+        if (l->unavailable)
+            printf(" [cannot run here: %s]", l->unavailable);
+        putchar('\n');
+    }
+    return EXIT_OK;
+}
+
+static const struct lab *find_or_die(const char *name)
+{
+    const struct lab *l = lab_find(name);
+    if (!l)
+        usage_error("unknown lab '%s' (parlab list shows the labs)", name);
+    return l;
+}
+
+static int cmd_help(const char *name)
+{
+    const struct lab *l = find_or_die(name);
+    printf("%s: %s\n\n%s\n", l->name, l->summary, l->help);
+    if (l->options && l->options[0].name) {
+        printf("\noptions of this lab:\n");
+        for (const struct lab_option *o = l->options; o->name; o++)
+            printf("  --%s %-10s %s\n", o->name, o->metavar, o->help);
+    }
+    printf("\nthe lesson: labs/%s/README.md\n", l->name);
+    if (l->unavailable)
+        printf("\nthis build cannot run it: %s\n", l->unavailable);
+    return EXIT_OK;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+    return *(const int *)a - *(const int *)b;
+}
+
+/* "1,2,4", "1-8", "2,8-12" -> sorted, duplicates removed. Usage error otherwise. */
+static int parse_workers(const char *s, int **out)
+{
+    int *w = xmalloc(sizeof(int) * MAX_WORKERS), n = 0;
+    char *copy = xstrdup(s), *tok, *save = NULL;
+    if (!*s)
+        usage_error("--workers: empty list");
+    if (s[strlen(s) - 1] == ',' || s[0] == ',' || strstr(s, ",,"))
+        usage_error("--workers: '%s' has an empty entry", s);
+    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        long a, b;
+        char *dash = strchr(tok, '-');
+        if (dash && dash != tok) {
+            *dash = '\0';
+            if (parse_long(tok, 1, MAX_WORKERS, &a) < 0 || parse_long(dash + 1, 1, MAX_WORKERS, &b) < 0 || b < a)
+                usage_error("--workers: '%s-%s' is not a range of counts from 1 to %d", tok, dash + 1, MAX_WORKERS);
+        } else {
+            if (parse_long(tok, 1, MAX_WORKERS, &a) < 0)
+                usage_error("--workers: '%s' is not a worker count from 1 to %d", tok, MAX_WORKERS);
+            b = a;
+        }
+        for (long c = a; c <= b; c++) {
+            if (n >= MAX_WORKERS)
+                usage_error("--workers: '%s' lists more than %d counts", s, MAX_WORKERS);
+            w[n++] = (int)c;
+        }
+    }
+    free(copy);
+    qsort(w, (size_t)n, sizeof(int), cmp_int);
+    {
+        int m = 0;
+        for (int i = 0; i < n; i++)
+            if (!m || w[m - 1] != w[i])
+                w[m++] = w[i];
+        n = m;
+    }
+    *out = w;
+    return n;
+}
+
+static void make_out_dir(const char *dir)
+{
+    struct stat st;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+        usage_error("--out: cannot create '%s': %s", dir, strerror(errno));
+    if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+        usage_error("--out: '%s' is not a directory", dir);
+    if (access(dir, W_OK | X_OK) < 0)
+        usage_error("--out: '%s' is not writable: %s", dir, strerror(errno));
+}
+
+static void write_meta(struct lab_ctx *ctx, int argc, char **argv)
+{
+    struct results *r = ctx->res;
+    struct topo *t = ctx->topo;
+    struct utsname u;
+    char host[256] = "unknown", buf[4096], list[1024];
+    time_t now = time(NULL);
+    size_t len = 0;
+
+    gethostname(host, sizeof(host) - 1);
+    results_meta(r, "parlab_version", "%s", PARLAB_VERSION);
+    results_meta(r, "host", "%s", host);
+    results_meta(r, "cpus_online", "%d", t->online);
+    topo_cpulist_string(t, list, sizeof(list));
+    results_meta(r, "cpus_affinity", "%s", list);
+    results_meta(r, "cgroup_cpu_quota", "%g", t->quota);
+    results_meta(r, "cgroup_quota_source", "%s", t->quota_src);
+    results_meta(r, "cpus_usable", "%d", t->usable);
+    results_meta(r, "cores", "%d", t->cores);
+    results_meta(r, "smt_threads_per_core", "%d", t->smt);
+    results_meta(r, "cpu_model", "%s", t->model);
+    if (uname(&u) == 0)
+        results_meta(r, "kernel", "%s %s %s", u.sysname, u.release, u.machine);
+#ifdef __clang__
+    results_meta(r, "compiler", "clang %s", __clang_version__);
+#else
+    results_meta(r, "compiler", "gcc %s", __VERSION__);
+#endif
+#if PARLAB_HAVE_PYTHON
+    results_meta(r, "python", "%s (embedded)", PY_VERSION);
+#else
+    results_meta(r, "python", "none (built without the Python headers)");
+#endif
+#ifdef _OPENMP
+    results_meta(r, "openmp", "%d", _OPENMP);
+    results_meta(r, "omp_num_threads", "%s", getenv("OMP_NUM_THREADS") ? getenv("OMP_NUM_THREADS") : "unset");
+    results_meta(r, "omp_proc_bind", "%s", getenv("OMP_PROC_BIND") ? getenv("OMP_PROC_BIND") : "unset");
+    results_meta(r, "omp_wait_policy", "%s", getenv("OMP_WAIT_POLICY") ? getenv("OMP_WAIT_POLICY") : "unset");
+#endif
+    strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S%z", localtime(&now));
+    results_meta(r, "date", "%s", buf);
+    results_meta(r, "quick", "%d", ctx->quick);
+    results_meta(r, "reps", "%d", ctx->reps);
+    results_meta(r, "pinned", "%d", ctx->pin);
+    buf[0] = '\0';
+    for (int i = 0; i < argc && len < sizeof(buf) - 1; i++)
+        len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", i ? " " : "", argv[i]);
+    results_meta(r, "command", "%s", buf);
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    const struct lab *l;
+    struct lab_ctx ctx;
+    struct topo topo;
+    char run_id[64], desc[512];
+    const char *workers_arg = "auto";
+    long reps = 0;
+    int *workers, nworkers, rc;
+    time_t now = time(NULL);
+
+    if (argc < 2)
+        usage_error("run: which lab? (parlab list shows the labs)");
+    l = find_or_die(argv[1]);
+    memset(&ctx, 0, sizeof(ctx));
+    ctx.lab = l;
+    ctx.out_dir = "results";
+    ctx.opt_name = xcalloc((size_t)argc, sizeof(char *));
+    ctx.opt_val = xcalloc((size_t)argc, sizeof(char *));
+
+    for (int i = 2; i < argc; i++) {
+        char *a = argv[i], *eq, name[128];
+        const char *val = NULL;
+        if (strncmp(a, "--", 2) || !a[2])
+            usage_error("run: unexpected argument '%s'", a);
+        snprintf(name, sizeof(name), "%s", a + 2);
+        if ((eq = strchr(name, '='))) {
+            *eq = '\0';
+            val = a + 2 + (eq - name) + 1;
+        }
+        if (!strcmp(name, "quick") || !strcmp(name, "pin")) {
+            if (val)
+                usage_error("--%s takes no value", name);
+            if (!strcmp(name, "quick"))
+                ctx.quick = true;
+            else
+                ctx.pin = true;
+            continue;
+        }
+        if (!val) {
+            if (i + 1 >= argc)
+                usage_error("--%s needs a value", name);
+            val = argv[++i];
+        }
+        if (!strcmp(name, "workers")) {
+            workers_arg = val;
+            ctx.workers_given = strcmp(val, "auto") != 0;
+        } else if (!strcmp(name, "reps")) {
+            if (parse_long(val, 1, 10000, &reps) < 0)
+                usage_error("--reps: '%s' is not a whole number from 1 to 10000", val);
+        } else if (!strcmp(name, "out")) {
+            ctx.out_dir = val;
+        } else {
+            const struct lab_option *o = l->options;
+            while (o && o->name && strcmp(o->name, name))
+                o++;
+            if (!o || !o->name)
+                usage_error("run %s: unknown option '--%s' (parlab help %s lists its options)",
+                            l->name, name, l->name);
+            ctx.opt_name[ctx.nopts] = o->name;
+            ctx.opt_val[ctx.nopts++] = val;
+        }
+    }
+
+    topo_detect(&topo);
+    ctx.topo = &topo;
+    if (!strcmp(workers_arg, "auto"))
+        nworkers = harness_workers_auto(&topo, &workers);
+    else
+        nworkers = parse_workers(workers_arg, &workers);
+    ctx.workers = workers;
+    ctx.nworkers = nworkers;
+    ctx.reps = reps ? (int)reps
+                    : ctx.quick ? (l->quick_reps ? l->quick_reps : 3)
+                                : (l->default_reps ? l->default_reps : 5);
+
+    if (l->unavailable) {
+        fprintf(stderr, "parlab: %s: skipped: %s\n", l->name, l->unavailable);
+        return EXIT_SKIPPED;
+    }
+    make_out_dir(ctx.out_dir);
+
+    strftime(run_id, sizeof(run_id), "%Y%m%dT%H%M%S", localtime(&now));
+    snprintf(run_id + strlen(run_id), sizeof(run_id) - strlen(run_id), "-%d", (int)getpid());
+    ctx.res = results_new(l->name, run_id);
+    write_meta(&ctx, argc + 1, argv - 1);
+
+    topo_describe(&topo, desc, sizeof(desc));
+    printf("parlab %s: %s\n%s; %s; %d rep%s a point%s\n\n", l->name, l->summary, desc,
+           topo.model, ctx.reps, ctx.reps == 1 ? "" : "s", ctx.quick ? " (quick)" : "");
+    fflush(stdout);
+
+    harness_install_signals();
+    harness_begin(&ctx);
+    rc = l->run(&ctx);
+    if (harness_interrupted())
+        rc = EXIT_INTERRUPTED;
+    harness_end(&ctx, rc == EXIT_INTERRUPTED ? "interrupted" : "done");
+
+    if (rc == EXIT_INTERRUPTED) {
+        fprintf(stderr, "parlab: %s interrupted: no results written; earlier files in %s/ are untouched\n",
+                l->name, ctx.out_dir);
+    } else if (rc == EXIT_OK) {
+        if (results_write(ctx.res, ctx.out_dir) < 0)
+            rc = EXIT_FAIL;
+        else
+            printf("\n(* = more workers than usable CPUs)\nresults: %s/%s-runs.csv, %s-summary.csv, %s-meta.csv\n",
+                   ctx.out_dir, l->name, l->name, l->name);
+    }
+    results_free(ctx.res);
+    topo_free(&topo);
+    free(workers);
+    free(ctx.opt_name);
+    free(ctx.opt_val);
+    return rc;
+}
+
+/* The folder parlab was installed from: bin/parlab -> its parent. */
+static void home_dir(char *buf, size_t size)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    char *slash;
+    snprintf(buf, size, ".");
+    if (n <= 0)
+        return;
+    exe[n] = '\0';
+    if ((slash = strrchr(exe, '/')))
+        *slash = '\0';
+    if ((slash = strrchr(exe, '/')))
+        *slash = '\0';
+    snprintf(buf, size, "%s", exe);
+}
+
+/* The tour: every lab briefly, each in its own process (a lab that forks must not
+ * inherit another's OpenMP or Python state), then every chart. */
+static int cmd_tour(int argc, char **argv)
+{
+    char home[PATH_MAX], self[PATH_MAX + 16], cmd[2 * PATH_MAX + 64];
+    const char *out = "results";
+    int failed = 0, skipped = 0;
+    double t0 = now_s();
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--out") && i + 1 < argc)
+            out = argv[++i];
+        else
+            usage_error("tour: unknown argument '%s' (tour takes only --out DIR)", argv[i]);
+    }
+    make_out_dir(out);
+    home_dir(home, sizeof(home));
+    snprintf(self, sizeof(self), "%s/bin/parlab", home);
+    harness_install_signals();
+    printf("parlab tour: every lab with --quick, then every chart. Results go to %s/.\n", out);
+    for (int i = 0; i < lab_count && !harness_interrupted(); i++) {
+        const struct lab *l = lab_table[i];
+        pid_t pid;
+        int st;
+        printf("\n=== %s: %s ===\n", l->name, l->summary);
+        fflush(stdout);
+        pid = harness_fork();
+        if (pid < 0)
+            die("cannot fork: %s", strerror(errno));
+        if (pid == 0) {
+            signal(SIGINT, SIG_DFL);
+            execl(self, "parlab", "run", l->name, "--quick", "--out", out, (char *)NULL);
+            fprintf(stderr, "parlab: cannot run '%s': %s\n", self, strerror(errno));
+            _exit(127);
+        }
+        harness_wait(pid, &st);
+        if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_SKIPPED) {
+            skipped++;
+        } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+            printf("%s FAILED (exit %d)\n", l->name, WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+            failed++;
+        }
+    }
+    if (harness_interrupted())
+        return EXIT_INTERRUPTED;
+    printf("\n=== charts ===\n");
+    fflush(stdout);
+    snprintf(cmd, sizeof(cmd), "sh '%s/plots/render.sh' '%s'", home, out);
+    if (system(cmd) != 0)
+        failed++;
+    printf("\ntour done in %.0f s: %d lab%s, %d skipped, %d failed. Charts: %s/plots/\n",
+           now_s() - t0, lab_count, lab_count == 1 ? "" : "s", skipped, failed, out);
+    return failed ? EXIT_FAIL : EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+    const char *cmd;
+    progname = "parlab";
+    if (argc < 2)
+        usage_error("which command? (parlab --help lists them: list, run, help, fit, tour)");
+    cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || (!strcmp(cmd, "help") && argc == 2)) {
+        fputs(usage_text, stdout);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "--version")) {
+        printf("parlab %s\n", PARLAB_VERSION);
+        return EXIT_OK;
+    }
+    if (!strcmp(cmd, "list"))
+        return cmd_list();
+    if (!strcmp(cmd, "help"))
+        return cmd_help(argv[2]);
+    if (!strcmp(cmd, "run"))
+        return cmd_run(argc - 1, argv + 1);
+    if (!strcmp(cmd, "fit"))
+        return fitcmd_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "tour"))
+        return cmd_tour(argc - 1, argv + 1);
+    usage_error("unknown command '%s' (parlab --help lists the commands)", cmd);
+}

@@ -1,0 +1,164 @@
+/* status.c: a seqlocked page in a shared file, written by the lab, read by parmon. */
+#include "status.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static struct status_page *page;
+static char page_path[512];
+
+const char *status_dir(void)
+{
+    const char *d = getenv("PARLAB_STATUS_DIR");
+    if (d && *d)
+        return d;
+    if (access("/dev/shm", W_OK) == 0)
+        return "/dev/shm";
+    return "/tmp";
+}
+
+static void copy_field(char *dst, size_t size, const char *src)
+{
+    snprintf(dst, size, "%s", src ? src : "");
+}
+
+static void begin_write(void)
+{
+    __atomic_fetch_add(&page->seq, 1, __ATOMIC_ACQ_REL); /* odd: writing */
+}
+
+static void end_write(void)
+{
+    __atomic_fetch_add(&page->seq, 1, __ATOMIC_RELEASE); /* even: consistent */
+}
+
+int status_open(const char *lab)
+{
+    int fd;
+    struct timespec ts;
+    snprintf(page_path, sizeof(page_path), "%s/parlab-%d.status", status_dir(), (int)getpid());
+    fd = open(page_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    if (ftruncate(fd, sizeof(struct status_page)) < 0) {
+        close(fd);
+        unlink(page_path);
+        return -1;
+    }
+    page = mmap(NULL, sizeof(*page), PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (page == MAP_FAILED) {
+        page = NULL;
+        unlink(page_path);
+        return -1;
+    }
+    clock_gettime(CLOCK_REALTIME, &ts);
+    begin_write();
+    page->magic = STATUS_MAGIC;
+    page->version = STATUS_VERSION;
+    page->pid = (int32_t)getpid();
+    copy_field(page->lab, sizeof(page->lab), lab);
+    copy_field(page->state, sizeof(page->state), "starting");
+    page->started = (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+    page->eta_s = -1;
+    end_write();
+    return 0;
+}
+
+void status_set_point(const char *experiment, const char *variant, int workers,
+                      const char *param, int point, int npoints)
+{
+    if (!page)
+        return;
+    begin_write();
+    copy_field(page->state, sizeof(page->state), "running");
+    copy_field(page->experiment, sizeof(page->experiment), experiment);
+    copy_field(page->variant, sizeof(page->variant), variant);
+    copy_field(page->param, sizeof(page->param), param);
+    page->workers = workers;
+    page->point = point;
+    page->npoints = npoints;
+    page->rep = 0;
+    end_write();
+}
+
+void status_set_rep(int rep, int nreps, double eta_s)
+{
+    if (!page)
+        return;
+    begin_write();
+    page->rep = rep;
+    page->nreps = nreps;
+    page->eta_s = eta_s;
+    end_write();
+}
+
+void status_set_state(const char *state)
+{
+    if (!page)
+        return;
+    begin_write();
+    copy_field(page->state, sizeof(page->state), state);
+    end_write();
+}
+
+void status_close(void)
+{
+    if (!page)
+        return;
+    munmap(page, sizeof(*page));
+    page = NULL;
+    unlink(page_path);
+}
+
+void status_unlink_signal_safe(void)
+{
+    if (page)
+        unlink(page_path);
+}
+
+int status_read_path(const char *path, struct status_page *out)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    const struct status_page *p;
+    struct stat st;
+    if (fd < 0)
+        return -1;
+    if (fstat(fd, &st) < 0 || (size_t)st.st_size < sizeof(*p)) {
+        close(fd);
+        return -1;
+    }
+    p = mmap(NULL, sizeof(*p), PROT_READ, MAP_SHARED, fd, 0);
+    close(fd);
+    if (p == MAP_FAILED)
+        return -1;
+    for (int tries = 0; tries < 1000; tries++) {
+        uint32_t s1 = __atomic_load_n(&p->seq, __ATOMIC_ACQUIRE), s2;
+        if (s1 & 1)
+            continue;
+        memcpy(out, (const void *)p, sizeof(*out));
+        __atomic_thread_fence(__ATOMIC_ACQUIRE);
+        s2 = __atomic_load_n(&p->seq, __ATOMIC_RELAXED);
+        if (s1 == s2) {
+            munmap((void *)p, sizeof(*p));
+            return out->magic == STATUS_MAGIC && out->version == STATUS_VERSION ? 0 : -1;
+        }
+    }
+    munmap((void *)p, sizeof(*p));
+    return -1;
+}
+
+int status_read_pid(pid_t pid, struct status_page *out)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/parlab-%d.status", status_dir(), (int)pid);
+    return status_read_path(path, out);
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# Smoke test: every lab that `parlab list` shows runs with --quick and writes CSV that
+# keeps the results contract; a lab that cannot run here exits 3 and says why.
+set -u
+ok() { echo "ok - $*"; }
+bad() { echo "not ok - $*"; }
+labs=$("$PARLAB" list | awk '{print $1}')
+[ -n "$labs" ] && ok "parlab list names labs" || bad "parlab list names no lab"
+for lab in $labs; do
+    out="$TMPDIR/smoke-$lab"
+    mkdir -p "$out"
+    "$PARLAB" run "$lab" --quick --out "$out" >"$out/stdout" 2>"$out/stderr" </dev/null
+    rc=$?
+    if [ $rc -eq 3 ]; then
+        if grep -q "skipped" "$out/stderr"; then ok "$lab: skipped, says why: $(head -n1 "$out/stderr")"
+        else bad "$lab: exit 3 without a reason"; fi
+        continue
+    fi
+    if [ $rc -ne 0 ]; then
+        bad "$lab: --quick exited $rc: $(tail -n 3 "$out/stderr" | tr '\n' ' ')"
+        continue
+    fi
+    ok "$lab: --quick runs"
+    "$TOOLS/tool_csvcheck" "$out" "$lab"
+    # No temporary left behind.
+    if ls -A "$out" | grep -q '^\.'; then bad "$lab: temporary files left in --out"; else ok "$lab: no temporaries left"; fi
+done
