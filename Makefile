@@ -29,7 +29,9 @@ ifneq ($(NO_PYTHON),1)
 PY_CFLAGS := $(shell $(PKG_CONFIG) --cflags python3-embed 2>/dev/null)
 PY_LIBS   := $(shell $(PKG_CONFIG) --libs python3-embed 2>/dev/null)
 ifneq ($(PY_LIBS),)
-CPPFLAGS  += -DPARLAB_HAVE_PYTHON=1 $(PY_CFLAGS)
+PY_VER    := $(shell $(PKG_CONFIG) --modversion python3-embed 2>/dev/null)
+PY_EXE    := $(shell $(PKG_CONFIG) --variable=exec_prefix python3-embed 2>/dev/null)/bin/python$(PY_VER)
+CPPFLAGS  += -DPARLAB_HAVE_PYTHON=1 -DPARLAB_PYTHON_EXE='"$(PY_EXE)"' $(PY_CFLAGS)
 LDLIBS    += $(PY_LIBS)
 endif
 endif
