@@ -4,11 +4,11 @@ set datafile separator ","
 set datafile columnheaders
 set datafile missing ""
 if (fmt eq 'png') {
-    set terminal pngcairo size 1200,760 enhanced font 'Sans,13' linewidth 2
+    set terminal pngcairo size 1400,900 enhanced font 'Sans,13' linewidth 2
     set output out
 } else {
     if (fmt eq 'svg') {
-        set terminal svg size 1200,760 enhanced font 'Sans,13' linewidth 2 background rgb 'white'
+        set terminal svg size 1400,900 enhanced font 'Sans,13' linewidth 2 background rgb 'white'
         set output out
     } else {
         set terminal dumb size 110,34 ansi
