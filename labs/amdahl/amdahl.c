@@ -281,8 +281,10 @@ static int amdahl_run(struct lab_ctx *ctx)
                 }
                 pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
                 free(out);
-                if (harness_interrupted())
+                if (harness_interrupted()) {
+                    free(w);
                     return EXIT_INTERRUPTED;
+                }
 
                 /* Derived per repetition, against the median one-worker time of
                  * the same variant and fraction (measured first: the list is sorted). */
