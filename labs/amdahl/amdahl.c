@@ -150,6 +150,9 @@ static void print_row(struct lab_ctx *ctx, const struct point *pt)
 
 /* Fit Amdahl and the USL to one variant at one serial fraction, print how close the
  * fit came to the configured fraction, and keep the fitted values as summary rows. */
+/* Set when a USL fit had to lean on oversubscribed points (footnote printed once). */
+static int usl_used_oversubscribed;
+
 static void fit_and_report(struct lab_ctx *ctx, const char *variant, const char *param,
                            double configured, const int *w, int nw)
 {
@@ -204,8 +207,8 @@ static void fit_and_report(struct lab_ctx *ctx, const char *variant, const char 
             results_add_fit(ctx->res, &fp, "usl_kappa", uf.kappa, "fraction", use);
             results_add_fit(ctx->res, &fp, "usl_gamma", uf.gamma, "1/s", use);
             printf("%*sUSL sigma = %.3f, kappa = %.4f%s\n", 22, "", uf.sigma, uf.kappa,
-                   use == nin ? "" : " (includes the oversubscribed point: with more workers than CPUs "
-                                     "throughput cannot grow, which the USL reads as contention)");
+                   use == nin ? "" : " (+)");
+            usl_used_oversubscribed |= use != nin;
         } else {
             printf("%*sUSL not fitted: it needs 3 or more worker counts, there are %d\n", 22, "",
                    fit_distinct(p, n));
@@ -315,6 +318,10 @@ static int amdahl_run(struct lab_ctx *ctx)
         for (size_t v = 0; v < ARRAY_SIZE(variants); v++)
             fit_and_report(ctx, variants[v], param, fractions[f], w, nw);
     }
+    if (usl_used_oversubscribed)
+        printf("(+) fewer than 3 worker counts fit within the usable CPUs, so the USL fit includes the\n"
+               "    oversubscribed points: with more workers than CPUs throughput cannot grow, and the\n"
+               "    USL reads that as contention (sigma) and crosstalk (kappa).\n");
     free(w);
     return EXIT_OK;
 }
