@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -179,19 +180,67 @@ void harness_kill_children(void)
 
 /* ---- progress ------------------------------------------------------------------------------ */
 
+/* Busy CPU-seconds of the whole machine so far, from the first line of /proc/stat
+ * (user+nice+system+irq+softirq+steal; guest is already inside user). -1 if unreadable. */
+static double machine_busy_s(void)
+{
+    char buf[512];
+    unsigned long long v[8] = {0};
+    long hz = sysconf(_SC_CLK_TCK);
+    if (read_small_file("/proc/stat", buf, sizeof(buf)) <= 0 || hz <= 0 ||
+        sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
+               &v[4], &v[5], &v[6], &v[7]) < 4)
+        return -1;
+    return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (double)hz;
+}
+
+/* CPU-seconds used by this process and its reaped children. */
+static double own_cpu_s(void)
+{
+    struct rusage a, b;
+    getrusage(RUSAGE_SELF, &a);
+    getrusage(RUSAGE_CHILDREN, &b);
+    return (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec + b.ru_stime.tv_sec) +
+           (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) * 1e-6;
+}
+
+static double busy_at_start, own_at_start;
+
 void harness_begin(struct lab_ctx *ctx)
 {
     progress_on_tty = isatty(STDERR_FILENO);
     ctx->t_start = now_s();
+    busy_at_start = machine_busy_s();
+    own_at_start = own_cpu_s();
     status_open(ctx->lab->name);
+}
+
+double harness_background_load(const struct lab_ctx *ctx)
+{
+    double wall = now_s() - ctx->t_start, busy = machine_busy_s();
+    if (busy < 0 || busy_at_start < 0 || wall < 0.2)
+        return NAN;
+    /* Jiffies are coarse (10 ms): clamp the small negative values rounding can give. */
+    return fmax(0, (busy - busy_at_start - (own_cpu_s() - own_at_start)) / wall);
 }
 
 void harness_end(struct lab_ctx *ctx, const char *state)
 {
+    double bg = harness_background_load(ctx);
     harness_progress_clear();
     harness_kill_children();
     status_set_state(state);
     status_close();
+    if (ctx->res && !isnan(bg)) {
+        results_meta(ctx->res, "background_load_cpus", "%.2f", bg);
+        if (bg > 0.25) {
+            fflush(stdout);
+            fprintf(stderr,
+                    "parlab: warning: other processes kept %.1f of %d usable CPUs busy during this run;\n"
+                    "        speedups are understated. Run again on a quieter machine (parmon shows who).\n",
+                    bg, ctx->topo->usable);
+        }
+    }
 }
 
 void harness_plan(struct lab_ctx *ctx, int npoints)

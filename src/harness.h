@@ -104,6 +104,11 @@ int harness_wait(pid_t pid, int *status);
 /* Kill (SIGKILL) and reap every tracked child. */
 void harness_kill_children(void);
 
+/* CPUs' worth of work that OTHER processes did since the lab began (from /proc/stat
+ * minus our own CPU time), or NaN if unknown. parlab warns when it is large: a busy
+ * machine understates every speedup. */
+double harness_background_load(const struct lab_ctx *ctx);
+
 /* ---- set-up, used by parlab_main.c ---------------------------------------------------- */
 void harness_install_signals(void);
 void harness_begin(struct lab_ctx *ctx);
