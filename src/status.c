@@ -1,6 +1,7 @@
 /* status.c: a seqlocked page in a shared file, written by the lab, read by parmon. */
 #include "status.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -40,9 +41,32 @@ static void end_write(void)
     __atomic_fetch_add(&page->seq, 1, __ATOMIC_RELEASE); /* even: consistent */
 }
 
+/* Remove pages left by labs that died without cleaning up (SIGKILL, a crash): their
+ * pid no longer exists. Only our own files; a pid reused since is harmless (its page
+ * would carry a different start time, and parmon checks the magic). */
+static void remove_stale_pages(void)
+{
+    DIR *d = opendir(status_dir());
+    struct dirent *e;
+    if (!d)
+        return;
+    while ((e = readdir(d))) {
+        int pid;
+        char path[768];
+        struct stat st;
+        if (sscanf(e->d_name, "parlab-%d.status", &pid) != 1 || pid <= 0)
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", status_dir(), e->d_name);
+        if (kill(pid, 0) < 0 && errno == ESRCH && stat(path, &st) == 0 && st.st_uid == getuid())
+            unlink(path);
+    }
+    closedir(d);
+}
+
 int status_open(const char *lab)
 {
     int fd;
+    remove_stale_pages();
     struct timespec ts;
     snprintf(page_path, sizeof(page_path), "%s/parlab-%d.status", status_dir(), (int)getpid());
     fd = open(page_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
