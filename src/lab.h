@@ -43,6 +43,9 @@ struct lab {
 };
 
 extern const struct lab lab_amdahl;
+extern const struct lab lab_gil;
+extern const struct lab lab_tvp;
+extern const struct lab lab_sync;
 
 extern const struct lab *const lab_table[];
 extern const int lab_count;

@@ -6,6 +6,9 @@
 
 const struct lab *const lab_table[] = {
     &lab_amdahl,
+    &lab_gil,
+    &lab_tvp,
+    &lab_sync,
 };
 
 const int lab_count = (int)(sizeof(lab_table) / sizeof(lab_table[0]));

@@ -1,0 +1,70 @@
+/* labs/tvp/tvp.h: what the threads-vs-processes lab's files share, and the pieces
+ * the unit tests (tests/test_tvp.c) check on their own: the /proc parsers and the
+ * shared-memory message channel. */
+#ifndef PARLAB_TVP_H
+#define PARLAB_TVP_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "harness.h"
+
+/* ---- /proc parsers: pure functions over text or a path ------------------------------ */
+
+/* Read "Key:   1234 kB" lines (the shape of /proc/PID/smaps_rollup and
+ * /proc/PID/status) from text. For each keys[i] found, out[i] = its value in KiB;
+ * keys not found are left untouched. Returns how many keys were found.
+ * tvp_parse_kb_fields("Rss:  12 kB\nPss:  5 kB\n", keys, out, 2) == 2 */
+int tvp_parse_kb_fields(const char *text, const char *const *keys, double *out, int n);
+/* The same over a file. Returns the count found, or -1 if path cannot be read. */
+int tvp_read_kb_fields(const char *path, const char *const *keys, double *out, int n);
+
+/* A process's memory as /proc tells it, in KiB. pss and private are NaN when the
+ * kernel has no smaps_rollup (before Linux 4.14) or it cannot be read. */
+struct tvp_mem {
+    double rss, pss, private_kib; /* private = Private_Clean + Private_Dirty (USS) */
+};
+/* Fill m for pid (0 = this process), from smaps_rollup, falling back to status's VmRSS.
+ * Returns 0, or -1 if neither could be read. */
+int tvp_mem_of(pid_t pid, struct tvp_mem *m);
+/* The same from explicit paths (tests): rollup may be NULL or missing. */
+int tvp_mem_from(const char *rollup_path, const char *status_path, struct tvp_mem *m);
+
+/* ---- a message channel in shared memory -------------------------------------------- */
+
+/* A one-way ring of `nslots` slots of up to `slot_size` bytes, in memory both sides
+ * map: the same code serves two threads (private memory) and two processes
+ * (MAP_SHARED). The sender copies a message into the next free slot and publishes it
+ * by advancing `head`; the receiver copies it out and frees the slot by advancing
+ * `tail`. Each side waits by spinning briefly, then sleeping in futex(), which works
+ * across processes because the futex is not FUTEX_PRIVATE. */
+struct tvp_chan;
+
+/* Bytes to map for a channel of nslots slots of slot_size bytes. */
+size_t tvp_chan_bytes(size_t slot_size, int nslots);
+/* Set up a channel in mem (tvp_chan_bytes long, zeroed, 64-byte aligned).
+ * spin: 1 to spin before sleeping (worth it only with 2+ CPUs). */
+struct tvp_chan *tvp_chan_init(void *mem, size_t slot_size, int nslots, int spin);
+/* Send n bytes (n <= slot_size). Returns 0, or -1 once the channel is closed or the
+ * peer process `peer` (0 = none to watch) has died. */
+int tvp_chan_send(struct tvp_chan *c, const void *buf, size_t n, pid_t peer);
+/* Receive one message into buf (room for slot_size). Returns its length, or -1 once
+ * the channel is closed and empty, or the peer died. */
+long tvp_chan_recv(struct tvp_chan *c, void *buf, pid_t peer);
+/* Close: wakes both sides; every later send and recv of an empty channel fail. */
+void tvp_chan_close(struct tvp_chan *c);
+
+/* ---- the experiments (tvp.c and tvp_comm.c) -------------------------------------- */
+int tvp_create(struct lab_ctx *ctx);
+int tvp_memory(struct lab_ctx *ctx);
+int tvp_communicate(struct lab_ctx *ctx);
+int tvp_scaling(struct lab_ctx *ctx, int io);
+/* How many points each will measure (for the progress and its ETA). */
+int tvp_comm_points(const struct lab_ctx *ctx);
+int tvp_scaling_points(const struct lab_ctx *ctx, int io);
+
+/* One unit of CPU work (an LCG step), as in the amdahl lab. */
+uint64_t tvp_burn(uint64_t units, uint64_t x);
+
+#endif
