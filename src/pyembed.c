@@ -1,9 +1,10 @@
 /* pyembed.c: start, run and stop an embedded CPython. */
 #include "pyembed.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
-#if PARLAB_HAVE_PYTHON
+#ifdef PARLAB_HAVE_PYTHON
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -26,10 +27,52 @@ const char *pyembed_unavailable_reason(void)
     return NULL;
 }
 
+/* ---- the built-in module _parlab ---------------------------------------------------------
+ * spin(n) is the hot loop "moved into C": n steps of a 64-bit linear congruential
+ * generator, run with the GIL released (Py_BEGIN_ALLOW_THREADS), so other Python
+ * threads keep running while it works. This is what numpy, hashlib and zlib do around
+ * their long loops. The empty asm keeps the compiler from replacing the loop by a
+ * formula: each step really runs. Returns n, the steps done. */
+static PyObject *parlab_spin(PyObject *self, PyObject *arg)
+{
+    unsigned long long n = PyLong_AsUnsignedLongLong(arg), i;
+    uint64_t x = 1;
+    (void)self;
+    if (n == (unsigned long long)-1 && PyErr_Occurred())
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    for (i = 0; i < n; i++) {
+        x = x * 6364136223846793005u + 1442695040888963407u;
+        __asm__ volatile("" : "+r"(x));
+    }
+    Py_END_ALLOW_THREADS
+    return PyLong_FromUnsignedLongLong(i);
+}
+
+static PyMethodDef parlab_methods[] = {
+    {"spin", parlab_spin, METH_O,
+     "spin(n): n steps of a C loop with the GIL released; returns n"},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef parlab_module = {
+    PyModuleDef_HEAD_INIT, "_parlab", "parlab's helpers for the embedded Python", -1,
+    parlab_methods, NULL, NULL, NULL, NULL,
+};
+
+static PyObject *parlab_module_init(void)
+{
+    return PyModule_Create(&parlab_module);
+}
+
 int pyembed_start(void)
 {
     PyConfig config;
     PyStatus st;
+    static int inittab_done;
+    /* Built-in modules are registered before the interpreter starts, once a process. */
+    if (!inittab_done && PyImport_AppendInittab("_parlab", parlab_module_init) == 0)
+        inittab_done = 1;
     PyConfig_InitPythonConfig(&config);
     config.install_signal_handlers = 0; /* Ctrl-C stays parlab's: it stops cleanly */
     config.parse_argv = 0;

@@ -24,7 +24,9 @@ const char *pyembed_unavailable_reason(void);
 
 /* Start the interpreter: sys.executable is the real python3 (so multiprocessing's
  * spawn and forkserver start methods start Python, not parlab), site-packages on the
- * path, signals left to parlab. Returns 0, or -1 with a message on stderr. */
+ * path, signals left to parlab. Returns 0, or -1 with a message on stderr.
+ * The built-in module `_parlab` is importable: _parlab.spin(n) runs n steps of a C
+ * loop with the GIL released and returns n (the "move the hot loop into C" way out). */
 int pyembed_start(void);
 /* Run Python source in __main__. Returns 0, or -1 after printing the traceback. */
 int pyembed_exec(const char *source);
