@@ -60,7 +60,7 @@ LIB       := $(B)/libparlab.a
 
 PROGS     := $(BIN)/parlab $(if $(wildcard src/parmon_main.c),$(BIN)/parmon)
 
-.PHONY: all help deps check-deps test test-unit test-san test-tsan tour plots bench clean demo-%
+.PHONY: all help deps check-deps test test-unit test-san test-tsan tour plots slides bench clean demo-%
 all: $(PROGS)
 
 $(B)/%.o: %.c
@@ -132,6 +132,9 @@ $(B)/tests/.stamp: $(TEST_BIN)
 plots:
 	$(Q)sh plots/render.sh results
 
+slides:
+	$(Q)sh slides/build.sh results
+
 bench: all
 	$(Q)sh tests/bench.sh $(BIN)
 
@@ -148,6 +151,7 @@ help:
 	@echo "  make            build bin/parlab, bin/parmon"
 	@echo "  make deps       install missing Debian packages"
 	@echo "  make plots      draw every chart from results/ into results/plots/"
+	@echo "  make slides     a talk deck (HTML) from your results: results/slides/index.html"
 	@echo "  make bench      performance ratios, measured side by side in one run"
 	@echo "  make demo-LAB   tmux: parmon following a lab, for a talk (e.g. make demo-amdahl)"
 	@echo "  make test-san   tests under ASan and UBSan"
