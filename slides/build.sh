@@ -27,7 +27,7 @@ printf '</table></section>\n'
 for png in "$res"/plots/*.png; do
     [ -f "$png" ] || continue
     name=$(basename "$png" .png)
-    lab=${name%%_*}
+    lab=${name%%[-_]*}
     case "$lab" in speedup) lab=amdahl ;; c2c) lab=sync ;; cores) lab=parmon ;; esac
     q=$("$parlab" list 2>/dev/null | awk -v l="$lab" '$1==l { $1=""; sub(/^ /, ""); print }' | sed 's/ \[cannot.*//' | esc)
     [ -n "$q" ] || q="$lab"

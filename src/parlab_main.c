@@ -370,8 +370,14 @@ static int cmd_tour(int argc, char **argv)
     snprintf(cmd, sizeof(cmd), "sh '%s/plots/render.sh' '%s'", home, out);
     if (system(cmd) != 0)
         failed++;
-    printf("\ntour done in %.0f s: %d lab%s, %d skipped, %d failed. Charts: %s/plots/\n",
-           now_s() - t0, lab_count, lab_count == 1 ? "" : "s", skipped, failed, out);
+    snprintf(cmd, sizeof(cmd), "sh '%s/slides/build.sh' '%s'", home, out);
+    if (system(cmd) != 0)
+        failed++;
+    printf("\ntour done in %.0f s: %d lab%s, %d skipped, %d failed.\n"
+           "Charts: %s/plots/*.png (and .svg); slides: %s/slides/index.html.\n"
+           "Next: read a lesson (labs/LAB/README.md), run a lab in full (bin/parlab run LAB),\n"
+           "or watch one live: make demo-LAB.\n",
+           now_s() - t0, lab_count, lab_count == 1 ? "" : "s", skipped, failed, out, out);
     return failed ? EXIT_FAIL : EXIT_OK;
 }
 

@@ -14,7 +14,7 @@
 
 const char *progname = "parlab";
 
-static void vmsg(const char *fmt, va_list ap)
+__attribute__((format(printf, 1, 0))) static void vmsg(const char *fmt, va_list ap)
 {
     fprintf(stderr, "%s: ", progname);
     vfprintf(stderr, fmt, ap);
