@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "results.h"
 #include "stats.h"
+#include "status.h"
 #include "topo.h"
 #include "testlib.h"
 
@@ -390,6 +391,33 @@ TEST(lab_options)
     CHECK(lab_opt(&c, "absent") == NULL);
 }
 
+/* ---- the status page a monitor reads -------------------------------------------------- */
+
+TEST(status_page_roundtrip)
+{
+    char dir[1024];
+    struct status_page pg;
+    mktmpdir(dir, sizeof(dir));
+    setenv("PARLAB_STATUS_DIR", dir, 1);
+    CHECK(status_read_pid(getpid(), &pg) == -1); /* nothing published yet */
+    CHECK(status_open("demo") == 0);
+    status_set_point("scaling", "pthreads", 4, "serial=0.30", 3, 12);
+    status_set_rep(2, 5, 7.5);
+    CHECK(status_read_pid(getpid(), &pg) == 0);
+    CHECK(pg.magic == STATUS_MAGIC && pg.pid == getpid());
+    CHECK(!strcmp(pg.lab, "demo") && !strcmp(pg.experiment, "scaling") && !strcmp(pg.variant, "pthreads"));
+    CHECK(!strcmp(pg.param, "serial=0.30") && !strcmp(pg.state, "running"));
+    CHECK(pg.workers == 4 && pg.point == 3 && pg.npoints == 12 && pg.rep == 2 && pg.nreps == 5);
+    CHECK(pg.seq % 2 == 0); /* a consistent snapshot is never mid-write */
+    CHECK_NEAR(pg.eta_s, 7.5, 0);
+    status_set_state("done");
+    CHECK(status_read_pid(getpid(), &pg) == 0 && !strcmp(pg.state, "done"));
+    status_close();
+    CHECK(status_read_pid(getpid(), &pg) == -1); /* removed on close */
+    CHECK(rmdir(dir) == 0);
+    unsetenv("PARLAB_STATUS_DIR");
+}
+
 int main(int argc, char **argv)
 {
     const char *top = getenv("PARLAB_TOP");
@@ -419,5 +447,6 @@ int main(int argc, char **argv)
     RUN(topo_this_machine_is_sane);
     RUN(workers_auto);
     RUN(lab_options);
+    RUN(status_page_roundtrip);
     return TEST_DONE();
 }
