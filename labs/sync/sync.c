@@ -456,11 +456,6 @@ static int cost_col(const struct lab_ctx *ctx, int w, int maxw_in)
     return w == 1 ? 0 : w == maxw_in ? 1 : harness_oversubscribed(ctx, w) ? 2 : -1;
 }
 
-static int is_spinning_lock(int v)
-{
-    return v == LK_SPINLOCK || v == LK_TAS || v == LK_TTAS || v == LK_TICKET;
-}
-
 static int run_lock(struct lab_ctx *ctx, const int *w, int nw, int maxw_in, double target)
 {
     printf("\n== lock: ns per operation (lock + counter++ + unlock, or one atomic/OpenMP "
@@ -493,7 +488,7 @@ static int run_lock(struct lab_ctx *ctx, const int *w, int nw, int maxw_in, doub
             if (rc != EXIT_OK)
                 return rc;
             harness_print(ctx, &pt, "ns_per_op");
-            if ((col = cost_col(ctx, w[i], maxw_in)) >= 0 && is_spinning_lock(v) + col < 3)
+            if ((col = cost_col(ctx, w[i], maxw_in)) >= 0)
                 sync_cost_note("lock", lock_names[v], col, w[i], results_summary(ctx->res, &pt, "ns_per_op")->median);
         }
     }
@@ -757,9 +752,10 @@ static int sync_run(struct lab_ctx *ctx)
     printf("sample: >= %.1f ms (inner repetitions doubled until then), %d outer repetitions "
            "after an untimed warm-up\n", target * 1e3, ctx->reps);
     if (usable < 2)
-        printf("1 usable CPU: only uncontended (1-worker) points are measured; contended "
-               "locks and barriers, handoff, false sharing between cores and c2c need 2 or "
-               "more CPUs, so they are skipped%s\n", skipped ? "" : "");
+        printf("1 usable CPU: only uncontended (1-worker) points are measured (%d worker "
+               "count%s above 1 skipped); contended locks and barriers, handoff, false sharing "
+               "and c2c need a second CPU to contend with, so they are skipped\n",
+               skipped, skipped == 1 ? "" : "s");
     harness_plan(ctx, (on[0] ? nrace : 0) + (on[1] ? LK_N * nw : 0) + (on[2] ? BR_N * nw : 0) +
                           (on[3] && usable >= 2 ? 3 /* handoff variants */ : 0) + (on[4] ? 2 * FS_N * nfs : 0) +
                           (on[5] && usable >= 2 ? ctx->topo->naffinity * (ctx->topo->naffinity - 1) / 2 : 0));
