@@ -8,7 +8,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 src=${1:-$here/starter.c}
-parlab="$top/bin/parlab"
+parlab="${PARLAB:-$top/bin/parlab}"
 [ -x "$parlab" ] || { echo "build parlab first: make"; exit 2; }
 [ -f "$src" ] || { echo "check.sh: no such file '$src'"; exit 2; }
 tmp=$(mktemp -d)
