@@ -128,10 +128,21 @@ static int peer_dead(pid_t peer)
 static int chan_wait(struct tvp_chan *c, _Atomic uint32_t *word, uint32_t seen,
                      _Atomic uint32_t *waiting, pid_t peer)
 {
-    for (int i = 0; c->spin && i < 20000; i++) {
+    double deadline = 0;
+    for (unsigned i = 1; c->spin; i++) {
         if (atomic_load_explicit(word, memory_order_acquire) != seen)
             return 0;
         cpu_relax();
+        /* Spin at most ~20 us: a peer running on its own core answers well within
+         * that; one that takes longer is not running, and spinning on would only
+         * keep it off a CPU. */
+        if (i % 64 == 0) {
+            double t = now_s();
+            if (deadline == 0)
+                deadline = t + 20e-6;
+            else if (t > deadline)
+                break;
+        }
     }
     atomic_store(waiting, 1);
     if (atomic_load(word) == seen && !atomic_load(&c->closed))
@@ -191,6 +202,7 @@ struct link {
     struct tvp_chan *out, *in; /* rings, or NULL for file descriptors */
     int fd_out, fd_in;
     pid_t peer;                /* the other side when it is a child process, else 0 */
+    const struct topo *pin;    /* the far side pins itself to the second usable CPU */
 };
 
 static int link_send(struct link *l, const void *buf, size_t n)
@@ -279,7 +291,10 @@ static int comm_serve(struct link *l)
 
 static void *comm_thread(void *p)
 {
-    comm_serve(p);
+    struct link *l = p;
+    if (l->pin)
+        topo_pin_thread(l->pin, 1);
+    comm_serve(l);
     return NULL;
 }
 
@@ -348,6 +363,7 @@ static int comm_start(struct lab_ctx *ctx, int k, struct link *l, struct link *f
 
     memset(l, 0, sizeof(*l));
     memset(far, 0, sizeof(*far));
+    far->pin = spin ? ctx->topo : NULL;
     *pid = 0;
     *mem = NULL;
     if (k == 0 || k == 3) {
@@ -390,6 +406,8 @@ static int comm_start(struct lab_ctx *ctx, int k, struct link *l, struct link *f
          * as EOF, then serves. */
         if (k != 3)
             link_close(l);
+        if (far->pin)
+            topo_pin_thread(far->pin, 1);
         _exit(comm_serve(far) == 0 ? 0 : 1);
     }
     /* The parent closes the child's ends: if the child dies, our reads see EOF. A
@@ -438,6 +456,7 @@ int tvp_communicate(struct lab_ctx *ctx)
     char *buf = xcalloc(1, MAX_MSG);
     static const char *const metrics[] = {"latency_us", "bandwidth_mbps"};
     int rc = EXIT_OK;
+    cpu_set_t saved;
 
     printf("== communicate: two workers, messages of %u B to %u KiB (latency = half a round "
            "trip; bandwidth one way)\n", sizes[0], sizes[nsizes - 1] >> 10);
@@ -445,6 +464,12 @@ int tvp_communicate(struct lab_ctx *ctx)
         printf("(1 usable CPU: the two workers take turns on it, so every message waits for a\n"
                " context switch, and the rings sleep at once instead of spinning)\n");
 
+    /* With 2+ CPUs, each side gets a CPU of its own (this one the first, the worker
+     * the second). Left to itself, the scheduler often wakes the worker on the
+     * waker's CPU, where a spinning partner only delays it. */
+    pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
+    if (ctx->topo->usable > 1)
+        topo_pin_thread(ctx->topo, 0);
     for (int k = 0; k < NTRANSPORTS && rc == EXIT_OK; k++) {
         struct link l, far;
         pthread_t th = 0;
@@ -477,6 +502,7 @@ int tvp_communicate(struct lab_ctx *ctx)
             rc = EXIT_FAIL;
         }
     }
+    pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
     if (rc != EXIT_OK) {
         free(buf);
         return rc;
