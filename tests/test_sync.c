@@ -12,9 +12,9 @@
 #include "testlib.h"
 
 /* More threads than this machine's 2 CPUs on purpose: spinning must still progress. */
-#define NTHREADS 6
-#define ITERS 20000
-#define ROUNDS 2000
+#define NTHREADS 4
+#define ITERS 10000
+#define ROUNDS 1000
 
 enum { K_TAS, K_TTAS, K_TICKET };
 
