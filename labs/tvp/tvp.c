@@ -356,11 +356,11 @@ int tvp_create(struct lab_ctx *ctx)
             for (int k = 0; k < nr; k++)
                 if (!strcmp(r[k].variant, "fork") && !*r[k].param)
                     fork_us = r[k].us;
-            printf("fork-big costs %.1fx a small fork: about %.0f us per GiB the parent touched,\n"
-                   "  because fork copies page tables. ",
-                   r[i].us / fork_us, (r[i].us - fork_us) * 1024.0 / (double)rss);
+            printf("fork-big costs %.1fx a small fork: about %.1f ms more per GiB the parent\n"
+                   "  touched, because fork copies a page-table entry for every page. ",
+                   r[i].us / fork_us, (r[i].us - fork_us) / 1000 * 1024.0 / (double)rss);
         }
-    printf("Reference on a 2-vCPU EPYC VM (ANCHORS.md): pthread 57 us, vfork 68 us,\n"
+    printf("\n  Reference, an idle 2-vCPU EPYC VM (ANCHORS.md): pthread 57 us, vfork 68 us,\n"
            "  fork 236 us, fork after 1 GiB 35 ms, posix_spawn 660 us, fork+exec 780 us.\n\n");
     return EXIT_OK;
 }
