@@ -284,7 +284,7 @@ static void draw_cpu_heat(const struct mon_view *v, int y0, int nlines)
             int pair = u->system > u->user ? PAIR_SYSTEM : PAIR_USER;
             unsigned char lvl = !u->online ? MON_HIST_OFFLINE : (unsigned char)(u->busy + 0.5);
             style_on(u->online ? pair : PAIR_WARN, 0);
-            addstr(level_glyph(lvl));
+            addstr(lvl == 0 ? "_" : level_glyph(lvl)); /* idle, yet visible */
             style_off(u->online ? pair : PAIR_WARN, 0);
         }
     }
@@ -396,7 +396,7 @@ void mon_screen_draw(const struct mon_view *v)
     int y, lower, used, ylast;
     erase();
     if (COLS < 40 || LINES < 10) {
-        snprintf(buf, sizeof(buf), "parmon: %dx%d is too small, need 40x10 (q quits)", COLS, LINES);
+        snprintf(buf, sizeof(buf), "too small: %dx%d < 40x10", COLS, LINES);
         put(0, 0, 0, A_BOLD, buf);
         refresh();
         return;
@@ -414,15 +414,14 @@ void mon_screen_draw(const struct mon_view *v)
     used = draw_cpus(v, 1, LINES - 3 - lower);
     y = 1 + used;
 
+    /* The aggregate, in cores' worth first: on a narrow screen the rest is cut. */
     put(y, 0, 0, A_BOLD, "all");
-    draw_meter(y, 5, 20, &v->all);
-    snprintf(buf, sizeof(buf), " %5.1f%%  %.1f of %d cores busy  (usr %.0f%% sys %.0f%% io %.0f%% "
-             "steal %.0f%% guest %.0f%%)", v->all.busy, v->all.busy * v->nonline / 100.0,
-             v->nonline, v->all.user, v->all.system, v->all.iowait, v->all.steal, v->all.guest);
-    if (v->ncpu > v->nonline) /* say it first: on a narrow screen the rest is cut */
-        snprintf(buf, sizeof(buf), " %d offline  %5.1f%%  %.1f of %d cores busy", v->ncpu - v->nonline,
-                 v->all.busy, v->all.busy * v->nonline / 100.0, v->nonline);
-    put(y, 27, 0, A_BOLD, v->have_sample ? buf : " measuring...");
+    draw_meter(y, 5, COLS >= 80 ? 20 : 8, &v->all);
+    snprintf(buf, sizeof(buf), " %.1f of %d cores busy  %5.1f%%  (usr %.0f%% sys %.0f%% io %.0f%% "
+             "steal %.0f%% guest %.0f%%)%s", v->all.busy * v->nonline / 100.0, v->nonline,
+             v->all.busy, v->all.user, v->all.system, v->all.iowait, v->all.steal, v->all.guest,
+             v->ncpu > v->nonline ? "  some CPUs offline" : "");
+    put(y, COLS >= 80 ? 27 : 15, 0, A_BOLD, v->have_sample ? buf : " measuring...");
     y += 1;
     ylast = LINES - 2;
     if (v->help)

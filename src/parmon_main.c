@@ -328,7 +328,7 @@ static void sampler_tree(struct sampler *s)
     s->tt_prev = t;
     s->tree_cores = 0;
     s->nprocs = 0;
-    s->have_status = 0;
+    /* have_status stays: a lab that ended removed its page, its last state stays shown */
     for (int i = 0; i < n; i++) {
         const struct cpustat_task *k = &s->tasks[nxt][i];
         s->tree_cores += k->cpu_pct / 100.0;

@@ -184,6 +184,7 @@ static int team_sample(struct lab_ctx *ctx, const struct point *pt, struct job *
                        double (*run)(struct job *), const char *metric, const char *unit,
                        double scale, const char *(*check)(struct job *))
 {
+    double t_start = now_s(), budget = ctx->quick ? 2 : 10;
     harness_rep(ctx, 0);
     j->reference = 0;
     run(j);
@@ -192,6 +193,15 @@ static int team_sample(struct lab_ctx *ctx, const struct point *pt, struct job *
         const char *bad;
         if (harness_interrupted())
             return EXIT_INTERRUPTED;
+        /* A bound on pathological points (spinning with more threads than CPUs, a busy
+         * machine): after 3 repetitions and `budget` seconds, keep what we have. */
+        if (rep > 3 && now_s() - t_start > budget) {
+            harness_progress_clear();
+            printf("   (%s %s, %d workers: stopped after %d repetitions, %.0f s: each took "
+                   "far longer than calibrated)\n", pt->experiment, pt->variant, pt->workers,
+                   rep - 1, now_s() - t_start);
+            break;
+        }
         harness_rep(ctx, rep);
         j->reference = 1;
         tr = run(j);
@@ -241,9 +251,8 @@ __attribute__((no_sanitize("thread"))) static void race_body(struct job *j, int 
 static int run_race(struct lab_ctx *ctx, const int *w, int nw)
 {
     uint64_t iters = ctx->quick ? 200000 : 2000000;
-    printf("\n== race: %d workers each add 1 to one shared counter %.0e times, with NO "
-           "synchronisation\n   (a deliberate bug: the lesson's opener)\n",
-           w[nw - 1], (double)iters);
+    printf("\n== race: each worker adds 1 to one shared counter %.0e times, with NO "
+           "synchronisation\n   (a deliberate bug: the lesson's opener)\n", (double)iters);
     for (int i = 0; i < nw; i++) {
         struct point pt = {"race", "unsynchronised", w[i], ""};
         struct job *j = job_new(ctx, w[i], race_body, 0);
@@ -263,12 +272,11 @@ static int run_race(struct lab_ctx *ctx, const int *w, int nw)
             results_add(ctx->res, &pt, rep, "lost_fraction", (double)(expected - actual) / (double)expected, "fraction");
         }
         job_free(j);
-        harness_progress_clear();
+        harness_print(ctx, &pt, "lost_updates");
         printf("   %d workers: expected %llu, last run counted %llu: %llu updates lost (%.1f%%)%s\n",
                w[i], (unsigned long long)expected, (unsigned long long)actual,
                (unsigned long long)(expected - actual), 100.0 * (double)(expected - actual) / (double)expected,
                ctx->topo->usable < 2 ? " (1 CPU: updates are lost only when a thread is preempted mid-increment)" : "");
-        harness_print(ctx, &pt, "lost_updates");
     }
     return EXIT_OK;
 }
@@ -462,9 +470,10 @@ static int run_lock(struct lab_ctx *ctx, const int *w, int nw, int maxw_in, doub
            "construct),\n   minus the same loop without it; 1 worker = uncontended\n");
     if (harness_oversubscribed(ctx, w[nw - 1]))
         printf("   oversubscribed points (*): 'spinlock' is skipped there (glibc's spinlock "
-               "never yields, so a waiter can burn\n   a whole time slice while the owner "
-               "waits for a CPU); tas/ttas/ticket yield after %d spins: a bound, not pure spinning\n",
-               SYNC_SPIN_LIMIT);
+               "never yields: a waiter burns\n   its time slice while the owner waits for a "
+               "CPU), and so is 'ticket' (first come, first served: when the\n   next in line "
+               "has no CPU, every thread waits for the scheduler: seconds a sample); tas and "
+               "ttas\n   yield after %d spins: a bound, not pure spinning\n", SYNC_SPIN_LIMIT);
     for (int v = 0; v < LK_N; v++) {
         int omp = v >= LK_OMP_CRITICAL;
 #ifndef _OPENMP
@@ -478,7 +487,7 @@ static int run_lock(struct lab_ctx *ctx, const int *w, int nw, int maxw_in, doub
             struct job *j;
             double (*run)(struct job *) = omp ? omp_team_run : team_run;
             int rc, col;
-            if (v == LK_SPINLOCK && harness_oversubscribed(ctx, w[i]))
+            if ((v == LK_SPINLOCK || v == LK_TICKET) && harness_oversubscribed(ctx, w[i]))
                 continue;
             j = job_new(ctx, w[i], lock_pthread_body, v);
             harness_point(ctx, &pt);
@@ -586,9 +595,12 @@ static void fs_body(struct job *j, int id)
 
 static double fs_ratio[2] = {-1, -1}; /* same-line / padded at the most workers */
 
-static int run_false_sharing(struct lab_ctx *ctx, const int *w, int nw, double target)
+static int run_false_sharing(struct lab_ctx *ctx, const int *w, int nw, double target, int oversub)
 {
     printf("\n== false-sharing: ns per increment of a worker's own counter\n");
+    if (oversub)
+        printf("   oversubscribed counts skipped: threads that take turns on a CPU do not "
+               "fight over a line\n");
     for (int op = 0; op < 2; op++) {
         double med[FS_N] = {0};
         int last_w = 0;
@@ -758,7 +770,7 @@ static int sync_run(struct lab_ctx *ctx)
                skipped, skipped == 1 ? "" : "s");
     harness_plan(ctx, (on[0] ? nrace : 0) + (on[1] ? LK_N * nw : 0) + (on[2] ? BR_N * nw : 0) +
                           (on[3] && usable >= 2 ? 3 /* handoff variants */ : 0) + (on[4] ? 2 * FS_N * nfs : 0) +
-                          (on[5] && usable >= 2 ? ctx->topo->naffinity * (ctx->topo->naffinity - 1) / 2 : 0));
+                          (on[5] && usable >= 2 ? sync_c2c_npairs(ctx) : 0));
     pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
     ncosts = 0;
 
@@ -772,10 +784,8 @@ static int sync_run(struct lab_ctx *ctx)
         rc = sync_run_handoff(ctx, target);
     if (rc == EXIT_OK && on[4]) {
         int k = usable >= 2 ? nfs : 1;
-        if (harness_oversubscribed(ctx, ctx->workers[ctx->nworkers - 1]))
-            printf("\n(false-sharing skips oversubscribed counts: threads that take turns on "
-                   "a CPU do not fight over a line)");
-        rc = run_false_sharing(ctx, fs_w, k, target);
+        rc = run_false_sharing(ctx, fs_w, k, target,
+                               usable >= 2 && harness_oversubscribed(ctx, ctx->workers[ctx->nworkers - 1]));
         if (rc == EXIT_OK && write_fs_table(ctx, fs_w[k - 1]) < 0)
             rc = EXIT_FAIL;
     }
@@ -799,7 +809,7 @@ static int sync_run(struct lab_ctx *ctx)
 static const struct lab_option sync_options[] = {
     {"experiment", "LIST", "only these, comma-separated: race,lock,barrier,handoff,false-sharing,c2c"},
     {"sample-ms", "MS", "shortest timed sample in ms (EPCC: 1; default 10; --quick 1)"},
-    {"pairs", "N", "c2c: most CPU pairs to measure (default 4096, --quick 64); more CPUs are sampled"},
+    {"pairs", "N", "c2c: most CPU pairs to measure (default 2048, --quick 64); more CPUs are sampled"},
     {NULL, NULL, NULL},
 };
 

@@ -15,6 +15,8 @@ int sync_run_handoff(struct lab_ctx *ctx, double target);
 /* c2c: one-way latency between pairs of usable CPUs; sets the CPUs considered and the
  * step between measured ones (1 = every CPU). */
 int sync_run_c2c(struct lab_ctx *ctx, int *ncpu, int *step);
+/* How many pairs sync_run_c2c will measure (for the progress plan). */
+int sync_c2c_npairs(const struct lab_ctx *ctx);
 /* Write <out>/sync-c2c.csv from the measured pairs and print their spread. */
 int sync_write_c2c_table(struct lab_ctx *ctx, int ncpu, int step);
 

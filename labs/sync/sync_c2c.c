@@ -191,31 +191,49 @@ static int c2c_pair(struct lab_ctx *ctx, int a, int b, uint64_t *iters, double t
     return rc ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
+/* Too many pairs for the time budget: measure every step-th CPU (all pairs among
+ * them), so the heatmap stays whole, only coarser. Returns the step (1 = every CPU). */
+static int c2c_step(const struct lab_ctx *ctx, long *max_pairs)
+{
+    int n = ctx->topo->naffinity, step = 1;
+    *max_pairs = lab_opt_long(ctx, "pairs", ctx->quick ? 64 : 2048, 1, 1000000);
+    while ((long)((n + step - 1) / step) * ((n + step - 1) / step - 1) / 2 > *max_pairs)
+        step++;
+    return step;
+}
+
+int sync_c2c_npairs(const struct lab_ctx *ctx)
+{
+    long max_pairs;
+    int m = (ctx->topo->naffinity + c2c_step(ctx, &max_pairs) - 1) / c2c_step(ctx, &max_pairs);
+    return m * (m - 1) / 2;
+}
+
 int sync_run_c2c(struct lab_ctx *ctx, int *ncpu_out, int *step_out)
 {
     const struct topo *t = ctx->topo;
-    long max_pairs = lab_opt_long(ctx, "pairs", ctx->quick ? 64 : 4096, 1, 1000000);
-    int n = t->naffinity, step = 1, m;
+    long max_pairs;
+    int n = t->naffinity, step = c2c_step(ctx, &max_pairs), m = (n + step - 1) / step;
+    int saved_reps = ctx->reps, rc = EXIT_OK;
     uint64_t iters = 0;
     cpu_set_t saved;
 
-    /* Too many pairs for the time budget: measure every step-th CPU (all pairs among
-     * them), so the heatmap stays whole, only coarser. */
-    while ((long)((n + step - 1) / step) * ((n + step - 1) / step - 1) / 2 > max_pairs)
-        step++;
-    m = (n + step - 1) / step;
     printf("\n== c2c: one-way core-to-core latency, ns (pinned ping-pong, round trip / 2)\n");
     if (step > 1)
         printf("   %d CPUs make %d pairs, more than --pairs %ld: measuring every %d%s CPU "
                "(%d CPUs, %d pairs)\n", n, n * (n - 1) / 2, max_pairs, step,
                step == 2 ? "nd" : step == 3 ? "rd" : "th", m, m * (m - 1) / 2);
+    /* A pair's latency is steady: 5 repetitions of >= 0.5 ms each are plenty, and keep
+     * a 256-CPU machine (2016 pairs by default) to about ten seconds. */
+    ctx->reps = saved_reps < 5 ? saved_reps : 5;
+    printf("   %d repetition%s per pair, each >= 0.5 ms\n", ctx->reps, ctx->reps == 1 ? "" : "s");
     pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
-    for (int a = 0; a < n; a += step)
-        for (int b = a + step; b < n; b += step) {
-            int rc = c2c_pair(ctx, a, b, &iters, ctx->quick ? 0.0005 : 0.002);
+    for (int a = 0; a < n && rc == EXIT_OK; a += step)
+        for (int b = a + step; b < n && rc == EXIT_OK; b += step) {
+            rc = c2c_pair(ctx, a, b, &iters, 0.0005);
             pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
             if (rc != EXIT_OK)
-                return rc;
+                break;
             if (m <= 8) {
                 char param[48];
                 struct point pt = {"c2c", "pingpong", 2,
@@ -223,9 +241,10 @@ int sync_run_c2c(struct lab_ctx *ctx, int *ncpu_out, int *step_out)
                 harness_print(ctx, &pt, "one_way_ns");
             }
         }
+    ctx->reps = saved_reps;
     *ncpu_out = n;
     *step_out = step;
-    return EXIT_OK;
+    return rc;
 }
 
 /* sync-c2c.csv: one row per pair measured; the heatmap (plots/c2c.gp) draws it. */
