@@ -1,0 +1,333 @@
+/* test_pool.c: the thread pool and the process pool keep their contracts (pool.h):
+ * every task runs exactly once, results come back in order, shutdown runs queued work,
+ * a crashing worker is reported and not waited on forever. No timing is asserted. */
+#include "pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "testlib.h"
+
+/* ---- thread pool ---------------------------------------------------------------------- */
+
+static _Atomic int *hits;
+
+static void hit(void *arg)
+{
+    atomic_fetch_add_explicit(&hits[(size_t)arg], 1, memory_order_relaxed);
+}
+
+static int all_once(size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (atomic_load(&hits[i]) != 1) {
+            printf("#   task %zu ran %d times\n", i, atomic_load(&hits[i]));
+            return 0;
+        }
+    return 1;
+}
+
+static void reset_hits(size_t n)
+{
+    free(hits);
+    hits = calloc(n, sizeof(*hits));
+}
+
+/* Single submits and batches, with a tiny ring so the submitter often finds it full
+ * and has to run tasks itself. */
+TEST(every_task_runs_once)
+{
+    enum { N = 200000 };
+    int threads[] = {0, 1, 3};
+    for (size_t t = 0; t < ARRAY_SIZE(threads); t++) {
+        struct pool *p = pool_create(threads[t], 64);
+        CHECK(p != NULL);
+        if (!p)
+            return;
+        CHECK(pool_threads(p) == threads[t]);
+        reset_hits(N);
+        for (size_t i = 0; i < N / 2; i++)
+            pool_submit(p, hit, (void *)i);
+        /* the second half as one batch: arg i = base + i * stride, base = N / 2 */
+        pool_submit_batch(p, hit, (void *)(size_t)(N / 2), 1, N / 2);
+        pool_wait(p);
+        CHECK(all_once(N));
+        CHECK(pool_completed(p) == N);
+        pool_destroy(p);
+    }
+}
+
+/* pool_submit_batch passes arg_i = args + i * stride. */
+struct cell {
+    size_t index;
+    int64_t value;
+};
+
+static void square_cell(void *arg)
+{
+    struct cell *c = arg;
+    c->value = (int64_t)c->index * (int64_t)c->index;
+    atomic_fetch_add_explicit(&hits[c->index], 1, memory_order_relaxed);
+}
+
+TEST(batch_args_and_reuse)
+{
+    enum { N = 50000 };
+    struct cell *cells = calloc(N, sizeof(*cells));
+    struct pool *p = pool_create(2, 1024);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    for (int round = 0; round < 3; round++) {
+        reset_hits(N);
+        for (size_t i = 0; i < N; i++)
+            cells[i] = (struct cell){i, -1};
+        pool_submit_batch(p, square_cell, cells, sizeof(cells[0]), N);
+        pool_wait(p);
+        CHECK(all_once(N));
+        for (size_t i = 0; i < N; i++)
+            if (cells[i].value != (int64_t)(i * i)) {
+                CHECK(cells[i].value == (int64_t)(i * i));
+                break;
+            }
+    }
+    CHECK(pool_completed(p) == 3 * (uint64_t)N);
+    pool_destroy(p);
+    free(cells);
+}
+
+/* Tasks that submit tasks (a tree), and several threads submitting at once. */
+static struct pool *tree_pool;
+
+static void tree_node(void *arg)
+{
+    size_t i = (size_t)arg;
+    atomic_fetch_add_explicit(&hits[i], 1, memory_order_relaxed);
+    if (2 * i + 1 < 4095)
+        pool_submit(tree_pool, tree_node, (void *)(2 * i + 1));
+    if (2 * i + 2 < 4095)
+        pool_submit(tree_pool, tree_node, (void *)(2 * i + 2));
+}
+
+static void *outside_submitter(void *arg)
+{
+    size_t base = (size_t)arg;
+    for (size_t i = 0; i < 20000; i++)
+        pool_submit(tree_pool, hit, (void *)(base + i));
+    return NULL;
+}
+
+TEST(nested_and_concurrent_submit)
+{
+    pthread_t th[2];
+    reset_hits(4095 + 40000);
+    tree_pool = pool_create(2, 256);
+    CHECK(tree_pool != NULL);
+    if (!tree_pool)
+        return;
+    pool_submit(tree_pool, tree_node, (void *)0);
+    for (int i = 0; i < 2; i++)
+        pthread_create(&th[i], NULL, outside_submitter, (void *)(size_t)(4095 + 20000 * i));
+    for (int i = 0; i < 2; i++)
+        pthread_join(th[i], NULL);
+    pool_wait(tree_pool);
+    CHECK(all_once(4095 + 40000));
+    CHECK(pool_completed(tree_pool) == 4095 + 40000);
+    pool_destroy(tree_pool);
+}
+
+/* Shutdown with queued work: destroy right after submitting slow tasks; the contract
+ * is that every one of them still runs. */
+static void slow_hit(void *arg)
+{
+    usleep(50);
+    hit(arg);
+}
+
+TEST(shutdown_runs_queued_work)
+{
+    enum { N = 2000 };
+    struct pool *p = pool_create(2, 0);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    reset_hits(N);
+    for (size_t i = 0; i < N; i++)
+        pool_submit(p, slow_hit, (void *)i);
+    pool_destroy(p); /* no pool_wait first */
+    CHECK(all_once(N));
+}
+
+/* An idle pool (workers asleep) wakes for new work. */
+TEST(wakes_after_sleeping)
+{
+    struct pool *p = pool_create(2, 0);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    reset_hits(10);
+    for (size_t i = 0; i < 10; i++) {
+        usleep(2000); /* long past the spin: the workers are asleep */
+        pool_submit(p, hit, (void *)i);
+        pool_wait(p);
+        CHECK(atomic_load(&hits[i]) == 1);
+    }
+    pool_destroy(p);
+}
+
+TEST(rejects_bad_arguments)
+{
+    CHECK(pool_create(-1, 0) == NULL);
+    CHECK(ppool_create(0, NULL, NULL) == NULL);
+}
+
+/* ---- process pool --------------------------------------------------------------------- */
+
+static int64_t poly(int64_t x, void *ctx)
+{
+    int64_t k = *(const int64_t *)ctx; /* inherited from the parent at fork */
+    return x * x + k;
+}
+
+static int no_children_left(void)
+{
+    /* every worker reaped: nothing to wait for */
+    return waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD;
+}
+
+TEST(ppool_results_in_order)
+{
+    enum { N = 10007 };
+    static int64_t k = 3;
+    int64_t *in = malloc(N * sizeof(int64_t)), *out = malloc(N * sizeof(int64_t));
+    size_t chunks[] = {1, 7, 1000, 100000};
+    struct ppool *pp = ppool_create(3, poly, &k);
+    CHECK(pp != NULL);
+    if (!pp)
+        return;
+    CHECK(ppool_workers(pp) == 3);
+    for (size_t i = 0; i < N; i++)
+        in[i] = (int64_t)i - 5000;
+    for (size_t c = 0; c < ARRAY_SIZE(chunks); c++) {
+        int bad = 0;
+        for (size_t i = 0; i < N; i++)
+            out[i] = -1;
+        CHECK(ppool_map(pp, in, out, N, chunks[c]) == 0);
+        for (size_t i = 0; i < N; i++)
+            bad += out[i] != in[i] * in[i] + 3;
+        if (bad)
+            printf("#   chunksize %zu: %d results wrong or out of order\n", chunks[c], bad);
+        CHECK(bad == 0);
+        CHECK(strcmp(ppool_error(pp), "") == 0);
+    }
+    CHECK(ppool_map(pp, in, out, 0, 1) == 0); /* nothing to do is fine */
+    ppool_destroy(pp);
+    CHECK(no_children_left());
+    free(in), free(out);
+}
+
+static int64_t crash_at_777(int64_t x, void *ctx)
+{
+    if (x == 777)
+        raise(*(const int *)ctx);
+    return x;
+}
+
+static int64_t exit_at_5(int64_t x, void *ctx)
+{
+    if (x == 5)
+        _exit(3);
+    return x;
+}
+
+/* A worker killed by a signal or exiting mid-task: ppool_map returns -1 and says which
+ * worker and how (if it waited for the lost results, this test would hang and the
+ * runner would report it), the pool stays broken, destroy reaps everyone. */
+TEST(ppool_crash_is_reported)
+{
+    enum { N = 5000 };
+    static int sig = SIGKILL, sig2 = SIGSEGV;
+    int64_t *in = malloc(N * sizeof(int64_t)), *out = malloc(N * sizeof(int64_t));
+    struct ppool *pp;
+    for (size_t i = 0; i < N; i++)
+        in[i] = (int64_t)i;
+
+    pp = ppool_create(2, crash_at_777, &sig);
+    CHECK(pp != NULL);
+    if (!pp)
+        return;
+    CHECK(ppool_map(pp, in, out, 700, 10) == 0); /* below 777: fine */
+    CHECK(ppool_map(pp, in, out, N, 10) == -1);
+    CHECK(strstr(ppool_error(pp), "signal 9") != NULL);
+    printf("#   reported: %s\n", ppool_error(pp));
+    CHECK(ppool_map(pp, in, out, 10, 1) == -1); /* broken stays broken */
+    ppool_destroy(pp);
+    CHECK(no_children_left());
+
+    pp = ppool_create(3, crash_at_777, &sig2);
+    CHECK(pp != NULL);
+    if (!pp)
+        return;
+    CHECK(ppool_map(pp, in, out, N, 1) == -1);
+    CHECK(strstr(ppool_error(pp), "signal 11") != NULL);
+    ppool_destroy(pp);
+    CHECK(no_children_left());
+
+    pp = ppool_create(2, exit_at_5, NULL);
+    CHECK(pp != NULL);
+    if (!pp)
+        return;
+    CHECK(ppool_map(pp, in, out, N, 1000) == -1);
+    CHECK(strstr(ppool_error(pp), "exited with status 3") != NULL);
+    ppool_destroy(pp);
+    CHECK(no_children_left());
+    free(in), free(out);
+}
+
+/* A worker stuck in a task is killed by destroy rather than waited on forever: worker 0
+ * hangs in task 0 while worker 1 dies in task 2 (chunks of 1, two per worker), so map
+ * returns at once and destroy finds worker 0 still busy. */
+static int64_t hang_or_die(int64_t x, void *ctx)
+{
+    if (x == 0)
+        for (;;)
+            pause();
+    if (x == 2)
+        raise(SIGKILL);
+    return x;
+}
+
+TEST(ppool_destroy_kills_stuck_worker)
+{
+    int64_t in[8] = {0, 1, 2, 3, 4, 5, 6, 7}, out[8];
+    struct ppool *pp = ppool_create(2, hang_or_die, NULL);
+    CHECK(pp != NULL);
+    if (!pp)
+        return;
+    CHECK(ppool_map(pp, in, out, 8, 1) == -1);
+    CHECK(strstr(ppool_error(pp), "signal 9") != NULL);
+    ppool_destroy(pp);
+    CHECK(no_children_left());
+}
+
+int main(void)
+{
+    RUN(every_task_runs_once);
+    RUN(batch_args_and_reuse);
+    RUN(nested_and_concurrent_submit);
+    RUN(shutdown_runs_queued_work);
+    RUN(wakes_after_sleeping);
+    RUN(rejects_bad_arguments);
+    RUN(ppool_results_in_order);
+    RUN(ppool_crash_is_reported);
+    RUN(ppool_destroy_kills_stuck_worker);
+    free(hits);
+    return TEST_DONE();
+}
