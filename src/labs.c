@@ -9,6 +9,7 @@ const struct lab *const lab_table[] = {
     &lab_gil,
     &lab_tvp,
     &lab_sync,
+    &lab_pool,
 };
 
 const int lab_count = (int)(sizeof(lab_table) / sizeof(lab_table[0]));

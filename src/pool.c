@@ -50,7 +50,8 @@ struct slot {
 struct pool {
     struct slot *ring;
     size_t mask;
-    int nthreads;
+    int nthreads;     /* set before any thread starts, then read-only */
+    int nstarted;     /* threads to join */
     pthread_t *threads;
 
     _Alignas(64) _Atomic size_t head; /* next position to take (consumers, CAS) */
@@ -175,15 +176,15 @@ struct pool *pool_create(int nthreads, size_t capacity)
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->done_cv, NULL);
     p->threads = xcalloc((size_t)nthreads + 1, sizeof(pthread_t));
+    p->nthreads = nthreads;
     for (int i = 0; i < nthreads; i++) {
         int rc = pthread_create(&p->threads[i], NULL, pool_worker, p);
         if (rc != 0) {
-            p->nthreads = i; /* destroy joins the ones that started */
-            pool_destroy(p);
+            pool_destroy(p); /* joins the ones that started */
             errno = rc;
             return NULL;
         }
-        p->nthreads = i + 1;
+        p->nstarted = i + 1;
     }
     return p;
 }
@@ -282,7 +283,7 @@ void pool_destroy(struct pool *p)
     atomic_store(&p->stop, 1);
     pthread_cond_broadcast(&p->work_cv);
     pthread_mutex_unlock(&p->sleep_lock);
-    for (int i = 0; i < p->nthreads; i++)
+    for (int i = 0; i < p->nstarted; i++)
         pthread_join(p->threads[i], NULL);
     pthread_mutex_destroy(&p->submit_lock);
     pthread_mutex_destroy(&p->sleep_lock);
