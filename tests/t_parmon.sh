@@ -89,18 +89,16 @@ wait_for() {
     done
     return 1
 }
-wait_dead() {
-    i=0
-    while [ $i -lt 100 ]; do
-        [ "$(field "$1" '#{pane_dead}')" = 1 ] && return 0
-        sleep 0.1; i=$((i + 1))
-    done
-    return 1
-}
+# startw NAME COLS ROWS COMMAND: the same, then the shell prints COMMAND's exit status
+# and stays (tmux's own pane_dead_status is not always filled in when the pty closes first)
+startw() { start "$1" "$2" "$3" "$4; echo PARMON-EXIT=\$?; sleep 300"; }
+# wait_dead NAME [STATUS]: until the command of a startw session ended (with STATUS)
+wait_dead() { wait_for "$1" "^PARMON-EXIT=${2:-}"; }
+exit_status() { shot "$1" | sed -n 's/^PARMON-EXIT=//p' | tail -n 1; }
 ESC=$(printf '\033')
 colour_re="$ESC\\[([0-9]+;)*(3[0-7]|4[0-7]|38|48|9[0-7]|10[0-7])(;[0-9]+)*m"
 
-start s1 100 30 "env -u NO_COLOR $PARMON --interval 0.2"
+startw s1 100 30 "env -u NO_COLOR $PARMON --interval 0.2"
 if wait_for s1 "sample 2"; then
     n=$(shot s1 | grep -c '^cpu[0-9]')
     [ "$n" -eq "$ncpu" ] && ok "screen: a line per CPU ($n)" || bad "screen: $n CPU lines, expected $ncpu"
@@ -120,8 +118,10 @@ if wait_for s1 "sample 2"; then
     wait_for s1 "every 0.25 s" 20 && ok "screen: - refreshes less often" || bad "screen: - did nothing"
     $T send-keys -t s1 q
     if wait_dead s1; then
-        st=$(field s1 '#{pane_dead_status}')
+        st=$(exit_status s1)
         [ "$st" = 0 ] && ok "screen: q quits (status 0)" || bad "screen: q quits with status $st"
+        [ "$(field s1 '#{alternate_on}')" = 0 ] && ok "screen: q gives the terminal back" ||
+            bad "screen: still in the alternate screen after q"
     else
         bad "screen: q does not quit"
     fi
@@ -130,7 +130,7 @@ else
 fi
 
 for how in "NO_COLOR=1 $PARMON" "env -u NO_COLOR $PARMON --no-color"; do
-    start nc 100 30 "$how --interval 0.2"
+    startw nc 100 30 "$how --interval 0.2"
     if wait_for nc "sample 2"; then
         if $T capture-pane -e -p -t nc | grep -Eq "$colour_re"; then
             bad "screen: '$how' still draws colour"
@@ -169,7 +169,7 @@ wait_for off "^cpu2 *offline" 50 && ok "screen: an offline CPU shows as offline"
 $T send-keys -t off q
 
 # A launched command: its threads are listed, its exit status shows, the screen stays.
-start cmd 100 30 "$PARMON --interval 0.2 --log $TMPDIR/cmd.log -- sh -c 'echo hello-log; sleep 1; exit 4'"
+startw cmd 100 30 "$PARMON --interval 0.2 --log $TMPDIR/cmd.log -- sh -c 'echo hello-log; sleep 1; exit 4'"
 wait_for cmd "following" 50 && shot cmd | grep -q " sh$" && ok "screen: the launched command is listed" ||
     bad "screen: launched command not listed: $(shot cmd | sed -n 4,8p)"
 wait_for cmd "exit status 4" && ok "screen: the command's exit status shows" ||
@@ -177,15 +177,16 @@ wait_for cmd "exit status 4" && ok "screen: the command's exit status shows" ||
 shot cmd | grep -q "hello-log" && ok "screen: the command's last output line shows" ||
     bad "screen: no 'hello-log' on screen"
 sleep 0.5
-[ "$(field cmd '#{pane_dead}')" = 0 ] && ok "screen: stays after the command ends" ||
+! shot cmd | grep -q PARMON-EXIT && ok "screen: stays after the command ends" ||
     bad "screen: quit when the command ended (no --exit)"
 $T send-keys -t cmd q
 wait_dead cmd || bad "screen: does not quit on q after the command ended"
 
-start ex 100 30 "$PARMON --interval 0.2 --exit -- sh -c 'sleep 0.5; exit 5'"
+startw ex 100 30 "$PARMON --interval 0.2 --exit -- sh -c 'sleep 0.5; exit 5'"
 if wait_dead ex; then
-    st=$(field ex '#{pane_dead_status}')
-    [ "$st" = 5 ] && ok "screen: --exit quits with the command's status" || bad "screen: --exit status $st"
+    st=$(exit_status ex)
+    [ "$st" = 5 ] && ok "screen: --exit quits with the command's status" ||
+        bad "screen: --exit status '$st'"
 else
     bad "screen: --exit did not quit"
 fi
@@ -195,7 +196,8 @@ fi
 for sig in INT TERM SEGV; do
     secs=$(( $$ % 10000 + 100000 + ${#sig} ))
     mark="sleep $secs"
-    start "k$sig" 100 30 "sh -c '$PARMON -- sleep $secs; echo AFTER-PARMON; sleep 300'"
+    # (the shell ignores Ctrl-C, so it lives on to say AFTER-PARMON; parmon sets its own)
+    start "k$sig" 100 30 "sh -c 'trap \"\" INT; $PARMON -- sleep $secs; echo AFTER-PARMON; sleep 300'"
     wait_for "k$sig" "following" 50
     shpid=$(field "k$sig" '#{pane_pid}')
     pm=$(pgrep -P "$shpid" -x parmon | head -n 1)
@@ -218,7 +220,7 @@ done
 
 # A parlab lab: what the harness publishes shows on the screen.
 export PARLAB_STATUS_DIR="$TMPDIR"
-start lab 100 30 "PARLAB_STATUS_DIR=$TMPDIR $PARMON --interval 0.2 -- $PARLAB run amdahl --quick --out $TMPDIR/lab-res"
+startw lab 100 30 "PARLAB_STATUS_DIR=$TMPDIR $PARMON --interval 0.2 -- $PARLAB run amdahl --quick --out $TMPDIR/lab-res"
 wait_for lab "^lab amdahl: " 150 && ok "screen: the lab's experiment and progress show" ||
     bad "screen: no lab status line: $(shot lab | sed -n 4,7p)"
 $T send-keys -t lab q
@@ -226,7 +228,7 @@ wait_dead lab || bad "screen: the lab session does not quit"
 
 # --record: the same CSV as batch, complete after q; plots/cores.gp draws it.
 mkdir -p "$TMPDIR/res"
-start rec 100 30 "$PARMON --interval 0.1 --record $TMPDIR/res/parmon-record.csv"
+startw rec 100 30 "$PARMON --interval 0.1 --record $TMPDIR/res/parmon-record.csv"
 wait_for rec "sample 4" 50
 $T send-keys -t rec q
 wait_dead rec
