@@ -1,0 +1,38 @@
+# pool-chunksize.gp: a process pool's throughput against chunk size (tasks sent per
+# message), beside joblib's automatic batching and the plain loops it must beat.
+# input: pool-summary.csv
+# By hand: gnuplot -e "in='results/pool-summary.csv'; out='c.png'; fmt='png'; plotdir='plots'" plots/pool-chunksize.gp
+load plotdir.'/common.gp'
+
+w = 0
+stats in using (strcol(3) eq 'chunksize' && $5 > w ? w = $5 : 0, 0) nooutput
+us = ''
+stats in using (strcol(3) eq 'chunksize' ? us = strcol(6)[strstrt(strcol(6), 'task_us=') + 8:] : 0, 0) nooutput
+chunk(p) = strstrt(p, 'chunksize=') == 1 && strstrt(p, 'auto') == 0 ? real(p[11:strstrt(p, ';') - 1]) : NaN
+do for [v in 'parlab-procs py-mp-pool'] {
+    eval sprintf('set table $%s', v eq 'parlab-procs' ? 'procs' : 'mp')
+    plot in using (chunk(strcol(6))):10:13:14 with table if (strcol(3) eq 'chunksize' && strcol(4) eq v && $5 == w)
+    unset table
+}
+# the flat references: one value each, drawn across the whole chunk range
+seq_c = NaN; seq_py = NaN; jl = NaN
+stats in using (strcol(3) eq 'chunksize' && strcol(4) eq 'sequential' ? seq_c = $10 : 0, \
+                strcol(3) eq 'chunksize' && strcol(4) eq 'py-sequential' ? seq_py = $10 : 0, \
+                strcol(3) eq 'chunksize' && strcol(4) eq 'py-joblib' && $5 == w ? jl = $10 : 0, 0) nooutput
+
+# the tables above are plain text: whitespace-separated, no header row
+set datafile separator whitespace
+set datafile nocolumnheaders
+set title sprintf("Process pool throughput against chunk size, tasks of %s us, %d workers", us, w)
+set xlabel 'chunk size (tasks per message, log scale)'
+set ylabel 'tasks per second (log scale)'
+set logscale xy
+set format x '%g'
+set format y '%g'
+set xrange [0.8:1300]
+set key bottom right box opaque
+plot $procs using 1:2:3:4 with yerrorlines lt 1 title 'parlab-procs (C, ppool\_map)', \
+     $mp using 1:2:3:4 with yerrorlines lt 2 title 'py-mp-pool (multiprocessing.Pool.map)', \
+     (jl == jl ? jl : 1/0) with lines lt 3 dt 2 title "py-joblib, batch\\_size='auto'", \
+     (seq_c == seq_c ? seq_c : 1/0) with lines lt 7 dt 4 title 'sequential C loop', \
+     (seq_py == seq_py ? seq_py : 1/0) with lines lt 5 dt 4 title 'sequential Python loop'
