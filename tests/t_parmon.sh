@@ -65,6 +65,12 @@ expect2 "'--interval'" --batch --interval
 expect2 "'no-such-command-xyz'" --batch -- no-such-command-xyz
 expect2 "terminal" --count 1
 
+# make demo-LAB with a lab that does not exist: parlab's one line, exit 2, no session.
+PARLAB="$PARLAB" PARMON="$PARMON" sh "$top/src/demo.sh" no-such-lab >"$TMPDIR/out" 2>"$TMPDIR/err" </dev/null
+rc=$?
+[ $rc -eq 2 ] && [ "$(wc -l <"$TMPDIR/err")" -eq 1 ] && grep -q "'no-such-lab'" "$TMPDIR/err" &&
+    ok "demo.sh: an unknown lab exits 2 with one line" || bad "demo.sh no-such-lab: rc $rc, $(cat "$TMPDIR/err")"
+
 # ---- the screen, under tmux ------------------------------------------------------------
 if ! command -v tmux >/dev/null 2>&1; then
     ok "tmux is not installed: screen tests skipped # SKIP"

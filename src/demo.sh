@@ -1,0 +1,50 @@
+#!/bin/sh
+# demo.sh LAB: a tmux session for a talk: parmon launching and following `parlab run LAB`
+# in the top pane, the lab's own output scrolling in the bottom pane. `make demo-LAB`
+# runs it. Environment:
+#   DEMO_ARGS    extra options for the lab      (e.g. DEMO_ARGS=--quick)
+#   PARMON_ARGS  extra options for parmon       (e.g. PARMON_ARGS="--no-color --interval 1")
+#   PARLAB, PARMON  the programs (default bin/parlab, bin/parmon of this checkout)
+# On a projector: see docs/parmon.md ("On a projector").
+set -u
+lab=${1:-}
+top=$(cd "$(dirname "$0")/.." && pwd)
+PARLAB=${PARLAB:-$top/bin/parlab}
+PARMON=${PARMON:-$top/bin/parmon}
+if [ -z "$lab" ]; then
+    echo "demo: usage: make demo-LAB (LAB from 'parlab list')" >&2
+    exit 2
+fi
+if ! "$PARLAB" help "$lab" >/dev/null 2>"${TMPDIR:-/tmp}/demo-$$.err"; then
+    cat "${TMPDIR:-/tmp}/demo-$$.err" >&2 # parlab's one line naming the unknown lab
+    rm -f "${TMPDIR:-/tmp}/demo-$$.err"
+    exit 2
+fi
+rm -f "${TMPDIR:-/tmp}/demo-$$.err"
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "demo: tmux is not installed (make deps); without it run:" >&2
+    echo "  $PARMON -- $PARLAB run $lab" >&2
+    exit 3
+fi
+session="parlab-demo-$lab"
+log="${TMPDIR:-/tmp}/$session.log"
+: >"$log"
+# A demo session left from an earlier talk: replace it.
+tmux has-session -t "=$session" 2>/dev/null && tmux kill-session -t "=$session"
+cd "$top" || exit 1
+# Top pane: parmon runs the lab (its output goes to the log); it keeps the last screen
+# when the lab ends, so the picture stays up while you talk; q closes it.
+tmux new-session -d -s "$session" -x 120 -y 40 \
+    "$PARMON ${PARMON_ARGS:-} --log $log -- $PARLAB run $lab ${DEMO_ARGS:-}"
+# Bottom pane: what the lab prints (its tables and notes), a quarter of the height.
+tmux split-window -v -d -l 25% -t "$session" "tail -n +1 -f $log"
+tmux set-option -t "$session" remain-on-exit off >/dev/null
+echo "demo: tmux session '$session': parmon following 'parlab run $lab' (q quits parmon;"
+echo "      Ctrl-b d detaches; tmux kill-session -t $session ends the demo)"
+if [ -n "${TMUX:-}" ]; then
+    tmux switch-client -t "$session"
+elif [ -t 0 ] && [ -t 1 ]; then
+    tmux attach-session -t "$session"
+else
+    echo "demo: no terminal here: attach with  tmux attach -t $session"
+fi
