@@ -258,16 +258,16 @@ static const char py_program[] =
     "    for name in names:\n"
     "        m = Mech(name, w)\n"
     "        param = {'py-process-pool': 'chunksize=1', 'py-thread-pool': ''}.get(name, 'chunksize=auto')\n"
-    "        for rep, s in enumerate(sample('task-overhead', m, param, [0] * N_EMPTY), 1):\n"
+    "        for rep, s in enumerate(sample('task-overhead', m, param, [0] * N_EMPTY), 1) if DO_OVER else []:\n"
     "            out('R', 'task-overhead', name, w, param, rep, 'us_per_task', repr(s / N_EMPTY * 1e6), 'us')\n"
-    "        for us in SIZES:\n"
+    "        for us in SIZES if DO_GRAN else []:\n"
     "            it = max(1, round(us * ipu))\n"
     "            n = int(min(N_GRAN_MAX, max(4 * w, TARGET * w / (us * 1e-6))))\n"
     "            ts = min(seq_time(it, max(1, min(n, int(0.005 / (us * 1e-6)) + 1))) for _ in range(3))\n"
     "            param = 'task_us=%g' % us\n"
     "            for rep, s in enumerate(sample('granularity', m, param, [it] * n), 1):\n"
     "                out('R', 'granularity', name, w, param, rep, 'efficiency', repr(n * ts / w / s), 'fraction')\n"
-    "        if name in ('py-mp-pool', 'py-joblib'):\n"
+    "        if DO_CHUNK and name in ('py-mp-pool', 'py-joblib'):\n"
     "            it = max(1, round(CHUNK_US * ipu))\n"
     "            for c in (CHUNKS if name == 'py-mp-pool' else ['auto']):\n"
     "                param = 'chunksize=%s;task_us=%g' % (c, CHUNK_US)\n"
@@ -277,8 +277,8 @@ static const char py_program[] =
     "        m.close()\n"
     "    it = max(1, round(CHUNK_US * ipu))\n"
     "    param = 'chunksize=1;task_us=%g' % CHUNK_US\n"
-    "    out('P', 'chunksize', 'py-sequential', 1, param)\n"
-    "    for rep in range(1, REPS + 1):\n"
+    "    if DO_CHUNK: out('P', 'chunksize', 'py-sequential', 1, param)\n"
+    "    for rep in range(1, REPS + 1) if DO_CHUNK and w == WORKERS[0] else []:\n"
     "        out('R', 'chunksize', 'py-sequential', 1, param, rep, 'tasks_per_s', repr(1 / seq_time(it, N_CHUNK)), '1/s')\n";
 
 struct py_plan {
@@ -290,6 +290,7 @@ struct py_plan {
     int nchunks;
     double chunk_us, target;
     int n_empty, n_gran_max, n_chunk;
+    int do_over, do_gran, do_chunk; /* which experiments run */
 };
 
 /* The child: start Python, set the plan as globals, run the program, leave. */
@@ -297,8 +298,10 @@ static noreturn void py_child(struct lab_ctx *ctx, const struct py_plan *pl, int
 {
     char *pre = xmalloc(4096);
     int len = snprintf(pre, 4096, "FD = %d\nREPS = %d\nTARGET = %g\nCHUNK_US = %g\nN_EMPTY = %d\n"
-                                  "N_GRAN_MAX = %d\nN_CHUNK = %d\nWORKERS = [",
-                       fd, ctx->reps, pl->target, pl->chunk_us, pl->n_empty, pl->n_gran_max, pl->n_chunk);
+                                  "N_GRAN_MAX = %d\nN_CHUNK = %d\nDO_OVER = %d\nDO_GRAN = %d\nDO_CHUNK = %d\n"
+                                  "WORKERS = [",
+                       fd, ctx->reps, pl->target, pl->chunk_us, pl->n_empty, pl->n_gran_max, pl->n_chunk,
+                       pl->do_over, pl->do_gran, pl->do_chunk);
     for (int i = 0; i < pl->nw; i++)
         len += snprintf(pre + len, (size_t)(4096 - len), "%d,", pl->w[i]);
     len += snprintf(pre + len, (size_t)(4096 - len), "]\nSIZES = [");
@@ -514,7 +517,8 @@ static void report(struct lab_ctx *ctx, const int *ws, int nws, const double *si
         double tp = median_of(ctx, "task-overhead", "parlab-threads", w, "", "us_per_task");
         double tt = median_of(ctx, "task-overhead", "py-thread-pool", w, "", "us_per_task");
 
-        printf("\n== task-overhead: microseconds per empty task, %d worker%s (median of %d reps)\n", w,
+        if (!isnan(tp))
+            printf("\n== task-overhead: microseconds per empty task, %d worker%s (median of %d reps)\n", w,
                w == 1 ? "" : "s", ctx->reps);
         for (size_t v = 0; v < ARRAY_SIZE(all_variants); v++) {
             const char *pa = !strcmp(all_variants[v], "parlab-procs") || !strcmp(all_variants[v], "py-process-pool")
@@ -534,6 +538,8 @@ static void report(struct lab_ctx *ctx, const int *ws, int nws, const double *si
         if (!isnan(tt) && !isnan(tp))
             printf("  py-thread-pool / parlab-threads = %.0fx\n", tt / tp);
 
+        if (nsizes == 0)
+            goto chunks;
         printf("\n== granularity: efficiency = (tasks x task time / %d) / elapsed, %d worker%s\n", w, w,
                w == 1 ? "" : "s");
         printf("  %-22s", "task_us:");
@@ -569,6 +575,9 @@ static void report(struct lab_ctx *ctx, const int *ws, int nws, const double *si
             printf("\n");
         }
 
+    chunks:
+        if (nchunks == 0)
+            continue;
         printf("\n== chunksize: tasks per second, tasks of %g us, %d worker%s\n", chunk_us, w, w == 1 ? "" : "s");
         printf("  %-16s", "chunksize:");
         for (int i = 0; i < nchunks; i++)
@@ -598,7 +607,7 @@ static void report(struct lab_ctx *ctx, const int *ws, int nws, const double *si
                 printf("  %-16s %9.3g (batch_size='auto')\n", "py-joblib", j);
         }
     }
-    {
+    if (nchunks > 0) {
         char param[48];
         double sc = median_of(ctx, "chunksize", "sequential", 1,
                               fmt_param(param, sizeof(param), "chunksize=1;task_us=%g", chunk_us), "tasks_per_s");
@@ -623,11 +632,22 @@ static int pool_run(struct lab_ctx *ctx)
     int nchunks = ctx->quick ? (int)ARRAY_SIZE(chunks_quick) : (int)ARRAY_SIZE(chunks_full);
     double chunk_us = lab_opt_double(ctx, "chunk-task-us", 10, 0.1, 10000);
     long use_py = lab_opt_long(ctx, "python", 1, 0, 1);
+    const char *only = lab_opt(ctx, "only");
+    int do_over = !only || !strcmp(only, "task-overhead"), do_gran = !only || !strcmp(only, "granularity");
+    int do_chunk = !only || !strcmp(only, "chunksize");
     double target = ctx->quick ? 0.004 : 0.03; /* seconds a sample of the C variants */
     int usable = ctx->topo->usable, nws = 0, rc = EXIT_OK;
-    int *ws = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1));
+    int *ws;
     struct mech *mechs;
     double ns_per_unit;
+
+    if (only && !do_over && !do_gran && !do_chunk)
+        usage_error("--only: '%s' is not an experiment (task-overhead, granularity, chunksize)", only);
+    if (!do_gran)
+        nsizes = 0;
+    if (!do_chunk)
+        nchunks = 0;
+    ws = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1));
 
     /* At the usable CPU count unless --workers says otherwise: the question is what a
      * pool costs on the machine you have, not how it scales. */
@@ -665,7 +685,8 @@ static int pool_run(struct lab_ctx *ctx)
         printf("py-* variants skipped: --python 0\n");
     } else {
         struct py_plan pl = {ws, nws, sizes, nsizes, chunks, nchunks, chunk_us, ctx->quick ? 0.01 : 0.04,
-                             ctx->quick ? 300 : 2000, ctx->quick ? 200 : 1000, ctx->quick ? 1000 : 4000};
+                             ctx->quick ? 300 : 2000, ctx->quick ? 200 : 1000, ctx->quick ? 1000 : 4000,
+                             do_over, do_gran, do_chunk};
         rc = run_python(ctx, &pl);
         if (rc != EXIT_OK) {
             free(ws);
@@ -686,7 +707,7 @@ static int pool_run(struct lab_ctx *ctx)
     /* 3. The C variants, experiment by experiment. */
     for (int wi = 0; wi < nws && rc == EXIT_OK; wi++) {
         struct mech *m = &mechs[wi];
-        for (size_t v = 0; v < ARRAY_SIZE(c_mechs) && rc == EXIT_OK; v++)
+        for (size_t v = 0; v < ARRAY_SIZE(c_mechs) && rc == EXIT_OK && do_over; v++)
             if (c_task_overhead(ctx, m, (int)v, target) < 0)
                 rc = EXIT_INTERRUPTED;
         for (int i = 0; i < nsizes && rc == EXIT_OK; i++) {
@@ -707,7 +728,7 @@ static int pool_run(struct lab_ctx *ctx)
                     rc = EXIT_INTERRUPTED;
         }
         /* chunksize: parlab's process pool, and the loop it must beat */
-        {
+        if (do_chunk) {
             uint64_t units = (uint64_t)(chunk_us * 1000 / ns_per_unit);
             size_t n = ctx->quick ? 1000 : 4000;
             double *secs = xmalloc(sizeof(double) * (size_t)ctx->reps);
@@ -749,6 +770,7 @@ static int pool_run(struct lab_ctx *ctx)
 static const struct lab_option pool_options[] = {
     {"chunk-task-us", "US", "task size in the chunksize experiment, microseconds (default 10)"},
     {"python", "0|1", "run the Python pools too (default 1)"},
+    {"only", "EXP", "run one experiment: task-overhead, granularity or chunksize"},
     {NULL, NULL, NULL},
 };
 
