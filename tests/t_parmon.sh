@@ -174,6 +174,22 @@ wait_for off "^cpu2 *offline" 50 && ok "screen: an offline CPU shows as offline"
     bad "screen: offline CPU: $(shot off | head -n 6)"
 $T send-keys -t off q
 
+# -p PID: a process that runs already, with a child of its own.
+sh -c 'sleep 120 & exec sleep 121' &
+target=$!
+startw pid 100 30 "$PARMON --interval 0.2 -p $target"
+if wait_for pid "following $target" 50 && wait_for pid " sleep$" 20 &&
+    [ "$(shot pid | grep -c ' sleep$')" -eq 2 ]; then
+    ok "screen: -p follows a process and its child"
+else
+    bad "screen: -p $target: $(shot pid | sed -n 4,9p)"
+fi
+tchild=$(pgrep -P "$target")
+kill "$target" $tchild 2>/dev/null
+wait_for pid "the process is gone" 50 && ok "screen: says when the followed process is gone" ||
+    bad "screen: no 'gone' after the followed process ended"
+$T send-keys -t pid q
+
 # A launched command: its threads are listed, its exit status shows, the screen stays.
 startw cmd 100 30 "$PARMON --interval 0.2 --log $TMPDIR/cmd.log -- sh -c 'echo hello-log; sleep 1; exit 4'"
 wait_for cmd "following" 50 && shot cmd | grep -q " sh$" && ok "screen: the launched command is listed" ||
