@@ -31,6 +31,16 @@ static int load(const char *name, const char *sys, struct cpustat_snap *s)
     return cpustat_apply_cpulists(s, present, online);
 }
 
+/* The two reads of a saved folder: NAME/stat_a (before) and NAME/stat_b (after). */
+static int load_pair(const char *name, const char *sys, struct cpustat_snap *a,
+                     struct cpustat_snap *b)
+{
+    char pa[256], pb[256];
+    snprintf(pa, sizeof(pa), "%s/stat_a", name);
+    snprintf(pb, sizeof(pb), "%s/stat_b", name);
+    return load(pa, sys, a) == 0 && load(pb, sys, b) == 0 ? 0 : -1;
+}
+
 static int load_task(const char *rel, struct cpustat_task *t)
 {
     char path[2048], text[2048];
@@ -54,8 +64,7 @@ TEST(two_cpus)
     struct cpustat_snap a = {0}, b = {0};
     struct cpustat_usage u, all;
     double sum = 0;
-    CHECK(load("two/stat_a", "two/sys", &a) == 0);
-    CHECK(load("two/stat_b", "two/sys", &b) == 0);
+    CHECK(load_pair("two", "two/sys", &a, &b) == 0);
     CHECK(a.ncpu == 2 && b.ncpu == 2);
     CHECK(b.nonline == 2 && b.online[0] && b.online[1]);
     /* The aggregate line is the sum of the CPU lines (the kernel sums them a moment
@@ -80,8 +89,7 @@ TEST(cpus_256)
 {
     struct cpustat_snap a = {0}, b = {0};
     struct cpustat_usage u;
-    CHECK(load("cpu256/stat_a", "cpu256/sys", &a) == 0);
-    CHECK(load("cpu256/stat_b", "cpu256/sys", &b) == 0);
+    CHECK(load_pair("cpu256", "cpu256/sys", &a, &b) == 0);
     CHECK(b.ncpu == 256 && b.nonline == 256);
     for (int k = 0; k < 256; k++) {
         cpustat_snap_usage(&a, &b, k, &u);
@@ -98,8 +106,7 @@ TEST(offline_cpu)
 {
     struct cpustat_snap a = {0}, b = {0};
     struct cpustat_usage u;
-    CHECK(load("offline/stat_a", "offline/sys", &a) == 0);
-    CHECK(load("offline/stat_b", "offline/sys", &b) == 0);
+    CHECK(load_pair("offline", "offline/sys", &a, &b) == 0);
     CHECK(b.ncpu == 4);              /* present 0-3 gives cpu2 a slot */
     CHECK(b.nonline == 3);
     CHECK(!b.online[2] && !b.has[2]);
@@ -126,8 +133,7 @@ TEST(guest_time)
 {
     struct cpustat_snap a = {0}, b = {0};
     struct cpustat_usage u;
-    CHECK(load("guest/stat_a", NULL, &a) == 0);
-    CHECK(load("guest/stat_b", NULL, &b) == 0);
+    CHECK(load_pair("guest", NULL, &a, &b) == 0);
     cpustat_snap_usage(&a, &b, 0, &u);
     /* 100 ticks: user 60 - guest 40 + nice 10 - guest_nice 10 = 20; system+irq+softirq
      * 20; guest 40 + 10 = 50; idle 5 + iowait 5 are idle. */
@@ -146,8 +152,7 @@ TEST(counter_backwards)
     struct cpustat_snap a = {0}, b = {0};
     struct cpustat_usage u;
     CHECK(cpustat_sat_sub(5, 7) == 0 && cpustat_sat_sub(7, 5) == 2);
-    CHECK(load("backwards/stat_a", NULL, &a) == 0);
-    CHECK(load("backwards/stat_b", NULL, &b) == 0);
+    CHECK(load_pair("backwards", NULL, &a, &b) == 0);
     cpustat_snap_usage(&a, &b, 1, &u);
     CHECK(usage_sane(&u));
     CHECK_NEAR(u.user, 0.0, 1e-9);      /* 800 -> 10: 0, not 2^64 - 790 */
