@@ -706,7 +706,15 @@ int main(int argc, char **argv)
         rc = run_batch(&o, child);
     else
         rc = run_screen(&o, child, follow, command, log_path[0] ? log_path : NULL, log_fd);
-    if (log_fd >= 0)
+    if (log_fd >= 0) {
+        /* The command's output is worth keeping (the lab's tables): say where it is. An
+         * empty default log is just removed. */
+        struct stat st;
+        if (!o.log && fstat(log_fd, &st) == 0 && st.st_size == 0)
+            unlink(log_path);
+        else if (!o.log)
+            note("the output of '%s' is in %s", o.cmd[0], log_path);
         close(log_fd);
+    }
     return rc;
 }
