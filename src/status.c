@@ -169,8 +169,14 @@ int status_read_path(const char *path, struct status_page *out)
         if (s1 & 1)
             continue;
         memcpy(out, (const void *)p, sizeof(*out));
+#ifdef __SANITIZE_THREAD__
+        /* gcc's TSan does not support fences; a seq_cst load orders the copy well
+         * enough on every machine TSan runs on (and the writer is another process). */
+        s2 = __atomic_load_n(&p->seq, __ATOMIC_SEQ_CST);
+#else
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
         s2 = __atomic_load_n(&p->seq, __ATOMIC_RELAXED);
+#endif
         if (s1 == s2) {
             munmap((void *)p, sizeof(*p));
             return out->magic == STATUS_MAGIC && out->version == STATUS_VERSION ? 0 : -1;
