@@ -708,14 +708,16 @@ static const char *const experiments[] = {"race", "lock", "barrier", "handoff", 
 static void pick_experiments(const struct lab_ctx *ctx, int *on)
 {
     const char *list = lab_opt(ctx, "experiment");
-    char *copy, *tok, *save = NULL;
+    char *copy, *rest, *tok;
     for (size_t e = 0; e < ARRAY_SIZE(experiments); e++)
         on[e] = list == NULL;
     if (!list)
         return;
-    copy = xstrdup(list);
-    for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    rest = copy = xstrdup(list);
+    while ((tok = strsep(&rest, ",")) != NULL) {
         size_t e;
+        if (!*tok)
+            usage_error("--experiment: '%s' has an empty entry", list);
         for (e = 0; e < ARRAY_SIZE(experiments); e++)
             if (!strcmp(tok, experiments[e]))
                 break;
@@ -738,6 +740,8 @@ static int sync_run(struct lab_ctx *ctx)
     cpu_set_t saved;
 
     pick_experiments(ctx, on);
+    /* check every option now, not after a minute of measuring */
+    sync_c2c_npairs(ctx);
     /* Worker counts: 1 (uncontended) always comes first. With one usable CPU only the
      * uncontended points are measured: there is no second core to contend with. */
     w[nw++] = 1;
