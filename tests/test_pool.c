@@ -319,6 +319,10 @@ TEST(ppool_destroy_kills_stuck_worker)
 
 int main(void)
 {
+    /* A pool that deadlocks must fail the suite, not hang it: SIGALRM ends the program
+     * and tests/run.sh counts the abnormal exit as a failure. (Generous: under TSan on
+     * a loaded 2-CPU machine the whole file takes well under a minute.) */
+    alarm(300);
     RUN(every_task_runs_once);
     RUN(batch_args_and_reuse);
     RUN(nested_and_concurrent_submit);
