@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -46,10 +47,19 @@
 
 /* Each worker writes its times to its own cache line (see false-sharing below). */
 struct slot {
-    double t;
+    double t;   /* start (first half of the slots) or finish (second half), seconds */
+    double cpu; /* the worker's own CPU time at that moment (see cpu_share) */
     uint64_t n;
-    char pad[64 - sizeof(double) - sizeof(uint64_t)];
+    char pad[64 - 2 * sizeof(double) - sizeof(uint64_t)];
 };
+
+/* CPU time of the calling thread. Read just outside the timed interval. */
+static double thread_cpu_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
 
 struct job;
 typedef void (*body_fn)(struct job *j, int id);
@@ -94,10 +104,12 @@ static void *team_thread(void *p)
         topo_pin_thread(j->ctx->topo, m->id);
     pthread_barrier_wait(&j->gate);
     sync_barrier_wait(&j->go, &sense);
+    j->slots[m->id].cpu = thread_cpu_s();
     j->slots[m->id].t = now_s();
     j->body(j, m->id);
     /* the finish time goes in the second half of the worker's pair of slots */
     j->slots[j->workers + m->id].t = now_s();
+    j->slots[j->workers + m->id].cpu = thread_cpu_s();
     return NULL;
 }
 
@@ -110,6 +122,30 @@ static double elapsed(const struct job *j)
         t1 = j->slots[j->workers + i].t > t1 ? j->slots[j->workers + i].t : t1;
     }
     return t1 - t0;
+}
+
+/* The share of its own run that each worker spent on a CPU, over all workers: ~1 when
+ * every worker had a core to itself; less when workers slept in the kernel (a mutex,
+ * a pthread barrier), or when other programs or oversubscription took CPUs away. Then
+ * "contended" numbers also contain waiting for a CPU, and the lab says so. */
+static double cpu_share(const struct job *j)
+{
+    double cpu = 0, wall = 0;
+    for (int i = 0; i < j->workers; i++) {
+        cpu += j->slots[j->workers + i].cpu - j->slots[i].cpu;
+        wall += j->slots[j->workers + i].t - j->slots[i].t;
+    }
+    return wall > 0 ? cpu / wall : 1;
+}
+
+/* After a point with 2+ workers within the usable CPUs: say so if they did not all
+ * run at once. */
+static void note_cpu_share(struct lab_ctx *ctx, const struct point *pt)
+{
+    const struct summary *s = results_summary(ctx->res, pt, "cpu_share");
+    if (s && pt->workers > 1 && !harness_oversubscribed(ctx, pt->workers) && s->median < 0.8)
+        printf("   (the workers were on a CPU %.0f%% of the time: asleep in the kernel, or "
+               "other programs took CPUs)\n", 100 * s->median);
 }
 
 /* One sample with POSIX threads: create the workers (not timed), start them together,
@@ -216,6 +252,9 @@ static int team_sample(struct lab_ctx *ctx, const struct point *pt, struct job *
             return EXIT_FAIL;
         }
         results_add(ctx->res, pt, rep, metric, (tt - tr) * scale / (double)j->iters, unit);
+        if (run == team_run) /* OpenMP teams: libgomp's threads gave implausible
+                                thread CPU times (above 1) here, so no share is kept */
+            results_add(ctx->res, pt, rep, "cpu_share", cpu_share(j), "fraction");
     }
     return EXIT_OK;
 }
@@ -497,6 +536,7 @@ static int run_lock(struct lab_ctx *ctx, const int *w, int nw, int maxw_in, doub
             if (rc != EXIT_OK)
                 return rc;
             harness_print(ctx, &pt, "ns_per_op");
+            note_cpu_share(ctx, &pt);
             if ((col = cost_col(ctx, w[i], maxw_in)) >= 0)
                 sync_cost_note("lock", lock_names[v], col, w[i], results_summary(ctx->res, &pt, "ns_per_op")->median);
         }
@@ -549,6 +589,7 @@ static int run_barrier(struct lab_ctx *ctx, const int *w, int nw, int maxw_in, d
             if (rc != EXIT_OK)
                 return rc;
             harness_print(ctx, &pt, "us");
+            note_cpu_share(ctx, &pt);
             if ((col = cost_col(ctx, w[i], maxw_in)) >= 0)
                 sync_cost_note("barrier", barrier_names[v], col, w[i],
                           1e3 * results_summary(ctx->res, &pt, "us")->median);
@@ -626,6 +667,7 @@ static int run_false_sharing(struct lab_ctx *ctx, const int *w, int nw, double t
                     }
                     harness_rep(ctx, rep);
                     results_add(ctx->res, &pt, rep, "ns_per_op", team_run(j) * 1e9 / (double)j->iters, "ns");
+                    results_add(ctx->res, &pt, rep, "cpu_share", cpu_share(j), "fraction");
                 }
                 /* each counter must hold exactly its worker's increments */
                 for (int k = 0; k < w[i]; k++)
@@ -636,6 +678,7 @@ static int run_false_sharing(struct lab_ctx *ctx, const int *w, int nw, double t
                     return EXIT_FAIL;
                 }
                 harness_print(ctx, &pt, "ns_per_op");
+                note_cpu_share(ctx, &pt);
                 if (i == nw - 1) {
                     med[v] = results_summary(ctx->res, &pt, "ns_per_op")->median;
                     last_w = w[i];
