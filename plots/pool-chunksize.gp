@@ -2,15 +2,23 @@
 # message), beside joblib's automatic batching and the plain loops it must beat.
 # input: pool-summary.csv
 # By hand: gnuplot -e "in='results/pool-summary.csv'; out='c.png'; fmt='png'; plotdir='plots'" plots/pool-chunksize.gp
-load plotdir.'/common.gp'
+# (the data check comes before common.gp opens the output: no empty chart file)
+set datafile separator ','
+set datafile columnheaders
 
 w = 0
 stats in using (strcol(3) eq 'chunksize' && $5 > w ? w = $5 : 0, 0) nooutput
 us = ''
 stats in using (strcol(3) eq 'chunksize' ? us = strcol(6)[strstrt(strcol(6), 'task_us=') + 8:] : 0, 0) nooutput
 chunk(p) = strstrt(p, 'chunksize=') == 1 && strstrt(p, 'auto') == 0 ? real(p[11:strstrt(p, ';') - 1]) : NaN
+if (w == 0) { print 'pool-chunksize: no chunksize rows in this run (parlab run pool --only chunksize)'; exit }
+load plotdir.'/common.gp'
 do for [v in 'parlab-procs py-mp-pool'] {
-    eval sprintf('set table $%s', v eq 'parlab-procs' ? 'procs' : 'mp')
+    # start each table with one blank point so it exists even if the variant did not run
+    eval sprintf('set print $%s', v eq 'parlab-procs' ? 'procs' : 'mp')
+    print 'NaN NaN NaN NaN'
+    unset print
+    eval sprintf('set table $%s append', v eq 'parlab-procs' ? 'procs' : 'mp')
     plot in using (chunk(strcol(6))):10:13:14 with table if (strcol(3) eq 'chunksize' && strcol(4) eq v && $5 == w)
     unset table
 }
@@ -23,7 +31,7 @@ stats in using (strcol(3) eq 'chunksize' && strcol(4) eq 'sequential' ? seq_c = 
 # the tables above are plain text: whitespace-separated, no header row
 set datafile separator whitespace
 set datafile nocolumnheaders
-set title sprintf("Process pool throughput against chunk size, tasks of %s us, %d workers", us, w)
+set title sprintf("Process pool throughput against chunk size, tasks of %s us, %d worker%s", us, w, w == 1 ? "" : "s")
 set xlabel 'chunk size (tasks per message, log scale)'
 set ylabel 'tasks per second (log scale)'
 set logscale xy

@@ -2,11 +2,15 @@
 # thread and process pools, OpenMP, and Python's pools, measured in the same run.
 # input: pool-summary.csv
 # By hand: gnuplot -e "in='results/pool-summary.csv'; out='o.png'; fmt='png'; plotdir='plots'" plots/pool-overhead.gp
-load plotdir.'/common.gp'
+# (the data check comes before common.gp opens the output: no empty chart file)
+set datafile separator ','
+set datafile columnheaders
 
 # the largest worker count measured (the usable CPUs unless --workers was given)
 w = 0
 stats in using (strcol(3) eq 'task-overhead' && $5 > w ? w = $5 : 0, 0) nooutput
+if (w == 0) { print 'pool-overhead: no task-overhead rows in this run (parlab run pool --only task-overhead)'; exit }
+load plotdir.'/common.gp'
 set table $bars
 plot in using 10:13:14:(strcol(4)) with table if (strcol(3) eq 'task-overhead' && $5 == w)
 unset table
@@ -14,7 +18,7 @@ unset table
 # the tables above are plain text: whitespace-separated, no header row
 set datafile separator whitespace
 set datafile nocolumnheaders
-set title sprintf("Cost of one empty task, %d workers (median, 95%% CI; lower is cheaper)", w)
+set title sprintf("Cost of one empty task, %d worker%s (median, 95%% CI; lower is cheaper)", w, w == 1 ? "" : "s")
 set ylabel 'microseconds per task (log scale)'
 set xlabel ''
 set logscale y
