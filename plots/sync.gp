@@ -23,7 +23,10 @@ set ylabel 'cost per construct, ns (log scale)'
 set xlabel 'construct'
 set logscale y
 set format y '10^{%T}'
-set yrange [0.5:*]
+# room above the tallest bar for the group titles
+ymax = 1
+stats in using ($3 > ymax ? ymax = $3 : 0, $4 > ymax ? ymax = $4 : 0, $6 > ymax ? ymax = $6 : 0, 0) nooutput
+set yrange [0.5:ymax * 30]
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
