@@ -790,6 +790,10 @@ static int sync_run(struct lab_ctx *ctx)
     w[nw++] = 1;
     for (int i = 0; i < ctx->nworkers; i++) {
         int k = ctx->workers[i];
+        /* The default sweep on a big machine (1..8, 16, ... 256, 512) would take minutes:
+         * keep 1, 2, the powers of 4, all usable CPUs and the oversubscribed point. */
+        if (!ctx->workers_given && k > 2 && k < usable && (k & (k - 1) || __builtin_ctz((unsigned)k) % 2))
+            continue;
         if (k > 1 && usable >= 2)
             w[nw++] = k;
         else if (k > 1)
