@@ -13,7 +13,7 @@
 #ifdef _OPENMP
 #include <omp.h>
 #endif
-#if PARLAB_HAVE_PYTHON
+#ifdef PARLAB_HAVE_PYTHON
 #include <patchlevel.h>
 #endif
 
@@ -165,7 +165,7 @@ static void write_meta(struct lab_ctx *ctx, int argc, char **argv)
 #else
     results_meta(r, "compiler", "gcc %s", __VERSION__);
 #endif
-#if PARLAB_HAVE_PYTHON
+#ifdef PARLAB_HAVE_PYTHON
     results_meta(r, "python", "%s (embedded)", PY_VERSION);
 #else
     results_meta(r, "python", "none (built without the Python headers)");

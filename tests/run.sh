@@ -23,8 +23,10 @@ failed=0
 run_one() { # name, command...
     name=$1; shift
     log="$tmp/log.$$"
-    "$@" >"$log" 2>&1
+    # No test may hang the suite: each program or script gets 15 minutes at most.
+    timeout -k 10 900 "$@" >"$log" 2>&1
     rc=$?
+    [ $rc -eq 124 ] && echo "not ok - $name timed out after 900 s" >>"$log"
     cat "$log"
     p=$(grep -c '^ok ' "$log")
     f=$(grep -c '^not ok ' "$log")
