@@ -58,12 +58,13 @@ else
     bad "tvp-memory.csv has no cow-read row"
 fi
 
-# Ctrl-C in the middle of communicate: exit 130, no file half-written, no worker left.
+# Ctrl-C after create (its chart table already filled) and in the middle of communicate
+# (its workers alive): exit 130, no file written, not even create's table, no worker left.
 out2="$TMPDIR/tvp-int"
 mkdir -p "$out2"
-"$PARLAB" run tvp --only communicate --out "$out2" >"$out2/stdout" 2>"$out2/stderr" </dev/null &
+"$PARLAB" run tvp --only create,communicate --rss 8 --out "$out2" >"$out2/stdout" 2>"$out2/stderr" </dev/null &
 pid=$!
-sleep 1
+sleep 4
 kill -INT $pid
 wait $pid
 rc=$?

@@ -96,6 +96,40 @@ int tvp_mem_of(pid_t pid, struct tvp_mem *m)
     return tvp_mem_from(r, s, m);
 }
 
+/* ---- the charts' tables -------------------------------------------------------------- */
+/* Each experiment leaves a small table for its chart (tvp-create.csv, ...). They are
+ * written to temporary files and renamed into place only when the whole run ends
+ * well, with the runs and summary files: an interrupted run leaves the previous set
+ * of files whole and consistent. */
+
+static struct csvw *pending[8];
+static int npending;
+
+struct csvw *tvp_table_open(const struct lab_ctx *ctx, const char *name)
+{
+    struct csvw *w = csvw_open(ctx->out_dir, name);
+    if (!w)
+        die("cannot write '%s/%s': %s", ctx->out_dir, name, strerror(errno));
+    if (npending == (int)ARRAY_SIZE(pending))
+        die("tvp: too many tables");
+    pending[npending++] = w;
+    return w;
+}
+
+/* Commit every table (ok) or throw them all away. Returns 0, or -1 if one failed. */
+static int tables_finish(int ok)
+{
+    int rc = 0;
+    for (int i = 0; i < npending; i++) {
+        if (ok && csvw_commit(pending[i]) < 0)
+            rc = -1;
+        else if (!ok)
+            csvw_abort(pending[i]);
+    }
+    npending = 0;
+    return rc;
+}
+
 /* ---- create: starting and reaping one worker ------------------------------------------ */
 /* Each variant does the least a real program would: start a worker that does
  * nothing, and wait for it to finish. The time per worker is the whole round:
@@ -335,18 +369,14 @@ int tvp_create(struct lab_ctx *ctx)
 
     /* The chart's table, smallest to largest as measured. */
     {
-        struct csvw *w = csvw_open(ctx->out_dir, "tvp-create.csv");
+        struct csvw *w = tvp_table_open(ctx, "tvp-create.csv");
         static const char *const hdr[] = {"variant", "param", "label", "us", "ci_lo", "ci_hi"};
-        if (!w)
-            die("cannot write '%s/tvp-create.csv': %s", ctx->out_dir, strerror(errno));
         csvw_row(w, hdr, 6);
         for (int i = 0; i < nr; i++) {
             csvw_str(w, r[i].variant), csvw_str(w, r[i].param), csvw_str(w, r[i].label);
             csvw_num(w, r[i].us), csvw_num(w, r[i].lo), csvw_num(w, r[i].hi);
             csvw_endrow(w);
         }
-        if (csvw_commit(w) < 0)
-            die("cannot write '%s/tvp-create.csv'", ctx->out_dir);
     }
 
     printf("\nreading it: ");
@@ -569,10 +599,8 @@ int tvp_memory(struct lab_ctx *ctx)
         munmap(array, (size_t)array_mib << 20);
 
     {
-        struct csvw *w = csvw_open(ctx->out_dir, "tvp-memory.csv");
+        struct csvw *w = tvp_table_open(ctx, "tvp-memory.csv");
         static const char *const hdr[] = {"variant", "rss_kib", "pss_kib", "private_kib"};
-        if (!w)
-            die("cannot write '%s/tvp-memory.csv': %s", ctx->out_dir, strerror(errno));
         csvw_row(w, hdr, 4);
         for (int v = 0; v < 4; v++) {
             csvw_str(w, variants[v]);
@@ -580,8 +608,6 @@ int tvp_memory(struct lab_ctx *ctx)
                 csvw_num(w, med[v][k]);
             csvw_endrow(w);
         }
-        if (csvw_commit(w) < 0)
-            die("cannot write '%s/tvp-memory.csv'", ctx->out_dir);
     }
     printf("\nreading it: a thread costs about %.0f KiB resident (its touched stack);\n"
            "  a process shows %.0f KiB RSS but only %.0f KiB PSS and %.0f KiB private: RSS counts\n"
@@ -648,7 +674,11 @@ static int tvp_run(struct lab_ctx *ctx)
         rc = tvp_scaling(ctx, 0);
     if (rc == EXIT_OK && wanted(ctx, "io-bound"))
         rc = tvp_scaling(ctx, 1);
-    return harness_interrupted() ? EXIT_INTERRUPTED : rc;
+    if (harness_interrupted())
+        rc = EXIT_INTERRUPTED;
+    if (tables_finish(rc == EXIT_OK) < 0)
+        rc = EXIT_FAIL;
+    return rc;
 }
 
 static const struct lab_option tvp_options[] = {

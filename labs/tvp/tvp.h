@@ -64,6 +64,10 @@ int tvp_scaling(struct lab_ctx *ctx, int io);
 int tvp_comm_points(const struct lab_ctx *ctx);
 int tvp_scaling_points(const struct lab_ctx *ctx, int io);
 
+/* A chart's table in the output folder, committed with the run's other files when the
+ * whole run ends well (tvp.c). Dies if it cannot be created. */
+struct csvw *tvp_table_open(const struct lab_ctx *ctx, const char *name);
+
 /* One unit of CPU work (an LCG step), as in the amdahl lab. */
 uint64_t tvp_burn(uint64_t units, uint64_t x);
 

@@ -510,9 +510,7 @@ int tvp_communicate(struct lab_ctx *ctx)
 
     /* The charts' table: one row a size, one column a transport and metric. */
     {
-        struct csvw *w = csvw_open(ctx->out_dir, "tvp-comm.csv");
-        if (!w)
-            die("cannot write '%s/tvp-comm.csv': %s", ctx->out_dir, strerror(errno));
+        struct csvw *w = tvp_table_open(ctx, "tvp-comm.csv");
         csvw_str(w, "bytes");
         for (int m = 0; m < 2; m++)
             for (int k = 0; k < NTRANSPORTS; k++) {
@@ -533,8 +531,6 @@ int tvp_communicate(struct lab_ctx *ctx)
                 }
             csvw_endrow(w);
         }
-        if (csvw_commit(w) < 0)
-            die("cannot write '%s/tvp-comm.csv'", ctx->out_dir);
     }
     printf("\nreading it: small messages cost a wake-up (pipe and socket: system calls and,\n"
            "  if the peer sleeps, the scheduler); big ones cost copying. Shared memory skips\n"
@@ -676,15 +672,18 @@ static void calib_fn(void *arg, uint64_t n)
 
 int tvp_scaling_points(const struct lab_ctx *ctx, int io)
 {
-    int w[64];
-    return scale_counts(ctx, io, 1 << 20, w, 64) * (io ? 3 : 2);
+    int *w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 8)), n;
+    n = scale_counts(ctx, io, io ? (ctx->quick ? 32 : 64) : 1 << 20, w, ctx->nworkers + 8);
+    free(w);
+    return n * (io ? 3 : 2);
 }
 
 int tvp_scaling(struct lab_ctx *ctx, int io)
 {
     static const char *const variants[] = {"threads", "processes", "threads-1cpu"};
     const char *exp = io ? "io-bound" : "cpu-bound";
-    int nvar = io ? 3 : 2, w[64], nw;
+    int nvar = io ? 3 : 2, nw, *w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 8));
+    double *sec = xmalloc(sizeof(double) * (size_t)ctx->reps);
     double target = ctx->quick ? 0.08 : 0.4;
     struct scale_job job = {.io = io, .topo = ctx->topo};
     char param[64];
@@ -707,7 +706,7 @@ int tvp_scaling(struct lab_ctx *ctx, int io)
         if (ctx->topo->usable == 1)
             printf("(1 usable CPU: CPU-bound work cannot speed up here; expect speedup ~1)\n");
     }
-    nw = scale_counts(ctx, io, io ? job.nwaits : 1 << 20, w, 64);
+    nw = scale_counts(ctx, io, io ? job.nwaits : 1 << 20, w, ctx->nworkers + 8);
     tab = xcalloc((size_t)nw, sizeof(*tab));
 
     for (int v = 0; v < nvar; v++) {
@@ -715,7 +714,6 @@ int tvp_scaling(struct lab_ctx *ctx, int io)
         job.one_cpu = v == 2;
         for (int i = 0; i < nw; i++) {
             struct point pt = {exp, variants[v], w[i], param};
-            double sec[64];
             int k;
             job.workers = w[i];
             harness_point(ctx, &pt);
@@ -723,7 +721,7 @@ int tvp_scaling(struct lab_ctx *ctx, int io)
                 double t0;
                 int bad;
                 if (harness_interrupted()) {
-                    free(tab);
+                    free(tab), free(w), free(sec);
                     return EXIT_INTERRUPTED;
                 }
                 harness_rep(ctx, rep);
@@ -731,7 +729,7 @@ int tvp_scaling(struct lab_ctx *ctx, int io)
                 bad = v == 1 ? scale_procs(&job) : scale_threads(&job);
                 t0 = now_s() - t0;
                 if (bad) {
-                    free(tab);
+                    free(tab), free(w), free(sec);
                     return harness_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL;
                 }
                 if (rep)
@@ -740,7 +738,7 @@ int tvp_scaling(struct lab_ctx *ctx, int io)
             /* Speedup against this variant's own one-worker median (measured first). */
             if (w[i] == 1)
                 t1 = results_summary(ctx->res, &pt, "seconds")->median;
-            k = results_values(ctx->res, &pt, "seconds", sec, 64);
+            k = results_values(ctx->res, &pt, "seconds", sec, ctx->reps);
             for (int r = 0; r < k; r++)
                 results_add(ctx->res, &pt, r + 1, "speedup", t1 / sec[r], "x");
             harness_print(ctx, &pt, "seconds");
@@ -750,10 +748,7 @@ int tvp_scaling(struct lab_ctx *ctx, int io)
     }
 
     {
-        const char *name = io ? "tvp-io.csv" : "tvp-cpu.csv";
-        struct csvw *cw = csvw_open(ctx->out_dir, name);
-        if (!cw)
-            die("cannot write '%s/%s': %s", ctx->out_dir, name, strerror(errno));
+        struct csvw *cw = tvp_table_open(ctx, io ? "tvp-io.csv" : "tvp-cpu.csv");
         csvw_str(cw, "workers");
         csvw_str(cw, "usable_cpus");
         for (int v = 0; v < nvar; v++)
@@ -766,8 +761,6 @@ int tvp_scaling(struct lab_ctx *ctx, int io)
                 csvw_num(cw, tab[i][v]);
             csvw_endrow(cw);
         }
-        if (csvw_commit(cw) < 0)
-            die("cannot write '%s/%s'", ctx->out_dir, name);
     }
     if (io)
         printf("\nreading it: waiting needs no CPU: %d threads on ONE cpu reached %.1fx, about\n"
@@ -777,6 +770,6 @@ int tvp_scaling(struct lab_ctx *ctx, int io)
         printf("\nreading it: threads and processes run the same instructions on the same cores;\n"
                "  both stop gaining past %d usable CPU%s. Processes pay for fork at every run.\n\n",
                ctx->topo->usable, ctx->topo->usable == 1 ? "" : "s");
-    free(tab);
+    free(tab), free(w), free(sec);
     return EXIT_OK;
 }
