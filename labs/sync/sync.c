@@ -403,7 +403,11 @@ static void lock_pthread_body(struct job *j, int id)
         lock_body(j, id);
 }
 
-/* The OpenMP variants run in an OpenMP team, started by `#pragma omp barrier`. */
+/* j->kind for the barrier experiment's OpenMP variant (the lock kinds are >= 0). */
+#define KIND_OMP_BARRIER (-1)
+
+/* The OpenMP variants run in an OpenMP team; the implicit barrier at the end of
+ * `omp single` starts its threads together, as the spin barrier does for pthreads. */
 static double omp_team_run(struct job *j)
 {
 #ifdef _OPENMP
@@ -439,7 +443,7 @@ static double omp_team_run(struct job *j)
                 for (int k = 0; k < nth; k++)
                     red += 1;
             }
-        } else if (j->kind == -1) { /* the barrier experiment */
+        } else if (j->kind == KIND_OMP_BARRIER) {
             for (uint64_t i = 0; i < n; i++) {
 #pragma omp barrier
             }
@@ -579,7 +583,7 @@ static int run_barrier(struct lab_ctx *ctx, const int *w, int nw, int maxw_in, d
 #endif
         for (int i = 0; i < nw; i++) {
             struct point pt = {"barrier", barrier_names[v], w[i], ""};
-            struct job *j = job_new(ctx, w[i], barrier_body, v == BR_OMP ? -1 : v);
+            struct job *j = job_new(ctx, w[i], barrier_body, v == BR_OMP ? KIND_OMP_BARRIER : v);
             double (*run)(struct job *) = v == BR_OMP ? omp_team_run : team_run;
             int rc, col;
             harness_point(ctx, &pt);
