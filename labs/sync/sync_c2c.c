@@ -20,6 +20,7 @@ static const char *const handoff_names[HO_N] = {"condvar", "futex", "spin"};
 
 struct handoff {
     int kind;
+    const struct topo *topo; /* with --pin: ping on the first usable CPU, pong on the second */
     atomic_int turn; /* 0: ping's turn, 1: pong's turn */
     atomic_int stop;
     pthread_mutex_t mutex; /* condvar: protects cturn */
@@ -72,6 +73,8 @@ static void handoff_wait(struct handoff *h, int me)
 static void *handoff_pong(void *p)
 {
     struct handoff *h = p;
+    if (h->topo)
+        topo_pin_thread(h->topo, 1);
     for (;;) {
         handoff_wait(h, 1);
         if (atomic_load(&h->stop))
@@ -95,7 +98,7 @@ int sync_run_handoff(struct lab_ctx *ctx, double target)
            "(round trip / 2)\n");
     for (int v = 0; v < HO_N; v++) {
         struct point pt = {"handoff", handoff_names[v], 2, ""};
-        struct handoff h = {.kind = v, .cturn = 0};
+        struct handoff h = {.kind = v, .topo = ctx->pin ? ctx->topo : NULL, .cturn = 0};
         pthread_t pong;
         uint64_t n;
         int rc;
@@ -104,6 +107,8 @@ int sync_run_handoff(struct lab_ctx *ctx, double target)
         pthread_mutex_init(&h.mutex, NULL);
         pthread_cond_init(&h.cond, NULL);
         harness_point(ctx, &pt);
+        if (ctx->pin) /* sync_run restores this thread's CPUs at the end */
+            topo_pin_thread(ctx->topo, 0);
         if (pthread_create(&pong, NULL, handoff_pong, &h) != 0)
             die("cannot create a thread");
         n = harness_calibrate(handoff_fn, &h, target);
