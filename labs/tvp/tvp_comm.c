@@ -353,6 +353,12 @@ static const char *const transports[] = {"threads-shm", "pipe", "socketpair", "p
 static const uint32_t sizes_full[] = {8, 32, 128, 512, 2048, 8192, 32768, 131072, 524288, 1048576};
 static const uint32_t sizes_quick[] = {8, 512, 32768, 1048576};
 
+/* Does transport k pin its two sides to two CPUs? (the rings, given 2+ CPUs) */
+static int far_pinned(const struct lab_ctx *ctx, int k)
+{
+    return ctx->topo->usable > 1 && (k == 0 || k == 3);
+}
+
 /* Set up transport k and start its far side (a thread or a child process) serving on
  * *far (which must outlive the worker). Returns 0, or -1 with errno set. */
 static int comm_start(struct lab_ctx *ctx, int k, struct link *l, struct link *far,
@@ -363,7 +369,7 @@ static int comm_start(struct lab_ctx *ctx, int k, struct link *l, struct link *f
 
     memset(l, 0, sizeof(*l));
     memset(far, 0, sizeof(*far));
-    far->pin = spin ? ctx->topo : NULL;
+    far->pin = far_pinned(ctx, k) ? ctx->topo : NULL;
     *pid = 0;
     *mem = NULL;
     if (k == 0 || k == 3) {
@@ -464,18 +470,24 @@ int tvp_communicate(struct lab_ctx *ctx)
         printf("(1 usable CPU: the two workers take turns on it, so every message waits for a\n"
                " context switch, and the rings sleep at once instead of spinning)\n");
 
-    /* With 2+ CPUs, each side gets a CPU of its own (this one the first, the worker
-     * the second). Left to itself, the scheduler often wakes the worker on the
-     * waker's CPU, where a spinning partner only delays it. */
     pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
-    if (ctx->topo->usable > 1)
-        topo_pin_thread(ctx->topo, 0);
     for (int k = 0; k < NTRANSPORTS && rc == EXIT_OK; k++) {
         struct link l, far;
         pthread_t th = 0;
         pid_t pid;
         void *mem;
         size_t mem_bytes = 0;
+
+        /* A spinning ring assumes each side has a CPU of its own, so with 2+ CPUs the
+         * rings' two sides are pinned apart (this thread on the first, the worker on
+         * the second): left alone, the scheduler often wakes the worker on the
+         * waker's CPU, where the spinning partner only delays it. Pipes and sockets
+         * are left to the scheduler, as real programs leave them: it may run both
+         * sides on one CPU, which for blocking calls is often the fastest. */
+        if (far_pinned(ctx, k))
+            topo_pin_thread(ctx->topo, 0);
+        else
+            pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
 
         if (comm_start(ctx, k, &l, &far, &th, &pid, &mem, &mem_bytes) < 0) {
             printf("communicate %s: not measured: cannot set it up (%s)\n", transports[k],
@@ -555,6 +567,7 @@ struct scale_job {
     long wait_us;
     int workers;
     int one_cpu;     /* pin every thread to the first usable CPU */
+    int pin;         /* --pin: worker i on usable CPU i (modulo their number) */
     const struct topo *topo;
 };
 
@@ -592,8 +605,8 @@ static uint64_t scale_work(const struct scale_job *j, int id)
 static void *scale_thread(void *p)
 {
     struct scale_worker *w = p;
-    if (w->job->one_cpu)
-        topo_pin_thread(w->job->topo, 0);
+    if (w->job->one_cpu || w->job->pin)
+        topo_pin_thread(w->job->topo, w->job->one_cpu ? 0 : w->id);
     w->out = scale_work(w->job, w->id);
     return NULL;
 }
@@ -625,7 +638,10 @@ static int scale_procs(const struct scale_job *j)
         if (pid[i] < 0)
             die("cannot fork worker %d of %d: %s", i + 1, j->workers, strerror(errno));
         if (pid[i] == 0) {
-            volatile uint64_t sink = scale_work(j, i);
+            volatile uint64_t sink;
+            if (j->pin)
+                topo_pin_thread(j->topo, i);
+            sink = scale_work(j, i);
             (void)sink;
             _exit(0);
         }
@@ -685,7 +701,7 @@ int tvp_scaling(struct lab_ctx *ctx, int io)
     int nvar = io ? 3 : 2, nw, *w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 8));
     double *sec = xmalloc(sizeof(double) * (size_t)ctx->reps);
     double target = ctx->quick ? 0.08 : 0.4;
-    struct scale_job job = {.io = io, .topo = ctx->topo};
+    struct scale_job job = {.io = io, .topo = ctx->topo, .pin = ctx->pin};
     char param[64];
     double (*tab)[3];
     volatile uint64_t sink;
