@@ -1,0 +1,26 @@
+# input: gil-summary.csv
+# gil lab, python-cpu: the same pure-Python work split over N workers.
+# Left: speedup against one worker of the same variant. Right: CPU cores in use.
+load plotdir.'/common.gp'
+# Rows are picked with awk (summary columns: 3 experiment, 4 variant, 5 workers,
+# 7 metric, 10 median, 13 ci_lo, 14 ci_hi), so each line joins only its own points.
+set datafile nocolumnheaders
+q(v, m) = sprintf("< awk -F, '$3==\"python-cpu\" && $4==\"%s\" && $7==\"%s\"' '%s'", v, m, in)
+set multiplot layout 1,2 title "CPython's GIL: the same Python work on N threads, N processes, or N threads in C without the GIL" font ',14'
+set xlabel 'workers (threads or processes)'
+set key top left
+set logscale x 2
+set xtics (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+set yrange [0:*]
+set title 'speedup'
+set ylabel 'speedup (x, against 1 worker)'
+plot q('threads', 'speedup') using 5:10:13:14 with yerrorlines lt 2 title 'threads (one GIL)', \
+     q('processes', 'speedup') using 5:10:13:14 with yerrorlines lt 1 title 'processes (a GIL each)', \
+     q('threads-nogil', 'speedup') using 5:10:13:14 with yerrorlines lt 3 title 'threads, loop in C, GIL released', \
+     x with lines dt 2 lc rgb '#888888' title 'ideal (N x)'
+set title 'CPU in use (process CPU time / wall time)'
+set ylabel 'CPU cores busy'
+plot q('threads', 'cpu_utilization') using 5:10 with linespoints lt 2 title 'threads', \
+     q('processes', 'cpu_utilization') using 5:10 with linespoints lt 1 title 'processes', \
+     q('threads-nogil', 'cpu_utilization') using 5:10 with linespoints lt 3 title 'threads-nogil'
+unset multiplot
