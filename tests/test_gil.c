@@ -1,0 +1,95 @@
+/* test_gil.c: the gil lab's invariants that do not depend on timing: shares add up,
+ * every worker of every variant did exactly its share, the timeline merge keeps one
+ * holder at a time and never overlaps a thread's intervals. */
+#include "../labs/gil/gil.h"
+
+#include <stdlib.h>
+
+#include "pyembed.h"
+#include "testlib.h"
+
+TEST(shares_add_up)
+{
+    for (int w = 1; w <= 7; w++) {
+        uint64_t sum = 0, lo = UINT64_MAX, hi = 0;
+        for (int i = 0; i < w; i++) {
+            uint64_t s = gil_share(1003, w, i);
+            sum += s;
+            lo = s < lo ? s : lo;
+            hi = s > hi ? s : hi;
+        }
+        CHECK(sum == 1003);
+        CHECK(hi - lo <= 1);
+    }
+}
+
+/* Thread 0 holds, then 1, then nobody (both waiting), then 0 again; thread 1 idle
+ * at the end. */
+static const struct gil_sample samples[] = {
+    {0.0, 0, 3}, {1.0, 0, 3}, {2.0, 1, 3}, {3.0, -1, 3}, {4.0, 0, 1}, {5.0, 0, 1}, {6.0, -1, 0},
+};
+
+TEST(timeline_intervals_merge)
+{
+    struct gil_interval iv[32];
+    int n = gil_timeline_intervals(samples, 7, 2, iv, 32);
+    /* thread 0: held [0,2), waiting [2,4), held [4,6); thread 1: waiting [0,2), held
+     * [2,3), waiting [3,4) */
+    CHECK(n == 6);
+    CHECK(iv[0].thread == 0 && iv[0].held && iv[0].start == 0 && iv[0].end == 2);
+    CHECK(iv[1].thread == 0 && !iv[1].held && iv[1].start == 2 && iv[1].end == 4);
+    CHECK(iv[2].thread == 0 && iv[2].held && iv[2].start == 4 && iv[2].end == 6);
+    CHECK(iv[3].thread == 1 && !iv[3].held && iv[3].end == 2);
+    CHECK(iv[4].thread == 1 && iv[4].held && iv[4].start == 2 && iv[4].end == 3);
+    CHECK(iv[5].thread == 1 && !iv[5].held && iv[5].start == 3 && iv[5].end == 4);
+    /* the room is respected */
+    CHECK(gil_timeline_intervals(samples, 7, 2, iv, 2) == 2);
+}
+
+TEST(timeline_stats)
+{
+    struct gil_thread_stats st[2];
+    gil_timeline_stats(samples, 7, 2, st);
+    CHECK_NEAR(st[0].held, 4.0 / 6, 1e-12);
+    CHECK_NEAR(st[0].waiting, 2.0 / 6, 1e-12);
+    CHECK_NEAR(st[0].active_s, 6, 1e-12);
+    CHECK(st[0].acquisitions == 2);
+    CHECK_NEAR(st[1].held, 1.0 / 4, 1e-12);
+    CHECK(st[1].acquisitions == 1);
+}
+
+/* Every variant, 3 workers, work that does not divide evenly, warm-up + 2 reps: each
+ * worker reports exactly its share, so the totals match. Runs real interpreters. */
+static void check_variant(const char *variant)
+{
+    enum { W = 3, REPS = 2 };
+    uint64_t done[(REPS + 1) * W] = {0};
+    CHECK(gil_cpu_check(variant, W, 10007, REPS, done) == 0);
+    for (int r = 0; r <= REPS; r++) {
+        uint64_t sum = 0;
+        for (int i = 0; i < W; i++) {
+            CHECK(done[r * W + i] == gil_share(10007, W, i));
+            sum += done[r * W + i];
+        }
+        CHECK(sum == 10007);
+    }
+}
+
+TEST(threads_do_their_share) { check_variant("threads"); }
+TEST(processes_do_their_share) { check_variant("processes"); }
+TEST(nogil_threads_do_their_share) { check_variant("threads-nogil"); }
+
+int main(void)
+{
+    RUN(shares_add_up);
+    RUN(timeline_intervals_merge);
+    RUN(timeline_stats);
+    if (pyembed_available()) {
+        RUN(threads_do_their_share);
+        RUN(processes_do_their_share);
+        RUN(nogil_threads_do_their_share);
+    } else {
+        printf("# no Python in this build: the worker checks are skipped\n");
+    }
+    return TEST_DONE();
+}
