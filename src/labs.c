@@ -8,8 +8,8 @@ const struct lab *const lab_table[] = {
     &lab_amdahl,
     &lab_gil,
     &lab_tvp,
-    &lab_sync,
     &lab_pool,
+    &lab_sync,
 };
 
 const int lab_count = (int)(sizeof(lab_table) / sizeof(lab_table[0]));

@@ -44,6 +44,12 @@ int parse_double(const char *s, double lo, double hi, double *out);
  * Returns bytes read, or -1 if it cannot be opened. */
 long read_small_file(const char *path, char *buf, size_t size);
 
+/* Move exactly n bytes through a pipe or socket, retrying short transfers and EINTR
+ * (a pipe moves at most its buffer, 64 KiB, at a time). Return 0, or -1 on an error or
+ * at end of file (errno 0: the other side closed or died). */
+int read_full(int fd, void *buf, size_t n);
+int write_full(int fd, const void *buf, size_t n);
+
 /* The program name used in messages ("parlab" or "parmon"). */
 extern const char *progname;
 

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fit.h"
@@ -14,6 +16,7 @@
 #include "stats.h"
 #include "status.h"
 #include "topo.h"
+#include "util.h"
 #include "testlib.h"
 
 static char data_dir[1024];
@@ -418,6 +421,33 @@ TEST(status_page_roundtrip)
     unsetenv("PARLAB_STATUS_DIR");
 }
 
+/* read_full/write_full: a message bigger than a socket's buffer arrives whole, in
+ * order, however the kernel splits it; end of file is -1 with errno 0. */
+TEST(read_write_full)
+{
+    enum { N = 1 << 20 };
+    int sv[2];
+    unsigned char *out = xmalloc(N), *in = xcalloc(1, N);
+    pid_t pid;
+    int st = 0;
+    for (int i = 0; i < N; i++)
+        out[i] = (unsigned char)(i * 7 + (i >> 11));
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+    pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        _exit(write_full(sv[1], out, N) == 0 ? 0 : 1);
+    }
+    close(sv[1]);
+    CHECK(read_full(sv[0], in, N) == 0);
+    CHECK(memcmp(in, out, N) == 0);
+    CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    errno = 123;
+    CHECK(read_full(sv[0], in, 1) == -1 && errno == 0); /* the writer is gone */
+    close(sv[0]);
+    free(out), free(in);
+}
+
 int main(int argc, char **argv)
 {
     const char *top = getenv("PARLAB_TOP");
@@ -447,6 +477,7 @@ int main(int argc, char **argv)
     RUN(topo_this_machine_is_sane);
     RUN(workers_auto);
     RUN(lab_options);
+    RUN(read_write_full);
     RUN(status_page_roundtrip);
     return TEST_DONE();
 }

@@ -487,20 +487,6 @@ static void proc_worker(const struct cpu_job *j, int id, int go_fd, int ready_fd
     _exit(EXIT_OK);
 }
 
-static int read_full(int fd, void *buf, size_t n)
-{
-    char *p = buf;
-    while (n > 0) {
-        ssize_t k = read(fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        p += k, n -= (size_t)k;
-    }
-    return 0;
-}
-
 static int cpu_procs_child(void *arg, FILE *out)
 {
     const struct cpu_job *j = arg;

@@ -207,36 +207,18 @@ struct link {
 
 static int link_send(struct link *l, const void *buf, size_t n)
 {
-    const char *p = buf;
     if (l->out)
         return tvp_chan_send(l->out, buf, n, l->peer);
-    while (n > 0) {
-        ssize_t k = write(l->fd_out, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        p += k, n -= (size_t)k;
-    }
-    return 0;
+    return write_full(l->fd_out, buf, n);
 }
 
 /* Receive exactly n bytes: one message of a ring, or n bytes of a byte stream (which
  * may arrive in several pieces: a pipe moves at most its 64 KiB buffer at a time). */
 static int link_recv(struct link *l, void *buf, size_t n)
 {
-    char *p = buf;
     if (l->in)
         return tvp_chan_recv(l->in, buf, l->peer) == (long)n ? 0 : -1;
-    while (n > 0) {
-        ssize_t k = read(l->fd_in, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1; /* EOF: the other side closed or died */
-        p += k, n -= (size_t)k;
-    }
-    return 0;
+    return read_full(l->fd_in, buf, n); /* -1 at EOF: the other side closed or died */
 }
 
 static void link_close(struct link *l)
