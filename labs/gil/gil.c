@@ -244,7 +244,16 @@ static const char work_src[] =
     "        t = time.perf_counter() - t0\n"
     "        if t >= seconds or n >= 1 << 40:\n"
     "            return n / t\n"
-    "        n *= 2\n";
+    "        n *= 2\n"
+    /* CPython 3.11 rewrites a function's bytecode into faster, specialised
+     * instructions only after the function's 8th call (PEP 659's warm-up), not after
+     * long loops. Each worker calls count() once a repetition, so without this the
+     * first calls of every point would run the slow, generic bytecode (about 1.5-2x
+     * slower here) and one worker (6 calls) would be timed on different code than
+     * four (24 calls). Calling each loop a few times with no work first makes every
+     * timed call, in every variant and process, run the same specialised code. */
+    "for _ in range(16):\n"
+    "    count(1), hash_work(0), zlib_work(0)\n";
 
 static int start_python(void)
 {
@@ -576,6 +585,29 @@ static int cpu_point(const struct cpu_job *j, struct sink *k)
     k->done = NULL;
     free(done);
     return rc;
+}
+
+int gil_work_specialised(void)
+{
+    int st = 0;
+    pid_t pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid == 0) {
+        /* Specialised instructions are named after the types they handle
+         * (BINARY_OP_ADD_INT for i += 1 on ints), in 3.11 and later alike. */
+        static const char check[] =
+            "import dis, os\n"
+            "ops = {i.opname for i in dis.get_instructions(count, adaptive=True)}\n"
+            "os._exit(0 if 'BINARY_OP_ADD_INT' in ops else 1)\n";
+        if (start_python() < 0)
+            _exit(2);
+        pyembed_exec(check);
+        _exit(2);
+    }
+    if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) > 1)
+        return -1;
+    return WEXITSTATUS(st) == 0;
 }
 
 int gil_cpu_check(const char *variant, int workers, uint64_t total, int reps, uint64_t *done)
@@ -1094,6 +1126,11 @@ static int gil_run(struct lab_ctx *ctx)
 int gil_cpu_check(const char *variant, int workers, uint64_t total, int reps, uint64_t *done)
 {
     (void)variant, (void)workers, (void)total, (void)reps, (void)done;
+    return -1;
+}
+
+int gil_work_specialised(void)
+{
     return -1;
 }
 
