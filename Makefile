@@ -4,6 +4,7 @@
 #   make DEVELOPER=1     the same, warnings are errors (CI uses it)
 #   make CC=clang        builds clean with clang too
 #   make NO_PYTHON=1     build without the embedded CPython (the gil lab then says why it can't run)
+#   make PYTHON_PC=python-3.12-embed   embed another CPython (its .pc on PKG_CONFIG_PATH)
 #   make V=1             show the full compiler command lines
 
 CC        ?= cc
@@ -24,15 +25,23 @@ LDLIBS    := -lcsv -lm
 B         ?= build
 BIN       ?= bin
 
-# The embedded CPython: found with pkg-config, optional.
+# The embedded CPython: found with pkg-config, optional. PYTHON_PC picks another one,
+# for example a newer CPython for the subinterpreters variant of the gil lab:
+#   make PYTHON_PC=python-3.12-embed PKG_CONFIG_PATH=/opt/py312/lib/pkgconfig
+PYTHON_PC ?= python3-embed
 ifneq ($(NO_PYTHON),1)
-PY_CFLAGS := $(shell $(PKG_CONFIG) --cflags python3-embed 2>/dev/null)
-PY_LIBS   := $(shell $(PKG_CONFIG) --libs python3-embed 2>/dev/null)
+PY_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PYTHON_PC) 2>/dev/null)
+PY_LIBS   := $(shell $(PKG_CONFIG) --libs $(PYTHON_PC) 2>/dev/null)
 ifneq ($(PY_LIBS),)
-PY_VER    := $(shell $(PKG_CONFIG) --modversion python3-embed 2>/dev/null)
-PY_EXE    := $(shell $(PKG_CONFIG) --variable=exec_prefix python3-embed 2>/dev/null)/bin/python$(PY_VER)
+PY_VER    := $(shell $(PKG_CONFIG) --modversion $(PYTHON_PC) 2>/dev/null)
+PY_EXE    := $(shell $(PKG_CONFIG) --variable=exec_prefix $(PYTHON_PC) 2>/dev/null)/bin/python$(PY_VER)
+PY_LIBDIR := $(shell $(PKG_CONFIG) --variable=libdir $(PYTHON_PC) 2>/dev/null)
 CPPFLAGS  += -DPARLAB_HAVE_PYTHON=1 -DPARLAB_PYTHON_EXE='"$(PY_EXE)"' $(PY_CFLAGS)
 LDLIBS    += $(PY_LIBS)
+# A CPython outside the system's library path is found at run time too.
+ifneq ($(PYTHON_PC),python3-embed)
+LDLIBS    += -Wl,-rpath,$(PY_LIBDIR)
+endif
 endif
 endif
 
@@ -157,4 +166,4 @@ help:
 	@echo "  make test-san   tests under ASan and UBSan"
 	@echo "  make test-tsan  concurrent code under ThreadSanitizer"
 	@echo "  make clean      remove build outputs (results/ is kept)"
-	@echo "Options: DEVELOPER=1 (warnings are errors), CC=clang, NO_PYTHON=1, V=1"
+	@echo "Options: DEVELOPER=1 (warnings are errors), CC=clang, NO_PYTHON=1, PYTHON_PC=NAME (another CPython, by its pkg-config name), V=1"

@@ -8,6 +8,9 @@ load plotdir.'/common.gp'
 usable = 0; maxw = 1
 stats in2 using (strcol(1) eq 'cpus_usable' ? usable = strcol(2) + 0 : 0, 0) nooutput
 stats in using (strcol(3) eq 'python-cpu' && $5 > maxw ? maxw = $5 : 0, 0) nooutput
+# The subinterpreters variant exists only with CPython 3.12+: no key entry without data.
+nsub = 0
+stats in using (strcol(4) eq 'subinterpreters' ? nsub = nsub + 1 : 0, 0) nooutput
 ideal(x) = (usable > 0 && x > usable) ? usable : x
 # Rows are picked with awk (summary columns: 3 experiment, 4 variant, 5 workers,
 # 7 metric, 10 median, 13 ci_lo, 14 ci_hi), so each line joins only its own points.
@@ -31,6 +34,7 @@ set ylabel 'speedup (x, against 1 worker)'
 plot q('threads', 'speedup') using 5:10:13:14 with yerrorlines lt 2 title 'threads (one GIL)', \
      q('processes', 'speedup') using 5:10:13:14 with yerrorlines lt 1 title 'processes (a GIL each)', \
      q('threads-nogil', 'speedup') using 5:10:13:14 with yerrorlines lt 3 title 'threads, loop in C, GIL released', \
+     q('subinterpreters', 'speedup') using 5:10:13:14 with yerrorlines lt 4 title (nsub > 0 ? 'threads, a subinterpreter each' : ''), \
      ideal(x) with lines dt 2 lc rgb '#888888' title sprintf('ideal (N x, up to the %d usable CPUs)', usable)
 set key bottom right
 set title 'CPU in use (process CPU time / wall time)'
@@ -38,5 +42,6 @@ set ylabel 'CPU cores busy'
 plot q('threads', 'cpu_utilization') using 5:10 with linespoints lt 2 title 'threads', \
      q('processes', 'cpu_utilization') using 5:10 with linespoints lt 1 title 'processes', \
      q('threads-nogil', 'cpu_utilization') using 5:10 with linespoints lt 3 title 'threads-nogil', \
+     q('subinterpreters', 'cpu_utilization') using 5:10 with linespoints lt 4 title (nsub > 0 ? 'subinterpreters' : ''), \
      ideal(x) with lines dt 2 lc rgb '#888888' title 'all usable CPUs busy'
 unset multiplot

@@ -78,6 +78,7 @@ static void check_variant(const char *variant)
 TEST(threads_do_their_share) { check_variant("threads"); }
 TEST(processes_do_their_share) { check_variant("processes"); }
 TEST(nogil_threads_do_their_share) { check_variant("threads-nogil"); }
+TEST(subinterpreters_do_their_share) { check_variant("subinterpreters"); }
 
 /* CPython 3.11 specialises a function only after its 8th call: the lab warms count()
  * up before timing it, so one worker and four run the same code (see gil.c). */
@@ -93,6 +94,10 @@ int main(void)
         RUN(processes_do_their_share);
         RUN(nogil_threads_do_their_share);
         RUN(work_is_specialised_before_timing);
+        if (gil_has_subinterpreters())
+            RUN(subinterpreters_do_their_share);
+        else
+            printf("# CPython before 3.12: no subinterpreters with their own GIL to check\n");
     } else {
         printf("# no Python in this build: the worker checks are skipped\n");
     }

@@ -47,9 +47,22 @@
 #ifdef PARLAB_HAVE_PYTHON
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+/* One GIL per interpreter arrived in CPython 3.12 (PEP 684); a free-threaded build has
+ * no GIL to give each one. */
+#if PY_VERSION_HEX >= 0x030C0000 && !defined(Py_GIL_DISABLED)
+#define PARLAB_HAVE_SUBINTERPRETERS 1
+#endif
+#endif
+#ifndef PARLAB_HAVE_SUBINTERPRETERS
+#define PARLAB_HAVE_SUBINTERPRETERS 0
 #endif
 
 /* ---- pure helpers (also built without Python: the tests use them) ----------------- */
+
+int gil_has_subinterpreters(void)
+{
+    return PARLAB_HAVE_SUBINTERPRETERS;
+}
 
 uint64_t gil_share(uint64_t total, int workers, int i)
 {
@@ -216,15 +229,17 @@ static void emit(FILE *out, const char *param, int rep, const char *metric, cons
  * step, all bytecode, the GIL held throughout. spin(n) is the same idea in C, with the
  * GIL released (src/pyembed.c). hash_work and zlib_work call library code that
  * releases the GIL on buffers this large. Each returns the units of work done. */
+#define COUNT_SRC                                                                    \
+    "def count(n):\n"                                                               \
+    "    i = 0\n"                                                                   \
+    "    while i < n:\n"                                                            \
+    "        i += 1\n"                                                              \
+    "    return i\n"
 static const char work_src[] =
     "import hashlib, os, threading, time, zlib\n"
     "import _parlab\n"
     "spin = _parlab.spin\n"
-    "def count(n):\n"
-    "    i = 0\n"
-    "    while i < n:\n"
-    "        i += 1\n"
-    "    return i\n"
+    COUNT_SRC
     "BLOCK = bytes(range(256)) * 4096  # 1 MiB\n"
     "def hash_work(n):\n"
     "    h = hashlib.sha256()\n"
@@ -254,6 +269,12 @@ static const char work_src[] =
      * timed call, in every variant and process, run the same specialised code. */
     "for _ in range(16):\n"
     "    count(1), hash_work(0), zlib_work(0)\n";
+
+/* What a subinterpreter runs: count() alone, warmed up the same way (it cannot import
+ * _parlab, a single-phase module that isolated interpreters refuse). */
+#if PARLAB_HAVE_SUBINTERPRETERS
+static const char count_src[] = COUNT_SRC "for _ in range(16):\n    count(1)\n";
+#endif
 
 static int start_python(void)
 {
@@ -318,6 +339,7 @@ struct cpu_run {
     pthread_barrier_t ready, start, end;
     uint64_t *done;            /* done[rep * workers + worker] */
     atomic_int failed;
+    int subinterp;             /* variant subinterpreters: each worker its own interpreter */
     void *tstates[GIL_MAX_THREADS]; /* gil-timeline: each worker's PyThreadState */
     atomic_int active[GIL_MAX_THREADS];
 };
@@ -340,12 +362,38 @@ static void *cpu_worker_main(void *p)
     uint64_t share = gil_share(j->total, j->workers, w->id);
     PyGILState_STATE g;
     PyThreadState *ts;
+    PyObject *fn = r->fn;
+#if PARLAB_HAVE_SUBINTERPRETERS
+    PyThreadState *main_ts = NULL;
+#endif
 
     if (j->pin)
         topo_pin_thread(j->topo, w->id);
     g = PyGILState_Ensure();
     if (w->id < GIL_MAX_THREADS)
         r->tstates[w->id] = PyThreadState_Get();
+#if PARLAB_HAVE_SUBINTERPRETERS
+    /* subinterpreters: this thread gets an interpreter of its own, with its own GIL
+     * (PEP 684), and runs count() there. Creating it needs the main GIL, which it
+     * lets go of once the new interpreter's GIL is ours. Nothing is shared between
+     * interpreters, not even objects: each has its own count(). */
+    if (r->subinterp) {
+        PyInterpreterConfig cfg = {
+            .use_main_obmalloc = 0, /* its own allocator: required for its own GIL */
+            .allow_fork = 0, .allow_exec = 0, .allow_threads = 1,
+            .allow_daemon_threads = 0, .check_multi_interp_extensions = 1,
+            .gil = PyInterpreterConfig_OWN_GIL,
+        };
+        PyThreadState *sub = NULL;
+        main_ts = PyThreadState_Get();
+        if (PyStatus_Exception(Py_NewInterpreterFromConfig(&sub, &cfg)) || !sub ||
+            pyembed_exec(count_src) < 0 || !(fn = main_get("count"))) {
+            note("subinterpreter %d: could not start it or define count()", w->id + 1);
+            atomic_store(&r->failed, 1);
+            fn = NULL;
+        }
+    }
+#endif
     ts = PyEval_SaveThread();
     pthread_barrier_wait(&r->ready);
     for (int rep = j->first_rep; rep <= j->reps; rep++) {
@@ -355,12 +403,13 @@ static void *cpu_worker_main(void *p)
         if (w->id < GIL_MAX_THREADS)
             atomic_store(&r->active[w->id], 1);
         PyEval_RestoreThread(ts);
-        res = PyObject_CallFunction(r->fn, "K", (unsigned long long)share);
+        res = fn ? PyObject_CallFunction(fn, "K", (unsigned long long)share) : NULL;
         if (res) {
             r->done[rep * j->workers + w->id] = PyLong_AsUnsignedLongLong(res);
             Py_DECREF(res);
         } else {
-            PyErr_Print();
+            if (fn)
+                PyErr_Print();
             atomic_store(&r->failed, 1);
         }
         ts = PyEval_SaveThread();
@@ -369,6 +418,15 @@ static void *cpu_worker_main(void *p)
         pthread_barrier_wait(&r->end);
     }
     PyEval_RestoreThread(ts);
+#if PARLAB_HAVE_SUBINTERPRETERS
+    if (main_ts) {
+        if (fn)
+            Py_DECREF(fn); /* an object of this interpreter: freed before it ends */
+        if (PyThreadState_Get() != main_ts)
+            Py_EndInterpreter(PyThreadState_Get()); /* leaves no thread state current */
+        PyEval_RestoreThread(main_ts);            /* back in the main interpreter */
+    }
+#endif
     PyGILState_Release(g); /* frees the thread state PyGILState_Ensure made */
     return NULL;
 }
@@ -390,6 +448,7 @@ static int cpu_threads_child(void *arg, FILE *out)
     r->done = xcalloc((size_t)nrep * (size_t)n, sizeof(uint64_t));
     if (start_python() < 0)
         return EXIT_FAIL;
+    r->subinterp = !strcmp(j->variant, "subinterpreters");
     r->fn = main_get(!strcmp(j->variant, "threads-nogil") ? "spin" : "count");
     if (!r->fn) {
         pyembed_stop();
@@ -870,7 +929,7 @@ static double median_of(struct lab_ctx *ctx, const struct point *pt, const char 
 static void print_scaling_row(struct lab_ctx *ctx, const struct point *pt)
 {
     harness_progress_clear();
-    printf("  %-14s %7d%s %9.4f %8.2fx %8.2f\n", pt->variant, pt->workers,
+    printf("  %-15s %6d%s %9.4f %8.2fx %8.2f\n", pt->variant, pt->workers,
            harness_oversubscribed(ctx, pt->workers) ? "*" : " ", median_of(ctx, pt, "seconds"),
            median_of(ctx, pt, "speedup"), median_of(ctx, pt, "cpu_utilization"));
     fflush(stdout);
@@ -878,22 +937,26 @@ static void print_scaling_row(struct lab_ctx *ctx, const struct point *pt)
 
 static int run_python_cpu(struct lab_ctx *ctx, const double *rate, double target)
 {
-    static const char *const variants[] = {"threads", "processes", "threads-nogil"};
+    static const char *const variants[] = {"threads", "processes", "threads-nogil",
+#if PARLAB_HAVE_SUBINTERPRETERS
+                                           "subinterpreters",
+#endif
+    };
     int *w, nw = worker_list(ctx, &w), best = 1;
 
     printf("\n== python-cpu: the same work split over N workers (%.2f s for one worker)\n",
            target);
-    printf("  %-14s %7s  %9s %9s %8s\n", "variant", "workers", "seconds", "speedup", "CPU cores");
+    printf("  %-15s %6s  %9s %9s %8s\n", "variant", "workers", "seconds", "speedup", "CPU cores");
     for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
         double t1 = 0;
-        int r = v == 2 ? RATE_SPIN : RATE_COUNT;
+        int r = !strcmp(variants[v], "threads-nogil") ? RATE_SPIN : RATE_COUNT;
         for (int i = 0; i < nw; i++) {
             struct cpu_job j = {variants[v], w[i], (uint64_t)(rate[r] * target), 0, ctx->reps,
                                 ctx->topo, ctx->pin, 0};
             struct point pt = {"python-cpu", variants[v], w[i], ""};
             struct sink k = {.res = ctx->res, .pt = pt};
             if (v == 1 && w[i] > 256) {
-                printf("  %-14s %7d  not run: more than 256 interpreters would need GBs of "
+                printf("  %-15s %6d  not run: more than 256 interpreters would need GBs of "
                        "memory\n", variants[v], w[i]);
                 continue;
             }
@@ -924,14 +987,21 @@ static int run_python_cpu(struct lab_ctx *ctx, const double *rate, double target
         pt.variant = "threads-nogil";
         printf(" and threads in C without the GIL %.2fx (ideal %d.00x).\n",
                median_of(ctx, &pt, "speedup"), best);
+#if PARLAB_HAVE_SUBINTERPRETERS
+        pt.variant = "subinterpreters";
+        printf("     threads each in a subinterpreter with its own GIL reach %.2fx.\n",
+               median_of(ctx, &pt, "speedup"));
+#endif
     } else {
         printf("  -> with 1 usable CPU nothing can speed up here: compare the CPU cores column"
                " instead (threads stay at ~1)\n");
     }
     /* Beyond 3.11: what this Python offers, decided when parlab was built. */
-#if PY_VERSION_HEX >= 0x030C0000
-    printf("  subinterpreters: not measured: CPython %s has one GIL per interpreter (PEP 684),"
-           " but this lab does not drive subinterpreters yet\n", PY_VERSION);
+#if PARLAB_HAVE_SUBINTERPRETERS
+    printf("  subinterpreters: measured above (CPython %s: one GIL per interpreter, PEP 684)\n",
+           PY_VERSION);
+#elif defined(Py_GIL_DISABLED)
+    printf("  subinterpreters: not measured: in a free-threaded build there is no GIL to own\n");
 #else
     printf("  subinterpreters: not available: needs CPython 3.12+ (one GIL per interpreter,"
            " PEP 684); this build embeds %s\n", PY_VERSION);
@@ -1043,7 +1113,7 @@ static int run_libraries(struct lab_ctx *ctx, const double *rate, double target)
     int *w, nw = worker_list(ctx, &w);
 
     printf("\n== libraries: threads calling C code that releases the GIL, beside pure Python\n");
-    printf("  %-14s %7s  %9s %9s %8s\n", "variant", "workers", "seconds", "speedup", "CPU cores");
+    printf("  %-15s %6s  %9s %9s %8s\n", "variant", "workers", "seconds", "speedup", "CPU cores");
     for (size_t v = 0; v < ARRAY_SIZE(kinds); v++) {
         double t1 = 0;
         /* hashlib and zlib work in 1 MiB blocks: at least one block per worker */
@@ -1055,7 +1125,7 @@ static int run_libraries(struct lab_ctx *ctx, const double *rate, double target)
             struct point pt = {"libraries", kinds[v].variant, w[i], ""};
             struct sink k = {.res = ctx->res, .pt = pt};
             if (w[i] > 1024) {
-                printf("  %-14s %7d  not run: more than 1024 threads\n", pt.variant, w[i]);
+                printf("  %-15s %6d  not run: more than 1024 threads\n", pt.variant, w[i]);
                 continue;
             }
             harness_point(ctx, &pt);

@@ -38,6 +38,9 @@ void gil_timeline_stats(const struct gil_sample *s, int ns, int nthreads,
  * receives the units worker i reported. Returns 0, or -1. For the tests. */
 int gil_cpu_check(const char *variant, int workers, uint64_t total, int reps, uint64_t *done);
 
+/* 1 when this build's CPython gives each subinterpreter its own GIL (3.12+). */
+int gil_has_subinterpreters(void);
+
 /* In a child process, start the lab's interpreter as every worker does and report
  * whether count() already runs CPython's specialised bytecode (PEP 659) before its
  * first timed call: 1 yes, 0 no, -1 it could not tell (no Python). For the tests. */
