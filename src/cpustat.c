@@ -262,7 +262,7 @@ void cpustat_reader_close(struct cpustat_reader *r)
 int cpustat_parse_task_stat(const char *text, struct cpustat_task *t)
 {
     const char *open = strchr(text, '('), *close = strrchr(text, ')'), *p;
-    unsigned long long utime = 0, stime = 0;
+    unsigned long long utime = 0, stime = 0, cutime = 0, cstime = 0;
     long nthreads = 0, cpu = -1, ppid = 0;
     size_t len;
     int field;
@@ -295,6 +295,10 @@ int cpustat_parse_task_stat(const char *text, struct cpustat_task *t)
             utime = strtoull(p, &end, 10);
         else if (field == 15)
             stime = strtoull(p, &end, 10);
+        else if (field == 16 || field == 17) { /* signed in the kernel; never negative */
+            long long v = strtoll(p, &end, 10);
+            *(field == 16 ? &cutime : &cstime) = v > 0 ? (unsigned long long)v : 0;
+        }
         else {
             long v = strtol(p, &end, 10);
             if (field == 4)
@@ -313,6 +317,7 @@ int cpustat_parse_task_stat(const char *text, struct cpustat_task *t)
     t->tgid = t->tid;
     t->ppid = (int)ppid;
     t->ticks = utime + stime;
+    t->child_ticks = cutime + cstime;
     t->nthreads = (int)nthreads;
     t->cpu = (int)cpu;
     return 0;
@@ -435,8 +440,11 @@ int cpustat_collect_tree(const char *procroot, int pid, struct cpustat_task *out
                 tt = t; /* the main thread, read as the process */
             }
             tt.tgid = p;
-            if (tids[i] == p)
+            if (tids[i] == p) {
                 tt.ppid = t.ppid;
+                tt.child_ticks = t.child_ticks;
+                tt.proc_ticks = t.ticks; /* all threads, ended ones too */
+            }
             if (n < max)
                 out[n++] = tt;
             snprintf(path, sizeof(path), "%s/%d/task/%d/children", procroot, p, tids[i]);
@@ -449,6 +457,15 @@ int cpustat_collect_tree(const char *procroot, int pid, struct cpustat_task *out
     }
     free(q.v);
     return n;
+}
+
+uint64_t cpustat_tree_ticks(const struct cpustat_task *t, int n)
+{
+    uint64_t sum = 0;
+    for (int i = 0; i < n; i++)
+        if (t[i].tid == t[i].tgid)
+            sum += t[i].proc_ticks + t[i].child_ticks;
+    return sum;
 }
 
 static int cmp_task_tid(const void *a, const void *b)
@@ -464,10 +481,13 @@ void cpustat_task_rates(struct cpustat_task *prev, int nprev, struct cpustat_tas
         qsort(prev, (size_t)nprev, sizeof(*prev), cmp_task_tid);
     for (int i = 0; i < ncur; i++) {
         const struct cpustat_task *p = NULL;
-        cur[i].cpu_pct = 0;
+        cur[i].cpu_pct = CPUSTAT_NEW_TASK;
         if (nprev > 0)
             p = bsearch(&cur[i], prev, (size_t)nprev, sizeof(*prev), cmp_task_tid);
-        /* A new task, a reused tid (ticks went backwards) or no time elapsed: 0. */
+        /* A task not seen before has no rate yet (CPUSTAT_NEW_TASK); a reused tid (ticks
+         * went backwards) or no time elapsed: 0. */
+        if (p)
+            cur[i].cpu_pct = 0;
         if (p && dt_s > 0 && hz > 0)
             cur[i].cpu_pct = 100.0 * (double)cpustat_sat_sub(cur[i].ticks, p->ticks) /
                              ((double)hz * dt_s);

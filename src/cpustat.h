@@ -90,9 +90,13 @@ struct cpustat_task {
     char name[64];                 /* comm: may hold spaces and parentheses */
     char state;                    /* R running, S sleeping, D disk, Z zombie, ... */
     uint64_t ticks;                /* utime + stime, clock ticks */
+    uint64_t child_ticks;          /* cutime + cstime: children it has reaped (a process) */
+    uint64_t proc_ticks;           /* the whole process's utime + stime (main-thread entry of
+                                    * cpustat_collect_tree; 0 elsewhere) */
     int cpu;                       /* the CPU it last ran on (field 39) */
     int nthreads;                  /* field 20 (meaningful for a process) */
-    double cpu_pct;                /* over the last interval; set by cpustat_task_rates */
+    double cpu_pct;                /* over the last interval; set by cpustat_task_rates;
+                                    * CPUSTAT_NEW_TASK when it was not there last time */
 };
 
 /* Parse the text of /proc/PID/stat or /proc/PID/task/TID/stat. The name sits between
@@ -107,6 +111,16 @@ int cpustat_parse_task_stat(const char *text, struct cpustat_task *t);
  * scan of procroot for processes whose parent is PID. Writes at most max tasks to out.
  * Returns the count, or -1 if pid itself is gone. */
 int cpustat_collect_tree(const char *procroot, int pid, struct cpustat_task *out, int max);
+
+/* All the CPU time a followed tree has used, in clock ticks: for each process in it
+ * (the entries whose tid == tgid), its own time (all its threads, live and ended) plus
+ * that of the children it has reaped. Every tick is counted once, so the difference
+ * between two collections includes processes and threads that started and ended in
+ * between, which per-thread rates cannot see (a lab running each point in a short-
+ * lived child). */
+uint64_t cpustat_tree_ticks(const struct cpustat_task *t, int n);
+
+#define CPUSTAT_NEW_TASK (-1.0)
 
 /* Fill cur[i].cpu_pct from the ticks since prev (same tid; prev is sorted in place).
  * dt_s is the wall time between the two collections, hz the clock tick rate. */

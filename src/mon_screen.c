@@ -360,8 +360,13 @@ static void draw_follow(const struct mon_view *v, int y, int ylast)
         }
         if (t->tid == t->tgid)
             snprintf(pid, sizeof(pid), "%d", t->tgid);
-        snprintf(buf, sizeof(buf), "%7s %7d %c %6.1f %4d %s%s", pid, t->tid, t->state,
-                 t->cpu_pct, t->cpu, t->tid == t->tgid ? "" : "  ", t->name);
+        /* A thread born since the last sample has no rate yet: "new", not a false 0.0. */
+        if (t->cpu_pct < 0)
+            snprintf(buf, sizeof(buf), "%7s %7d %c %6s %4d %s%s", pid, t->tid, t->state, "new",
+                     t->cpu, t->tid == t->tgid ? "" : "  ", t->name);
+        else
+            snprintf(buf, sizeof(buf), "%7s %7d %c %6.1f %4d %s%s", pid, t->tid, t->state,
+                     t->cpu_pct, t->cpu, t->tid == t->tgid ? "" : "  ", t->name);
         put(y, 0, t->state == 'R' ? PAIR_USER : 0, t->state == 'R' ? A_BOLD : 0, buf);
     }
 }

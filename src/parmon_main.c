@@ -231,7 +231,8 @@ struct sampler {
     double tt_prev;
     long hz;
     double tree_cores;
-    int have_status;
+    uint64_t tree_ticks;       /* cpustat_tree_ticks at the last collection */
+    int have_status, status_pid;
     struct status_page status;
 };
 
@@ -309,6 +310,14 @@ static int sampler_cpus(struct sampler *s)
     return 1;
 }
 
+/* The lab's page is gone: it ended (the page is removed on exit, perhaps before a
+ * sample saw "done"). Its last point stays on screen, marked as ended. */
+static void status_gone(struct sampler *s)
+{
+    if (s->have_status && strcmp(s->status.state, "done") && strcmp(s->status.state, "interrupted"))
+        snprintf(s->status.state, sizeof(s->status.state), "ended");
+}
+
 /* The followed tree: its threads with their CPU%, and the lab's status page. */
 static void sampler_tree(struct sampler *s)
 {
@@ -319,27 +328,50 @@ static void sampler_tree(struct sampler *s)
     n = cpustat_collect_tree(PROC_ROOT, s->pid, s->tasks[nxt], MAX_TASKS);
     if (n < 0) {
         s->gone = 1; /* keep the last list on screen */
+        status_gone(s);
         return;
     }
     cpustat_task_rates(s->tasks[s->tcur], s->ntasks[s->tcur], s->tasks[nxt], n,
                        s->ntasks[s->tcur] ? t - s->tt_prev : 0, s->hz);
+    {
+        /* The tree's cores from its total CPU time, not the sum of its threads' rates:
+         * a thread or child that lived between two samples still counts. */
+        uint64_t ticks = cpustat_tree_ticks(s->tasks[nxt], n);
+        double dt = t - s->tt_prev;
+        s->tree_cores = s->ntasks[s->tcur] && dt > 0 && s->hz > 0
+                            ? (double)cpustat_sat_sub(ticks, s->tree_ticks) / ((double)s->hz * dt)
+                            : 0;
+        s->tree_ticks = ticks;
+    }
     s->tcur = nxt;
     s->ntasks[nxt] = n;
     s->tt_prev = t;
-    s->tree_cores = 0;
     s->nprocs = 0;
-    /* have_status stays: a lab that ended removed its page, its last state stays shown */
-    for (int i = 0; i < n; i++) {
-        const struct cpustat_task *k = &s->tasks[nxt][i];
-        s->tree_cores += k->cpu_pct / 100.0;
-        if (k->tid != k->tgid)
-            continue;
-        s->nprocs++;
-        /* The lab may be the process itself or a descendant (the tour forks one child
-         * a lab): the first page found, nearest the top, wins. */
-        if (!s->have_status && status_read_pid(k->tid, &s->status) == 0)
-            s->have_status = 1;
+    /* The lab's page, read afresh every sample. The lab may be the process itself or a
+     * descendant (the tour forks one child a lab): the page found last time is tried
+     * first, then the tree from the top. When none is found (the lab ended and removed
+     * its page) the last state read stays on screen. */
+    {
+        struct status_page pg; /* a failed read may leave it torn: copy only a good one */
+        if (s->status_pid && status_read_pid(s->status_pid, &pg) == 0) {
+            s->status = pg;
+        } else {
+            s->status_pid = 0;
+            for (int i = 0; i < n; i++) {
+                const struct cpustat_task *k = &s->tasks[nxt][i];
+                if (k->tid == k->tgid && status_read_pid(k->tid, &pg) == 0) {
+                    s->status = pg;
+                    s->have_status = 1;
+                    s->status_pid = k->tid;
+                    break;
+                }
+            }
+            if (!s->status_pid)
+                status_gone(s);
+        }
     }
+    for (int i = 0; i < n; i++)
+        s->nprocs += s->tasks[nxt][i].tid == s->tasks[nxt][i].tgid;
 }
 
 /* The CSV rows of one sample: a row an online CPU, then cpu=all. One write. */
@@ -624,6 +656,7 @@ static int run_screen(const struct options *o, pid_t child, int follow, const ch
         got_chld = 0;
         if (reap_child(&child, ended, sizeof(ended), &child_code)) {
             dirty = 1;
+            status_gone(&s); /* sampling stops here: the lab's line says it ended */
             if (o->exit_with) {
                 code = child_code; /* --exit: parmon ends with the command's status */
                 break;

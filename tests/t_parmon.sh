@@ -245,6 +245,17 @@ export PARLAB_STATUS_DIR="$TMPDIR"
 startw lab 100 30 "PARLAB_STATUS_DIR=$TMPDIR $PARMON --interval 0.2 -- $PARLAB run amdahl --quick --out $TMPDIR/lab-res"
 wait_for lab "^lab amdahl: " 150 && ok "screen: the lab's experiment and progress show" ||
     bad "screen: no lab status line: $(shot lab | sed -n 4,7p)"
+first=$(shot lab | grep "^lab amdahl: ")
+# The line follows the lab (read afresh every sample), and says when the lab is over.
+if wait_for lab "^command ended" 300; then
+    last=$(shot lab | grep "^lab amdahl: ")
+    [ -n "$last" ] && [ "$last" != "$first" ] && ok "screen: the lab line follows the lab" ||
+        bad "screen: the lab line did not change: '$first' then '$last'"
+    echo "$last" | grep -q "point \([0-9]*\)/\1 .*\(ended\|done\)" && ok "screen: the lab line says the lab ended" ||
+        bad "screen: the lab line at the end: '$last'"
+else
+    bad "screen: the lab did not end"
+fi
 $T send-keys -t lab q
 wait_dead lab || bad "screen: the lab session does not quit"
 

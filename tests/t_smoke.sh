@@ -9,7 +9,7 @@ labs=$("$PARLAB" list | awk '{print $1}')
 for lab in $labs; do
     out="$TMPDIR/smoke-$lab"
     mkdir -p "$out"
-    "$PARLAB" run "$lab" --quick --out "$out" >"$out/stdout" 2>"$out/stderr" </dev/null
+    PARLAB_CHECK_PLAN=1 "$PARLAB" run "$lab" --quick --out "$out" >"$out/stdout" 2>"$out/stderr" </dev/null
     rc=$?
     if [ $rc -eq 3 ]; then
         if grep -q "skipped" "$out/stderr"; then ok "$lab: skipped, says why: $(head -n1 "$out/stderr")"
@@ -21,6 +21,9 @@ for lab in $labs; do
         continue
     fi
     ok "$lab: --quick runs"
+    # The plan (progress, ETA, parmon's "point i of n") matches the points it ran.
+    if grep -q "planned .* points but ran" "$out/stderr"; then bad "$lab: $(grep planned "$out/stderr")"
+    else ok "$lab: ran the points it planned"; fi
     "$TOOLS/tool_csvcheck" "$out" "$lab"
     # No temporary left behind.
     if ls -A "$out" | grep -q '^\.'; then bad "$lab: temporary files left in --out"; else ok "$lab: no temporaries left"; fi

@@ -2,6 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cpustat.h"
 #include "testlib.h"
@@ -45,6 +48,14 @@ static int load_task(const char *rel, struct cpustat_task *t)
 {
     char path[2048], text[2048];
     snprintf(path, sizeof(path), "%s/%s", dir, rel);
+    if (read_small_file(path, text, sizeof(text)) < 0)
+        return -1;
+    return cpustat_parse_task_stat(text, t);
+}
+
+static int load_abs(const char *path, struct cpustat_task *t)
+{
+    char text[2048];
     if (read_small_file(path, text, sizeof(text)) < 0)
         return -1;
     return cpustat_parse_task_stat(text, t);
@@ -236,9 +247,48 @@ TEST(task_rates)
     cpustat_task_rates(prev, 3, cur, 3, 0.5, 100);
     CHECK_NEAR(cur[0].cpu_pct, 100.0, 1e-9); /* 50 ticks in 0.5 s at 100 Hz: one core */
     CHECK_NEAR(cur[1].cpu_pct, 0.0, 1e-9);   /* went backwards (tid reused): 0 */
-    CHECK_NEAR(cur[2].cpu_pct, 0.0, 1e-9);   /* new: no rate yet */
+    CHECK(cur[2].cpu_pct == CPUSTAT_NEW_TASK); /* new: no rate yet */
     cpustat_task_rates(prev, 0, cur, 3, 0.5, 100);
-    CHECK(cur[0].cpu_pct == 0);
+    CHECK(cur[0].cpu_pct == CPUSTAT_NEW_TASK); /* the first collection: all new */
+}
+
+/* The tree's total: each process's own ticks plus its reaped children's, once; the
+ * threads' own lines are not added again. */
+TEST(tree_ticks)
+{
+    struct cpustat_task t[3] = {
+        {.tid = 1, .tgid = 1, .ticks = 60, .proc_ticks = 100, .child_ticks = 50},
+        {.tid = 2, .tgid = 1, .ticks = 40, .child_ticks = 999}, /* a thread of 1 */
+        {.tid = 3, .tgid = 3, .ticks = 10, .proc_ticks = 10},
+    };
+    CHECK(cpustat_tree_ticks(t, 3) == 160);
+    CHECK(cpustat_tree_ticks(t, 0) == 0);
+    /* cutime and cstime are fields 16 and 17. */
+    CHECK(cpustat_parse_task_stat("1 (a) S 1 1 1 0 -1 0 0 0 0 0 7 5 3 4 20 0 3 0 1 1 1 1 1 1 "
+                                  "1 1 1 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n", &t[0]) == 0);
+    CHECK(t[0].ticks == 12 && t[0].child_ticks == 7);
+}
+
+/* A child that used CPU and was reaped shows in its parent's child ticks: how parmon
+ * counts the short-lived point processes of a lab. The child measures its own CPU
+ * time, so this holds on any machine, however busy. */
+TEST(reaped_child_counts)
+{
+    struct cpustat_task before, after;
+    char path[64];
+    int st;
+    pid_t pid;
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)getpid());
+    CHECK(load_abs(path, &before) == 0);
+    pid = fork();
+    if (pid == 0) {
+        while (clock() < CLOCKS_PER_SEC / 20) /* 50 ms of CPU: 5 ticks at 100 Hz */
+            ;
+        _exit(0);
+    }
+    CHECK(pid > 0 && waitpid(pid, &st, 0) == pid);
+    CHECK(load_abs(path, &after) == 0);
+    CHECK(after.child_ticks >= before.child_ticks + 3);
 }
 
 TEST(live_reader)
@@ -275,6 +325,8 @@ int main(void)
     RUN(process_tree_children_file);
     RUN(process_tree_ppid_scan);
     RUN(task_rates);
+    RUN(tree_ticks);
+    RUN(reaped_child_counts);
     RUN(live_reader);
     return TEST_DONE();
 }

@@ -935,13 +935,14 @@ static void print_scaling_row(struct lab_ctx *ctx, const struct point *pt)
     fflush(stdout);
 }
 
+static const char *const variants[] = {"threads", "processes", "threads-nogil",
+#if PARLAB_HAVE_SUBINTERPRETERS
+                                       "subinterpreters",
+#endif
+};
+
 static int run_python_cpu(struct lab_ctx *ctx, const double *rate, double target)
 {
-    static const char *const variants[] = {"threads", "processes", "threads-nogil",
-#if PARLAB_HAVE_SUBINTERPRETERS
-                                           "subinterpreters",
-#endif
-    };
     int *w, nw = worker_list(ctx, &w), best = 1;
 
     printf("\n== python-cpu: the same work split over N workers (%.2f s for one worker)\n",
@@ -1155,7 +1156,7 @@ static int gil_run(struct lab_ctx *ctx)
     const char *only = lab_opt(ctx, "experiment");
     double cal = ctx->quick ? 0.01 : 0.05;
     struct sink k = {0};
-    int rc = EXIT_OK, nw = ctx->nworkers + 1;
+    int rc = EXIT_OK, *w, nw = worker_list(ctx, &w), npoints = 0;
 
     if (only) {
         size_t e = 0;
@@ -1165,7 +1166,17 @@ static int gil_run(struct lab_ctx *ctx)
             usage_error("--experiment: '%s' is not one of python-cpu, gil-timeline, convoy, "
                         "libraries", only);
     }
-    harness_plan(ctx, 3 * nw + 1 + 12 + 3 * nw);
+    free(w);
+    /* The points each experiment will announce, for the progress line and parmon. */
+    if (!only || !strcmp(only, "python-cpu"))
+        npoints += (int)ARRAY_SIZE(variants) * nw;
+    if ((!only || !strcmp(only, "gil-timeline")) && !gil_sampler_unavailable())
+        npoints += 1;
+    if (!only || !strcmp(only, "convoy"))
+        npoints += 3 * 3 + 3; /* cpu-in-threads: 3 switch intervals x 0..2; cpu-in-process */
+    if (!only || !strcmp(only, "libraries"))
+        npoints += 3 * nw;
+    harness_plan(ctx, npoints);
     results_meta(ctx->res, "python", "%s", pyembed_version());
     results_meta(ctx->res, "gil_sampler", "%s",
                  gil_sampler_unavailable() ? gil_sampler_unavailable() : "_PyRuntime.ceval.gil");

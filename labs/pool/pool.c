@@ -48,10 +48,21 @@ static uint64_t burn(uint64_t units)
 }
 
 /* Keep a result alive without storing it anywhere shared (a shared store would add
- * cache-line traffic that is not the pool's fault). */
+ * cache-line traffic that is not the pool's fault). The "memory" clobber makes it a
+ * compiler barrier too: the work that made x cannot be moved past a clock read. */
 static inline void keep(uint64_t x)
 {
-    __asm__ __volatile__("" ::"r"(x));
+    __asm__ __volatile__("" ::"r"(x) : "memory");
+}
+
+/* The reverse: a value the compiler cannot know in advance, so work that depends on
+ * it cannot be hoisted above the clock read before it. Without these two an
+ * optimiser may compute burn(n) outside the timed region (it has no side effects):
+ * the sanitizer build did, and timed nothing. */
+static inline uint64_t opaque(uint64_t x)
+{
+    __asm__ __volatile__("" : "+r"(x)::"memory");
+    return x;
 }
 
 /* The task every mechanism runs. With units = 0 it is the "empty task": a call and a
@@ -681,7 +692,7 @@ static int pool_run(struct lab_ctx *ctx)
         double t, best;
         for (;;) {
             double t0 = now_s();
-            keep(burn(n));
+            keep(burn(opaque(n)));
             t = now_s() - t0;
             if (t > 0.01)
                 break;
@@ -690,7 +701,7 @@ static int pool_run(struct lab_ctx *ctx)
         best = t;
         for (int k = 0; k < 4; k++) {
             double t0 = now_s();
-            keep(burn(n));
+            keep(burn(opaque(n)));
             t = now_s() - t0;
             best = t < best ? t : best;
         }

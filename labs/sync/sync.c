@@ -783,7 +783,7 @@ static int sync_run(struct lab_ctx *ctx)
     int *w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1)), nw = 0;
     int *race_w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1)), nrace = 0;
     int *fs_w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1)), nfs = 0;
-    int maxw_in = 1, skipped = 0, rc = EXIT_OK, c2c_n = 0, c2c_step = 1;
+    int maxw_in = 1, skipped = 0, rc = EXIT_OK, c2c_n = 0, c2c_step = 1, nlock, nbar = BR_N;
     cpu_set_t saved;
 
     pick_experiments(ctx, on);
@@ -823,7 +823,18 @@ static int sync_run(struct lab_ctx *ctx)
                "count%s above 1 skipped); contended locks and barriers, handoff, false sharing "
                "and c2c need a second CPU to contend with, so they are skipped\n",
                skipped, skipped == 1 ? "" : "s");
-    harness_plan(ctx, (on[0] ? nrace : 0) + (on[1] ? LK_N * nw : 0) + (on[2] ? BR_N * nw : 0) +
+    {
+        /* spinlock and ticket skip the oversubscribed counts (see run_lock) */
+        int nover = 0, nlock_var = LK_N;
+        for (int i = 0; i < nw; i++)
+            nover += harness_oversubscribed(ctx, w[i]);
+#ifndef _OPENMP
+        nlock_var = LK_OMP_CRITICAL; /* the OpenMP variants are skipped */
+        nbar = BR_OMP;
+#endif
+        nlock = nlock_var * nw - 2 * nover;
+    }
+    harness_plan(ctx, (on[0] ? nrace : 0) + (on[1] ? nlock : 0) + (on[2] ? nbar * nw : 0) +
                           (on[3] && usable >= 2 ? 3 /* handoff variants */ : 0) + (on[4] ? 2 * FS_N * nfs : 0) +
                           (on[5] && usable >= 2 ? sync_c2c_npairs(ctx) : 0));
     pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
