@@ -80,7 +80,10 @@ static void on_signal(int sig)
 {
     static const char msg[] =
         "\nparlab: stopping after this sample (press Ctrl-C again to stop now)\n";
-    if (!stop_requested) {
+    /* Ctrl-C is a person at the keyboard: finish the sample, then stop. SIGTERM and
+     * SIGHUP come from a program (timeout, kill, a closed terminal) that wants us gone
+     * now: the same as a second Ctrl-C. */
+    if (!stop_requested && sig == SIGINT) {
         stop_requested = 1;
         if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
             /* nothing to do: we are in a signal handler */

@@ -74,6 +74,26 @@ after=$(cksum <"$d/amdahl-summary.csv")
 [ "$before" = "$after" ] && ok "Ctrl-C leaves the earlier results whole" || bad "Ctrl-C changed the earlier results"
 [ -z "$(ls -A "$d" | grep '^\.')" ] && ok "Ctrl-C leaves no temporaries" || bad "Ctrl-C left temporaries"
 
+# SIGTERM (timeout, kill): gone at once, mid-sample, with the same guarantees, and no
+# child process left (the gil lab runs every point in a child, each with workers).
+"$PARLAB" run gil --experiment python-cpu --seconds 30 --out "$d" >/dev/null 2>&1 &
+pid=$!
+sleep 2
+kill -TERM $pid
+wait $pid
+rc=$?
+sleep 0.2
+after=$(cksum <"$d/amdahl-summary.csv")
+if [ $rc -eq 3 ]; then
+    ok "SIGTERM: not checked, the gil lab cannot run in this build"
+else
+    [ $rc -eq 143 ] && ok "SIGTERM exits 143 at once" || bad "SIGTERM exited $rc, expected 143"
+    left=$(ps -eo args= | grep -F -- "--seconds 30 --out $d" | grep -v grep)
+    [ -z "$left" ] && ok "SIGTERM leaves no child process" || bad "SIGTERM left: $left"
+    [ "$before" = "$after" ] && [ -z "$(ls -A "$d" | grep -v '^amdahl-')" ] &&
+        ok "SIGTERM writes nothing, earlier results whole" || bad "SIGTERM left: $(ls -A "$d")"
+fi
+
 # parlab fit: malformed files name the file and the line, exit 2.
 printf 'workers,seconds\n1,10\n2,abc\n' >"$TMPDIR/bad.csv"
 expect 2 "bad.csv:3" -- "$PARLAB" fit "$TMPDIR/bad.csv"
