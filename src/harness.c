@@ -260,6 +260,14 @@ void harness_plan(struct lab_ctx *ctx, int npoints)
     ctx->point = 0;
 }
 
+void harness_unplan(struct lab_ctx *ctx, int n)
+{
+    planned_points -= n;
+    ctx->npoints -= n;
+    if (ctx->npoints < ctx->point)
+        ctx->npoints = ctx->point;
+}
+
 static double eta(const struct lab_ctx *ctx, double frac_of_point)
 {
     double done = ctx->point - 1 + frac_of_point, el = now_s() - ctx->t_start;

@@ -60,6 +60,8 @@ int harness_oversubscribed(const struct lab_ctx *ctx, int w);
 /* ---- progress -------------------------------------------------------------------------- */
 /* Tell the harness how many points the lab will measure (for the progress and ETA). */
 void harness_plan(struct lab_ctx *ctx, int npoints);
+/* n of the planned points will not run after all (a library found missing on the way). */
+void harness_unplan(struct lab_ctx *ctx, int n);
 /* Start a point: shows it on stderr and publishes it to parmon. */
 void harness_point(struct lab_ctx *ctx, const struct point *pt);
 /* Report the repetition under way (0 = warm-up). */

@@ -6,13 +6,17 @@ ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
 out="$TMPDIR/gil"
 mkdir -p "$out"
-"$PARLAB" run gil --experiment frob >/dev/null 2>"$out/err"
-rc=$?
-if [ $rc -eq 2 ] && grep -q "'frob'" "$out/err" && [ "$(wc -l <"$out/err")" -eq 1 ]; then
-    ok "gil: a bad --experiment is one line naming it, exit 2"
-else bad "gil: --experiment frob exits $rc: $(cat "$out/err")"; fi
-"$PARLAB" run gil --seconds abc >/dev/null 2>"$out/err"
-[ $? -eq 2 ] && grep -q "'abc'" "$out/err" && ok "gil: a bad --seconds exits 2" || bad "gil: --seconds abc"
+# Built without Python the lab lists itself as unable to run: it exits 3 whatever the
+# options (checked below), and its own options are never parsed.
+if ! "$PARLAB" list | grep -q "^gil .*cannot run"; then
+    "$PARLAB" run gil --experiment frob >/dev/null 2>"$out/err"
+    rc=$?
+    if [ $rc -eq 2 ] && grep -q "'frob'" "$out/err" && [ "$(wc -l <"$out/err")" -eq 1 ]; then
+        ok "gil: a bad --experiment is one line naming it, exit 2"
+    else bad "gil: --experiment frob exits $rc: $(cat "$out/err")"; fi
+    "$PARLAB" run gil --seconds abc >/dev/null 2>"$out/err"
+    [ $? -eq 2 ] && grep -q "'abc'" "$out/err" && ok "gil: a bad --seconds exits 2" || bad "gil: --seconds abc"
+fi
 
 "$PARLAB" run gil --quick --workers 1,2 --out "$out" >"$out/stdout" 2>"$out/stderr" </dev/null
 rc=$?

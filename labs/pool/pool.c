@@ -209,6 +209,7 @@ static int time_batches(struct lab_ctx *ctx, struct mech *m, mech_run run, uint6
  *   R exp variant workers param rep metric value unit   (a result)
  *   P exp variant workers param                         (a point starts: progress)
  *   N text                                              (a note for the output)
+ *   S count                          (planned points that will not run: no joblib)
  * Pools use the fork start method (the default on Linux in 3.11). Their workers die
  * with this child (PR_SET_PDEATHSIG through ctypes), so none outlives the lab. */
 static const char py_program[] =
@@ -225,6 +226,7 @@ static const char py_program[] =
     "except Exception as e:\n"
     "    Parallel = None\n"
     "    out('N', 'py-joblib skipped: cannot import joblib (%s); apt-get install python3-joblib' % e)\n"
+    "    out('S', len(WORKERS) * (DO_OVER + (len(SIZES) if DO_GRAN else 0) + DO_CHUNK))\n"
     "def spin(n):\n"
     "    for _ in range(n): pass\n"
     "    return n\n"
@@ -289,7 +291,8 @@ static const char py_program[] =
     "        m.close()\n"
     "    it = max(1, round(CHUNK_US * ipu))\n"
     "    param = 'chunksize=1;task_us=%g' % CHUNK_US\n"
-    "    if DO_CHUNK: out('P', 'chunksize', 'py-sequential', 1, param)\n"
+    "    if DO_CHUNK and w == WORKERS[0]:  # the loop has no workers: once\n"
+    "        out('P', 'chunksize', 'py-sequential', 1, param)\n"
     "    for rep in range(1, REPS + 1) if DO_CHUNK and w == WORKERS[0] else []:\n"
     "        out('R', 'chunksize', 'py-sequential', 1, param, rep, 'tasks_per_s', repr(1 / seq_time(it, N_CHUNK)), '1/s')\n";
 
@@ -356,6 +359,8 @@ static void py_line(struct lab_ctx *ctx, char *line)
     } else if (n == 9 && !strcmp(f[0], "R")) {
         struct point pt = {f[1], f[2], atoi(f[3]), f[4]};
         results_add(ctx->res, &pt, atoi(f[5]), f[6], strtod(f[7], NULL), f[8]);
+    } else if (n == 2 && !strcmp(f[0], "S")) {
+        harness_unplan(ctx, atoi(f[1]));
     } else if (n == 2 && !strcmp(f[0], "N")) {
         harness_progress_clear();
         printf("%s\n", f[1]);
@@ -713,8 +718,16 @@ static int pool_run(struct lab_ctx *ctx)
     printf("; a unit of work (one LCG step) takes %.2f ns here\n", ns_per_unit);
     if (usable == 1)
         printf("one CPU: no pool can beat the loop here; efficiency shows only what the fee costs\n");
-    harness_plan(ctx, nws * (int)(ARRAY_SIZE(c_mechs) * (1 + (size_t)nsizes) + (size_t)nchunks + 1) +
-                          (use_py ? nws * (4 * (1 + nsizes) + nchunks + 1) + 1 : 0));
+    {
+        /* The points, as the loops below and the Python program announce them. Per
+         * worker count: each C mechanism's task-overhead and task sizes, the process
+         * pool's chunk sizes; the sequential loop once. Python: 4 mechanisms (joblib
+         * unplans its own if it cannot be imported), multiprocessing's chunk sizes and
+         * joblib's automatic batching; the Python loop once. */
+        int nc = (int)ARRAY_SIZE(c_mechs), py = use_py && pyembed_available();
+        harness_plan(ctx, nws * (nc * (do_over + nsizes) + nchunks) + do_chunk +
+                              (py ? nws * (4 * (do_over + nsizes) + do_chunk * (nchunks + 1)) + do_chunk : 0));
+    }
 
     /* 1. Python first, in a child that has never run OpenMP (see the top of the file). */
     if (!use_py) {
