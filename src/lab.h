@@ -13,8 +13,9 @@
  *   4. plots/foo*.gp: the chart(s), each starting with a "# input: foo-summary.csv"
  *      line so `make plots` and the tour draw them.
  *   5. Tests: the smoke test runs every listed lab with --quick and checks its CSVs
- *      against the contract; add tests/test_foo.c for invariants that do not depend
- *      on timing.
+ *      against the contract, and that harness_plan() announced exactly the points the
+ *      lab ran (PARLAB_CHECK_PLAN=1: progress, ETA and parmon depend on it); add
+ *      tests/test_foo.c for invariants that do not depend on timing.
  *   6. A line in README.md's map of labs, and `make demo-foo` works (it is generic).
  */
 #ifndef PARLAB_LAB_H
