@@ -21,6 +21,12 @@ variants = 'pthreads openmp'
 maxw = 1
 stats in using (strcol(7) eq 'speedup' && $5 > maxw ? maxw = $5 : 0, 0) nooutput
 
+# A number as gnuplot source: "NaN" when the lab fitted nothing (1 usable CPU: no
+# speedup to fit), since sprintf('%g') would write "nan", which gnuplot reads as a name.
+gp_num(v) = (v == v) ? sprintf('%.6g', v) : 'NaN'
+nfit = 0
+stats in using (strcol(7) eq 'amdahl_serial_fraction' ? nfit = nfit + 1 : 0, 0) nooutput
+
 # One filtered table per (fraction, variant, metric): gnuplot draws a line only
 # through consecutive rows, and the summary interleaves metrics.
 fitval(v, p, m) = 0
@@ -36,8 +42,8 @@ do for [i = 1:words(params)] {
         stats in using (strcol(4) eq v && strcol(6) eq p && strcol(7) eq 'amdahl_serial_fraction' ? s = $10 : 0, \
                         strcol(4) eq v && strcol(6) eq p && strcol(7) eq 'usl_sigma' ? sg = $10 : 0, \
                         strcol(4) eq v && strcol(6) eq p && strcol(7) eq 'usl_kappa' ? k = $10 : 0, 0) nooutput
-        eval sprintf('amd_%d_%d = %.6g', i, j, s)
-        eval sprintf('usls_%d_%d = %.6g; uslk_%d_%d = %.6g', i, j, sg, i, j, k)
+        eval sprintf('amd_%d_%d = %s', i, j, gp_num(s))
+        eval sprintf('usls_%d_%d = %s; uslk_%d_%d = %s', i, j, gp_num(sg), i, j, gp_num(k))
     }
 }
 set datafile separator whitespace
@@ -57,7 +63,7 @@ if (usable > 0 && maxw > usable) {
     set label 1 "more workers\nthan CPUs" at usable, graph 0.96 offset 1,0 left front textcolor rgb '#777777'
 }
 
-set multiplot layout 1, 2 title sprintf("Amdahl lab: speedup on %s (%d usable CPUs) - points: medians with 95%% CI; lines: fits", cpu, usable) font ',14'
+set multiplot layout 1, 2 title sprintf("Amdahl lab: speedup on %s (%d usable CPU%s) - points: medians with 95%% CI; lines: fits", cpu, usable, usable == 1 ? '' : 's') font ',14'
 
 # ---- left: speedup ---------------------------------------------------------------
 set size 0.64, 0.95
@@ -68,14 +74,18 @@ set xlabel 'workers (p)' offset 0,0.4
 set ylabel 'speedup (x)'
 set key below left box opaque font ',10' maxrows 4 width -2
 set yrange [0:*]
-plot x title 'ideal (speedup = p)' with lines lc rgb '#999999' dt 2 lw 1, \
+set offsets 0, 0, graph 0.1, 0   # headroom: the ideal's flat part must not sit on the frame
+# No speedup can pass the usable CPUs: the ideal is p up to them, then flat, and
+# Amdahl's prediction for this machine runs on min(p, CPUs) processors.
+ideal(x) = (usable > 0 && x > usable) ? usable : x
+plot ideal(x) title 'ideal (speedup = p, up to the usable CPUs)' with lines lc rgb '#999999' dt 2 lw 1, \
      for [i = 1:words(params)] sprintf('$speedup_%d_1', i) using 1:2:3:4 with yerrorlines lt i pt 7 dt 1 \
         title sprintf('%s pthreads', word(params, i)), \
      for [i = 1:words(params)] sprintf('$speedup_%d_2', i) using 1:2:3:4 with yerrorlines lt i pt 6 dt 1 \
         title sprintf('%s openmp', word(params, i)), \
-     for [i = 1:words(params)] amdahl(x, value(sprintf('amd_%d_1', i))) with lines lt i dt 3 lw 1.5 \
+     for [i = 1:(nfit > 0 ? words(params) : 0)] amdahl(ideal(x), value(sprintf('amd_%d_1', i))) with lines lt i dt 3 lw 1.5 \
         title sprintf('Amdahl fit (pthreads): s = %.3f', value(sprintf('amd_%d_1', i))), \
-     for [i = 1:words(params)] usl(x, value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i))) with lines lt i dt 2 lw 1 \
+     for [i = 1:(nfit > 0 ? words(params) : 0)] usl(x, value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i))) with lines lt i dt 2 lw 1 \
         title sprintf('USL fit (pthreads): {/Symbol s} = %.3f, {/Symbol k} = %.3f', value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i)))
 
 # ---- right: efficiency -------------------------------------------------------------

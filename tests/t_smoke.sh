@@ -28,3 +28,15 @@ for lab in $labs; do
     # No temporary left behind.
     if ls -A "$out" | grep -q '^\.'; then bad "$lab: temporary files left in --out"; else ok "$lab: no temporaries left"; fi
 done
+# Every chart whose data a lab wrote draws from it.
+if command -v gnuplot >/dev/null 2>&1; then
+    for lab in $labs; do
+        [ -f "$TMPDIR/smoke-$lab/$lab-meta.csv" ] || continue
+        sh "$PARLAB_TOP/plots/render.sh" "$TMPDIR/smoke-$lab" >"$TMPDIR/smoke-$lab/render.log" 2>&1
+        n=$(grep -c '\.png$' "$TMPDIR/smoke-$lab/render.log")
+        if grep -q FAILED "$TMPDIR/smoke-$lab/render.log"; then
+            bad "$lab: charts: $(grep FAILED "$TMPDIR/smoke-$lab/render.log" | head -n 2 | tr '\n' ' ')"
+        elif [ "$n" -eq 0 ]; then bad "$lab: no chart drawn from its results"
+        else ok "$lab: its charts draw ($n PNGs)"; fi
+    done
+fi
