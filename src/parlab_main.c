@@ -1,6 +1,8 @@
 /* parlab: run the labs.
  *   parlab list | run LAB [options] | help LAB | fit FILE.csv | tour | --help | --version */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -323,6 +325,50 @@ static void home_dir(char *buf, size_t size)
 
 /* The tour: every lab briefly, each in its own process (a lab that forks must not
  * inherit another's OpenMP or Python state), then every chart. */
+/* parmon --batch in the background, its CSV into OUT/parmon-record.csv.part: the tour
+ * records what the gil lab does to each core, for plots/cores.gp. Returns its pid, or
+ * -1 (no parmon built, or it cannot start: the chart is simply not drawn). */
+static pid_t record_start(const char *home, const char *out)
+{
+    char parmon[PATH_MAX + 16], part[PATH_MAX + 32];
+    pid_t pid;
+    int fd;
+    snprintf(parmon, sizeof(parmon), "%s/bin/parmon", home);
+    snprintf(part, sizeof(part), "%s/parmon-record.csv.part", out);
+    if (access(parmon, X_OK) != 0)
+        return -1;
+    fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    fflush(stdout);
+    pid = harness_fork();
+    if (pid == 0) {
+        dup2(fd, STDOUT_FILENO);
+        execl(parmon, "parmon", "--batch", "--interval", "0.2", (char *)NULL);
+        _exit(127);
+    }
+    close(fd);
+    return pid;
+}
+
+/* Stop the recorder; keep the recording only if it ended well and has samples. */
+static void record_stop(pid_t pid, const char *out)
+{
+    char part[PATH_MAX + 32], done[PATH_MAX + 32];
+    struct stat st;
+    int status = 0;
+    if (pid <= 0)
+        return;
+    kill(pid, SIGTERM);
+    harness_wait(pid, &status);
+    snprintf(part, sizeof(part), "%s/parmon-record.csv.part", out);
+    snprintf(done, sizeof(done), "%s/parmon-record.csv", out);
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 127 && stat(part, &st) == 0 && st.st_size > 200)
+        rename(part, done);
+    else
+        unlink(part);
+}
+
 static int cmd_tour(int argc, char **argv)
 {
     char home[PATH_MAX], self[PATH_MAX + 16], cmd[2 * PATH_MAX + 64];
@@ -344,7 +390,10 @@ static int cmd_tour(int argc, char **argv)
         const struct lab *l = lab_table[i];
         pid_t pid;
         int st;
+        pid_t rec = -1;
         printf("\n=== %s: %s ===\n", l->name, l->summary);
+        if (!strcmp(l->name, "gil") && !l->unavailable && (rec = record_start(home, out)) > 0)
+            printf("(parmon records every core while it runs: %s/plots/cores.png)\n", out);
         fflush(stdout);
         pid = harness_fork();
         if (pid < 0)
@@ -356,6 +405,7 @@ static int cmd_tour(int argc, char **argv)
             _exit(127);
         }
         harness_wait(pid, &st);
+        record_stop(rec, out);
         if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_SKIPPED) {
             skipped++;
         } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
