@@ -307,33 +307,42 @@ static int cmd_run(int argc, char **argv)
 }
 
 /* The folder parlab was installed from: bin/parlab -> its parent. */
-static void home_dir(char *buf, size_t size)
+/* Where this parlab lives (bin_dir: parmon is beside it) and the project folder that
+ * holds plots/ and slides/: the first folder above bin_dir that has plots/render.sh
+ * (bin/ in a checkout, build-san/bin/ for the sanitizer build), else ".". */
+static void find_dirs(char *bin_dir, char *top, size_t size)
 {
-    char exe[PATH_MAX];
+    char exe[PATH_MAX], probe[PATH_MAX + 32];
     ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
     char *slash;
-    snprintf(buf, size, ".");
+    snprintf(bin_dir, size, "bin");
+    snprintf(top, size, ".");
     if (n <= 0)
         return;
     exe[n] = '\0';
-    if ((slash = strrchr(exe, '/')))
+    if (!(slash = strrchr(exe, '/')))
+        return;
+    *slash = '\0';
+    snprintf(bin_dir, size, "%s", exe);
+    while ((slash = strrchr(exe, '/')) && slash != exe) {
         *slash = '\0';
-    if ((slash = strrchr(exe, '/')))
-        *slash = '\0';
-    snprintf(buf, size, "%s", exe);
+        snprintf(probe, sizeof(probe), "%s/plots/render.sh", exe);
+        if (access(probe, R_OK) == 0) {
+            snprintf(top, size, "%s", exe);
+            return;
+        }
+    }
 }
 
-/* The tour: every lab briefly, each in its own process (a lab that forks must not
- * inherit another's OpenMP or Python state), then every chart. */
 /* parmon --batch in the background, its CSV into OUT/parmon-record.csv.part: the tour
  * records what the gil lab does to each core, for plots/cores.gp. Returns its pid, or
  * -1 (no parmon built, or it cannot start: the chart is simply not drawn). */
-static pid_t record_start(const char *home, const char *out)
+static pid_t record_start(const char *bin_dir, const char *out)
 {
     char parmon[PATH_MAX + 16], part[PATH_MAX + 32];
     pid_t pid;
     int fd;
-    snprintf(parmon, sizeof(parmon), "%s/bin/parmon", home);
+    snprintf(parmon, sizeof(parmon), "%s/parmon", bin_dir);
     snprintf(part, sizeof(part), "%s/parmon-record.csv.part", out);
     if (access(parmon, X_OK) != 0)
         return -1;
@@ -369,9 +378,11 @@ static void record_stop(pid_t pid, const char *out)
         unlink(part);
 }
 
+/* The tour: every lab briefly, each in its own process (a lab that forks must not
+ * inherit another's OpenMP or Python state), then every chart. */
 static int cmd_tour(int argc, char **argv)
 {
-    char home[PATH_MAX], self[PATH_MAX + 16], cmd[2 * PATH_MAX + 64];
+    char bin_dir[PATH_MAX], home[PATH_MAX], self[PATH_MAX + 16], cmd[2 * PATH_MAX + 64];
     const char *out = "results";
     int failed = 0, skipped = 0;
     double t0 = now_s();
@@ -382,8 +393,8 @@ static int cmd_tour(int argc, char **argv)
             usage_error("tour: unknown argument '%s' (tour takes only --out DIR)", argv[i]);
     }
     make_out_dir(out);
-    home_dir(home, sizeof(home));
-    snprintf(self, sizeof(self), "%s/bin/parlab", home);
+    find_dirs(bin_dir, home, sizeof(home));
+    snprintf(self, sizeof(self), "%s/parlab", bin_dir);
     harness_install_signals();
     printf("parlab tour: every lab with --quick, then every chart. Results go to %s/.\n", out);
     for (int i = 0; i < lab_count && !harness_interrupted(); i++) {
@@ -392,7 +403,7 @@ static int cmd_tour(int argc, char **argv)
         int st;
         pid_t rec = -1;
         printf("\n=== %s: %s ===\n", l->name, l->summary);
-        if (!strcmp(l->name, "gil") && !l->unavailable && (rec = record_start(home, out)) > 0)
+        if (!strcmp(l->name, "gil") && !l->unavailable && (rec = record_start(bin_dir, out)) > 0)
             printf("(parmon records every core while it runs: %s/plots/cores.png)\n", out);
         fflush(stdout);
         pid = harness_fork();

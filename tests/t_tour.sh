@@ -1,0 +1,28 @@
+#!/bin/sh
+# The README's first command does what it says: every lab briefly, every chart, the
+# slides, and a parmon recording of the gil lab. No timing is checked.
+set -u
+ok() { echo "ok - $*"; }
+bad() { echo "not ok - $*"; }
+out="$TMPDIR/tour"
+"$PARLAB" tour --out "$out" >"$TMPDIR/tour.stdout" 2>"$TMPDIR/tour.stderr" </dev/null
+rc=$?
+[ $rc -eq 0 ] && ok "tour: exits 0" || bad "tour: exit $rc: $(grep -i 'fail' "$TMPDIR/tour.stdout" | head -n 3 | tr '\n' ' ')"
+grep -q "^tour done in .* 0 failed" "$TMPDIR/tour.stdout" && ok "tour: says it is done, nothing failed" ||
+    bad "tour: last words: $(tail -n 4 "$TMPDIR/tour.stdout" | head -n 1)"
+for lab in $("$PARLAB" list | grep -v "cannot run" | awk '{print $1}'); do
+    [ -f "$out/$lab-summary.csv" ] && ok "tour: ran $lab" || bad "tour: no results of $lab"
+done
+if command -v gnuplot >/dev/null 2>&1; then
+    n=$(ls "$out"/plots/*.png 2>/dev/null | wc -l)
+    [ "$n" -gt 0 ] && ok "tour: drew $n charts" || bad "tour: drew no chart"
+    if "$PARLAB" list | grep -q "^gil .*cannot run"; then
+        ok "tour: no gil lab in this build, so no recording to draw"
+    else
+        [ -f "$out/plots/cores.png" ] && ok "tour: cores.png from parmon's recording of the gil lab" ||
+            bad "tour: no cores.png"
+    fi
+fi
+[ -f "$out/slides/index.html" ] && ok "tour: slides built" || bad "tour: no slides"
+[ -z "$(ls -A "$out" | grep -e '^\.' -e '\.part$')" ] && ok "tour: no temporary file left" ||
+    bad "tour: left $(ls -A "$out" | grep -e '^\.' -e '\.part$' | tr '\n' ' ')"
