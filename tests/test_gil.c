@@ -64,7 +64,8 @@ static void check_variant(const char *variant)
 {
     enum { W = 3, REPS = 2 };
     uint64_t done[(REPS + 1) * W] = {0};
-    CHECK(gil_cpu_check(variant, W, 10007, REPS, done) == 0);
+    for (int paired = 0; paired <= 1; paired++) /* paired: worker 0 also does it all alone */
+        CHECK(gil_cpu_check(variant, W, 10007, REPS, paired, done) == 0);
     for (int r = 0; r <= REPS; r++) {
         uint64_t sum = 0;
         for (int i = 0; i < W; i++) {

@@ -330,6 +330,12 @@ struct cpu_job {
     int pin;
     /* gil-timeline only: sample the GIL while the threads run */
     int sample_period_us;
+    /* python-cpu with N > 1: before each repetition's N-worker run, worker 0 does ALL
+     * the work alone, in the same process, moments before. speedup = that time / the
+     * N-worker time, per repetition: a paired measurement, so a machine whose speed
+     * drifts (turbo, a noisy neighbour on a shared VM) slows both sides alike instead
+     * of skewing the ratio against a baseline measured seconds earlier. */
+    int paired;
 };
 
 /* The threads of one child, and what they share. */
@@ -339,6 +345,7 @@ struct cpu_run {
     pthread_barrier_t ready, start, end;
     uint64_t *done;            /* done[rep * workers + worker] */
     atomic_int failed;
+    uint64_t *alone;           /* paired: alone[rep], the units worker 0 did alone */
     int subinterp;             /* variant subinterpreters: each worker its own interpreter */
     void *tstates[GIL_MAX_THREADS]; /* gil-timeline: each worker's PyThreadState */
     atomic_int active[GIL_MAX_THREADS];
@@ -398,6 +405,23 @@ static void *cpu_worker_main(void *p)
     pthread_barrier_wait(&r->ready);
     for (int rep = j->first_rep; rep <= j->reps; rep++) {
         PyObject *res;
+        if (j->paired) { /* the baseline: worker 0 does all the work, the rest wait */
+            pthread_barrier_wait(&r->start);
+            if (w->id == 0) {
+                PyEval_RestoreThread(ts);
+                res = fn ? PyObject_CallFunction(fn, "K", (unsigned long long)j->total) : NULL;
+                if (res) {
+                    r->alone[rep] = PyLong_AsUnsignedLongLong(res);
+                    Py_DECREF(res);
+                } else {
+                    if (fn)
+                        PyErr_Print();
+                    atomic_store(&r->failed, 1);
+                }
+                ts = PyEval_SaveThread();
+            }
+            pthread_barrier_wait(&r->end);
+        }
         pthread_barrier_wait(&r->start);
         /* From here the thread wants the GIL: until it gets it, it is waiting. */
         if (w->id < GIL_MAX_THREADS)
@@ -446,6 +470,7 @@ static int cpu_threads_child(void *arg, FILE *out)
 
     r->job = j;
     r->done = xcalloc((size_t)nrep * (size_t)n, sizeof(uint64_t));
+    r->alone = xcalloc((size_t)nrep, sizeof(uint64_t));
     if (start_python() < 0)
         return EXIT_FAIL;
     r->subinterp = !strcmp(j->variant, "subinterpreters");
@@ -469,7 +494,13 @@ static int cpu_threads_child(void *arg, FILE *out)
      * run, and waits in the barrier without using a CPU. */
     for (int rep = j->first_rep; rep <= j->reps; rep++) {
         struct gil_sampler *smp = NULL;
-        double t0, c0, t1, c1;
+        double t0, c0, t1, c1, t_alone = 0;
+        if (j->paired) {
+            t0 = now_s();
+            pthread_barrier_wait(&r->start);
+            pthread_barrier_wait(&r->end);
+            t_alone = now_s() - t0;
+        }
         if (j->sample_period_us)
             smp = gil_sampler_start(r->tstates, r->active, n, j->sample_period_us,
                                     (int)(j->total / 1000) + 200000);
@@ -489,6 +520,10 @@ static int cpu_threads_child(void *arg, FILE *out)
         if (rep > 0) {
             emit(out, "-", rep, "seconds", "s", t1 - t0);
             emit(out, "-", rep, "cpu_utilization", "cores", (c1 - c0) / (t1 - t0));
+            if (j->paired) {
+                emit(out, "-", rep, "seconds_1worker", "s", t_alone);
+                emit(out, "-", rep, "speedup", "x", t_alone / (t1 - t0));
+            }
         }
     }
     for (int i = 0; i < n; i++)
@@ -497,9 +532,16 @@ static int cpu_threads_child(void *arg, FILE *out)
     Py_DECREF(r->fn);
     pyembed_stop(); /* every worker is joined: none holds or waits for the GIL */
 
-    for (int rep = j->first_rep; rep <= j->reps; rep++)
+    for (int rep = j->first_rep; rep <= j->reps; rep++) {
         for (int i = 0; i < n; i++)
             fprintf(out, "w\t%d\t%d\t%llu\n", rep, i, (unsigned long long)r->done[rep * n + i]);
+        if (j->paired && r->alone[rep] != j->total) {
+            note("%s, %d workers, rep %d: worker 0 alone did %llu units of %llu", j->variant, n,
+                 rep, (unsigned long long)r->alone[rep], (unsigned long long)j->total);
+            atomic_store(&r->failed, 1);
+        }
+    }
+    free(r->alone);
     pthread_barrier_destroy(&r->ready);
     pthread_barrier_destroy(&r->start);
     pthread_barrier_destroy(&r->end);
@@ -535,10 +577,11 @@ static void proc_worker(const struct cpu_job *j, int id, int go_fd, int ready_fd
         _exit(EXIT_FAIL);
     if (write(ready_fd, "r", 1) != 1)
         _exit(EXIT_FAIL);
-    while (read(go_fd, &c, 1) == 1 && c == 'g') {
+    /* 'g': do my share; 'a': do ALL the work alone (the paired baseline, worker 0) */
+    while (read(go_fd, &c, 1) == 1 && (c == 'g' || c == 'a')) {
         struct proc_done d = {id, 0, 0, 0};
         double c0 = cpu_time_s();
-        PyObject *res = PyObject_CallFunction(fn, "K", (unsigned long long)share);
+        PyObject *res = PyObject_CallFunction(fn, "K", (unsigned long long)(c == 'a' ? j->total : share));
         d.cpu = cpu_time_s() - c0;
         if (res) {
             d.ok = 1;
@@ -589,7 +632,20 @@ static int cpu_procs_child(void *arg, FILE *out)
         }
     }
     for (int rep = j->first_rep; rep <= j->reps; rep++) {
-        double t0 = now_s(), cpu = 0;
+        double t0, cpu = 0, t_alone = 0;
+        if (j->paired) { /* the baseline, moments before: worker 0 does all the work */
+            struct proc_done d;
+            t0 = now_s();
+            if (write(go[0][1], "a", 1) != 1 || read_full(done[0], &d, sizeof(d)) < 0 || !d.ok ||
+                d.id != 0 || d.units != j->total) {
+                note("%s, %d workers, rep %d: worker 1 alone did not do all the work", j->variant,
+                     n, rep);
+                rc = EXIT_FAIL;
+                goto out;
+            }
+            t_alone = now_s() - t0;
+        }
+        t0 = now_s();
         for (int i = 0; i < n; i++)
             if (write(go[i][1], "g", 1) != 1)
                 rc = EXIT_FAIL;
@@ -606,6 +662,10 @@ static int cpu_procs_child(void *arg, FILE *out)
             double t = now_s() - t0;
             emit(out, "-", rep, "seconds", "s", t);
             emit(out, "-", rep, "cpu_utilization", "cores", cpu / t);
+            if (j->paired) {
+                emit(out, "-", rep, "seconds_1worker", "s", t_alone);
+                emit(out, "-", rep, "speedup", "x", t_alone / t);
+            }
         }
     }
     for (int rep = j->first_rep; rep <= j->reps; rep++)
@@ -669,10 +729,11 @@ int gil_work_specialised(void)
     return WEXITSTATUS(st) == 0;
 }
 
-int gil_cpu_check(const char *variant, int workers, uint64_t total, int reps, uint64_t *done)
+int gil_cpu_check(const char *variant, int workers, uint64_t total, int reps, int paired,
+                  uint64_t *done)
 {
     struct topo t = {0};
-    struct cpu_job j = {variant, workers, total, 0, reps, &t, 0, 0};
+    struct cpu_job j = {variant, workers, total, 0, reps, &t, 0, 0, paired};
     struct sink k = {0};
     k.done = done, k.done_workers = workers, k.done_reps = reps;
     return gil_child(!strcmp(variant, "processes") ? cpu_procs_child : cpu_threads_child, &j, &k);
@@ -953,7 +1014,7 @@ static int run_python_cpu(struct lab_ctx *ctx, const double *rate, double target
         int r = !strcmp(variants[v], "threads-nogil") ? RATE_SPIN : RATE_COUNT;
         for (int i = 0; i < nw; i++) {
             struct cpu_job j = {variants[v], w[i], (uint64_t)(rate[r] * target), 0, ctx->reps,
-                                ctx->topo, ctx->pin, 0};
+                                ctx->topo, ctx->pin, 0, w[i] > 1};
             struct point pt = {"python-cpu", variants[v], w[i], ""};
             struct sink k = {.res = ctx->res, .pt = pt};
             if (v == 1 && w[i] > 256) {
@@ -966,9 +1027,12 @@ static int run_python_cpu(struct lab_ctx *ctx, const double *rate, double target
                 free(w);
                 return harness_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL;
             }
-            if (w[i] == 1)
+            /* 1 worker: its speedup is 1 by definition (t1 over its own repetitions);
+             * more: the child measured it, paired with a 1-worker run in each rep. */
+            if (w[i] == 1) {
                 t1 = median_of(ctx, &pt, "seconds");
-            add_speedup(ctx, &pt, t1);
+                add_speedup(ctx, &pt, t1);
+            }
             print_scaling_row(ctx, &pt);
             if (w[i] <= ctx->topo->usable && w[i] > best)
                 best = w[i];
@@ -1035,7 +1099,7 @@ static int run_timeline(struct lab_ctx *ctx, const double *rate, double target)
 {
     enum { NTHREADS = 2 };
     struct cpu_job j = {"threads", NTHREADS, (uint64_t)(rate[RATE_COUNT] * target) * NTHREADS,
-                        1, ctx->reps, ctx->topo, ctx->pin, 50};
+                        1, ctx->reps, ctx->topo, ctx->pin, 50, 0};
     struct point pt = {"gil-timeline", "threads", NTHREADS, ""};
     struct sink k = {.res = ctx->res, .pt = pt};
     const char *why = gil_sampler_unavailable();
@@ -1217,9 +1281,10 @@ static int gil_run(struct lab_ctx *ctx)
 
 #else /* built without Python */
 
-int gil_cpu_check(const char *variant, int workers, uint64_t total, int reps, uint64_t *done)
+int gil_cpu_check(const char *variant, int workers, uint64_t total, int reps, int paired,
+                  uint64_t *done)
 {
-    (void)variant, (void)workers, (void)total, (void)reps, (void)done;
+    (void)variant, (void)workers, (void)total, (void)reps, (void)paired, (void)done;
     return -1;
 }
 

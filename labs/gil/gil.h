@@ -35,8 +35,10 @@ void gil_timeline_stats(const struct gil_sample *s, int ns, int nthreads,
 /* Run python-cpu for one variant ("threads", "processes", "threads-nogil") with
  * `workers` workers and `total` units, `reps` timed repetitions after one warm-up, in a
  * child process, without recording results: done[rep * workers + i] (rep 0 = warm-up)
- * receives the units worker i reported. Returns 0, or -1. For the tests. */
-int gil_cpu_check(const char *variant, int workers, uint64_t total, int reps, uint64_t *done);
+ * receives the units worker i reported; paired: before each repetition worker 0 also
+ * does all `total` units alone (checked in the child). Returns 0, or -1. For the tests. */
+int gil_cpu_check(const char *variant, int workers, uint64_t total, int reps, int paired,
+                  uint64_t *done);
 
 /* 1 when this build's CPython gives each subinterpreter its own GIL (3.12+). */
 int gil_has_subinterpreters(void);
