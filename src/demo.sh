@@ -5,6 +5,7 @@
 #   DEMO_ARGS    extra options for the lab      (e.g. DEMO_ARGS=--quick)
 #   PARMON_ARGS  extra options for parmon       (e.g. PARMON_ARGS="--no-color --interval 1")
 #   PARLAB, PARMON  the programs (default bin/parlab, bin/parmon of this checkout)
+#   DEMO_TMUX    the tmux command (tests use a private server: "tmux -L NAME")
 # On a projector: see docs/parmon.md ("On a projector").
 set -u
 lab=${1:-}
@@ -26,25 +27,26 @@ if ! command -v tmux >/dev/null 2>&1; then
     echo "  $PARMON -- $PARLAB run $lab" >&2
     exit 3
 fi
+TM=${DEMO_TMUX:-tmux}
 session="parlab-demo-$lab"
 log="${TMPDIR:-/tmp}/$session.log"
 : >"$log"
 # A demo session left from an earlier talk: replace it.
-tmux has-session -t "=$session" 2>/dev/null && tmux kill-session -t "=$session"
+$TM has-session -t "=$session" 2>/dev/null && $TM kill-session -t "=$session"
 cd "$top" || exit 1
 # Top pane: parmon runs the lab (its output goes to the log); it keeps the last screen
 # when the lab ends, so the picture stays up while you talk; q closes it.
-tmux new-session -d -s "$session" -x 120 -y 40 \
+$TM new-session -d -s "$session" -x 120 -y 40 \
     "$PARMON ${PARMON_ARGS:-} --log $log -- $PARLAB run $lab ${DEMO_ARGS:-}"
 # Bottom pane: what the lab prints (its tables and notes), a quarter of the height.
-tmux split-window -v -d -l 25% -t "$session" "tail -n +1 -f $log"
-tmux set-option -t "$session" remain-on-exit off >/dev/null
+$TM split-window -v -d -l 25% -t "$session" "tail -n +1 -f $log"
+$TM set-option -t "$session" remain-on-exit off >/dev/null
 echo "demo: tmux session '$session': parmon following 'parlab run $lab' (q quits parmon;"
 echo "      Ctrl-b d detaches; tmux kill-session -t $session ends the demo)"
 if [ -n "${TMUX:-}" ]; then
-    tmux switch-client -t "$session"
+    $TM switch-client -t "$session"
 elif [ -t 0 ] && [ -t 1 ]; then
-    tmux attach-session -t "$session"
+    $TM attach-session -t "$session"
 else
     echo "demo: no terminal here: attach with  tmux attach -t $session"
 fi

@@ -259,6 +259,21 @@ fi
 $T send-keys -t lab q
 wait_dead lab || bad "screen: the lab session does not quit"
 
+# make demo-LAB: a session with parmon following the lab on top, the lab's output below.
+DEMO_TMUX="$T" DEMO_ARGS=--quick PARLAB="$PARLAB" PARMON="$PARMON" PARMON_ARGS="--interval 0.2" \
+    sh "$top/src/demo.sh" amdahl >"$TMPDIR/demo.out" 2>&1 </dev/null
+i=0
+while [ $i -lt 150 ] && ! $T capture-pane -p -t "parlab-demo-amdahl:0.1" 2>/dev/null | grep -q "results:"; do
+    sleep 0.1; i=$((i + 1))
+done
+if $T capture-pane -p -t "parlab-demo-amdahl:0.0" 2>/dev/null | grep -q "^lab amdahl: " &&
+    $T capture-pane -p -t "parlab-demo-amdahl:0.1" 2>/dev/null | grep -q "results:"; then
+    ok "demo: parmon follows the lab on top, the lab's output below"
+else
+    bad "demo: $(cat "$TMPDIR/demo.out"; $T capture-pane -p -t parlab-demo-amdahl:0.0 2>&1 | sed -n 1,6p)"
+fi
+$T kill-session -t "=parlab-demo-amdahl" 2>/dev/null
+
 # --record: the same CSV as batch, complete after q; plots/cores.gp draws it.
 mkdir -p "$TMPDIR/res"
 startw rec 100 30 "$PARMON --interval 0.1 --record $TMPDIR/res/parmon-record.csv"
