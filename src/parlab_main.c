@@ -46,7 +46,8 @@ static const char usage_text[] =
     "  --pin                pin worker i to usable CPU i\n"
     "  --OPTION VALUE       the lab's own options (parlab help LAB)\n"
     "\n"
-    "exit codes: 0 ok, 1 failed, 2 usage, 3 lab cannot run here, 130 interrupted\n";
+    "exit codes: 0 ok, 1 failed, 2 usage, 3 lab cannot run here, 130 interrupted (Ctrl-C),\n"
+    "143 terminated (SIGTERM); interrupted or terminated, a run writes nothing\n";
 
 static int cmd_list(void)
 {
