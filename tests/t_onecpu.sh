@@ -5,6 +5,8 @@
 set -u
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
+# The contract checker must exist: without it every CSV check would pass unseen.
+[ -x "$TOOLS/tool_csvcheck" ] || { bad "$TOOLS/tool_csvcheck is not built (make test builds it)"; exit 0; }
 if ! command -v taskset >/dev/null 2>&1; then
     ok "1 CPU: not checked, taskset is missing (util-linux)"
     exit 0
