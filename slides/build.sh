@@ -24,15 +24,29 @@ for k in cpu_model cpus_usable cores smt_threads_per_core kernel compiler python
     [ -n "$v" ] && printf '<tr><th>%s</th><td>%s</td></tr>\n' "$k" "$v"
 done
 printf '</table></section>\n'
+# The talk's order: the labs as `parlab list` gives them, each lab's charts in the order
+# its lesson tells the story; the cores recording (the tour records the gil lab) after
+# the GIL. A chart not listed here (a new lab's) comes at the end.
+order="speedup gil_scaling gil_timeline cores gil_convoy gil_libraries tvp-create tvp-memory
+       tvp-latency tvp-bandwidth tvp-scaling pool-overhead pool-granularity pool-chunksize
+       sync sync_fs c2c"
 for png in "$res"/plots/*.png; do
-    [ -f "$png" ] || continue
-    name=$(basename "$png" .png)
+    n=$(basename "$png" .png)
+    case " $(echo $order) " in *" $n "*) ;; *) order="$order $n" ;; esac
+done
+for name in $order; do
+    [ -f "$res/plots/$name.png" ] || continue
     lab=${name%%[-_]*}
     case "$lab" in speedup) lab=amdahl ;; c2c) lab=sync ;; cores) lab=parmon ;; esac
     q=$("$parlab" list 2>/dev/null | awk -v l="$lab" '$1==l { $1=""; sub(/^ /, ""); print }' | sed 's/ \[cannot.*//' | esc)
+    src="labs/$lab/README.md"
+    if [ "$lab" = parmon ]; then
+        q="what each core did over time (parmon's recording; the tour records the gil lab)"
+        src="docs/parmon.md"
+    fi
     [ -n "$q" ] || q="$lab"
-    printf '<section><h2>%s</h2><img src="../plots/%s.png" alt="%s"><p class="src">%s &middot; labs/%s/README.md</p></section>\n' \
-        "$q" "$name" "$name" "$name" "$lab"
+    printf '<section><h2>%s</h2><img src="../plots/%s.png" alt="%s"><p class="src">%s &middot; %s</p></section>\n' \
+        "$q" "$name" "$name" "$name" "$src"
 done
 cat "$here/tail.html"
 } >"$tmp"
