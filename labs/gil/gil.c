@@ -356,6 +356,20 @@ struct cpu_worker {
     int id;
 };
 
+/* Call fn(units) (count or spin) with the GIL held; *got = the units it reports. */
+static void call_work(struct cpu_run *r, PyObject *fn, uint64_t units, uint64_t *got)
+{
+    PyObject *res = fn ? PyObject_CallFunction(fn, "K", (unsigned long long)units) : NULL;
+    if (res) {
+        *got = PyLong_AsUnsignedLongLong(res);
+        Py_DECREF(res);
+    } else {
+        if (fn)
+            PyErr_Print();
+        atomic_store(&r->failed, 1);
+    }
+}
+
 /* One worker thread. The GIL dance is the point of the lab, so here it is in full:
  * PyGILState_Ensure gives this C thread a Python thread state and the GIL; we keep the
  * state for the whole run (re-creating it each time costs ~0.7 us, keeping it ~45 ns)
@@ -404,20 +418,11 @@ static void *cpu_worker_main(void *p)
     ts = PyEval_SaveThread();
     pthread_barrier_wait(&r->ready);
     for (int rep = j->first_rep; rep <= j->reps; rep++) {
-        PyObject *res;
         if (j->paired) { /* the baseline: worker 0 does all the work, the rest wait */
             pthread_barrier_wait(&r->start);
             if (w->id == 0) {
                 PyEval_RestoreThread(ts);
-                res = fn ? PyObject_CallFunction(fn, "K", (unsigned long long)j->total) : NULL;
-                if (res) {
-                    r->alone[rep] = PyLong_AsUnsignedLongLong(res);
-                    Py_DECREF(res);
-                } else {
-                    if (fn)
-                        PyErr_Print();
-                    atomic_store(&r->failed, 1);
-                }
+                call_work(r, fn, j->total, &r->alone[rep]);
                 ts = PyEval_SaveThread();
             }
             pthread_barrier_wait(&r->end);
@@ -427,15 +432,7 @@ static void *cpu_worker_main(void *p)
         if (w->id < GIL_MAX_THREADS)
             atomic_store(&r->active[w->id], 1);
         PyEval_RestoreThread(ts);
-        res = fn ? PyObject_CallFunction(fn, "K", (unsigned long long)share) : NULL;
-        if (res) {
-            r->done[rep * j->workers + w->id] = PyLong_AsUnsignedLongLong(res);
-            Py_DECREF(res);
-        } else {
-            if (fn)
-                PyErr_Print();
-            atomic_store(&r->failed, 1);
-        }
+        call_work(r, fn, share, &r->done[rep * j->workers + w->id]);
         ts = PyEval_SaveThread();
         if (w->id < GIL_MAX_THREADS)
             atomic_store(&r->active[w->id], 0);
