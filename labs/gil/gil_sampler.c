@@ -1,9 +1,12 @@
-/* gil_sampler.c: read CPython 3.11's GIL state from a C thread. See gil_sampler.h.
+/* gil_sampler.c: read CPython's GIL state from a C thread. See gil_sampler.h.
  *
  * This is the one file of parlab built against CPython's *internal* headers: it
  * defines Py_BUILD_CORE before including them, which is what a file inside CPython
- * does. The fields it reads are not a public API and moved in 3.12, so it checks the
- * version and otherwise says why it cannot sample. */
+ * does. The fields it reads are not a public API: in 3.11 the one GIL lives in the
+ * runtime (_PyRuntime.ceval.gil); in 3.12 each interpreter points to its own (the main
+ * interpreter's: PyInterpreterState_Main()->ceval.gil), with the same fields. 3.13
+ * changed the atomics they are read with, so other versions say why they cannot
+ * sample. */
 #include "gil_sampler.h"
 
 #include <stdio.h>
@@ -14,9 +17,12 @@
 #include <Python.h>
 #endif
 
-#if defined(PARLAB_HAVE_PYTHON) && PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+#if defined(PARLAB_HAVE_PYTHON) && PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030D0000
 #define GIL_SAMPLER_WORKS 1
 #include <internal/pycore_runtime.h>
+#if PY_VERSION_HEX >= 0x030C0000
+#include <internal/pycore_interp.h>
+#endif
 #include <pthread.h>
 #include <sys/prctl.h>
 #include <time.h>
@@ -36,7 +42,11 @@ struct gil_sampler {
 static void *sampler_main(void *p)
 {
     struct gil_sampler *s = p;
+#if PY_VERSION_HEX >= 0x030C0000
+    struct _gil_runtime_state *gil = PyInterpreterState_Main()->ceval.gil;
+#else
     struct _gil_runtime_state *gil = &_PyRuntime.ceval.gil;
+#endif
     struct timespec period = {0, (long)s->period_us * 1000};
     double t0 = now_s();
     /* The kernel may delay a sleeping thread's wake-up by its "timer slack" (50 us by
@@ -107,8 +117,8 @@ const char *gil_sampler_unavailable(void)
 #ifndef PARLAB_HAVE_PYTHON
     return "built without Python";
 #else
-    return "the GIL sampler reads CPython 3.11's internal _PyRuntime.ceval.gil; this is "
-           PY_VERSION ", where the GIL moved (3.12: one per interpreter)";
+    return "the GIL sampler reads CPython 3.11's and 3.12's internal GIL state; this is "
+           PY_VERSION ", where it is read differently (3.13 changed its atomics)";
 #endif
 }
 
