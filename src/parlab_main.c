@@ -307,7 +307,6 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
-/* The folder parlab was installed from: bin/parlab -> its parent. */
 /* Where this parlab lives (bin_dir: parmon is beside it) and the project folder that
  * holds plots/ and slides/: the first folder above bin_dir that has plots/render.sh
  * (bin/ in a checkout, build-san/bin/ for the sanitizer build), else ".". */
