@@ -578,7 +578,8 @@ static void proc_worker(const struct cpu_job *j, int id, int go_fd, int ready_fd
     while (read(go_fd, &c, 1) == 1 && (c == 'g' || c == 'a')) {
         struct proc_done d = {id, 0, 0, 0};
         double c0 = cpu_time_s();
-        PyObject *res = PyObject_CallFunction(fn, "K", (unsigned long long)(c == 'a' ? j->total : share));
+        uint64_t units = c == 'a' ? j->total : share;
+        PyObject *res = PyObject_CallFunction(fn, "K", (unsigned long long)units);
         d.cpu = cpu_time_s() - c0;
         if (res) {
             d.ok = 1;
