@@ -4,7 +4,7 @@
 #   make DEVELOPER=1     the same, warnings are errors (CI uses it)
 #   make CC=clang        builds clean with clang too
 #   make NO_PYTHON=1     build without the embedded CPython (the gil lab then says why it can't run)
-#   make PYTHON_PC=python-3.12-embed   embed another CPython (its .pc on PKG_CONFIG_PATH)
+#   make PYTHON_PC=python-3.12-embed   embed another CPython (its .pc on the PKG_CONFIG_PATH environment)
 #   make V=1             show the full compiler command lines
 
 CC        ?= cc
@@ -27,7 +27,8 @@ BIN       ?= bin
 
 # The embedded CPython: found with pkg-config, optional. PYTHON_PC picks another one,
 # for example a newer CPython for the subinterpreters variant of the gil lab:
-#   make PYTHON_PC=python-3.12-embed PKG_CONFIG_PATH=/opt/py312/lib/pkgconfig
+#   PKG_CONFIG_PATH=/opt/py312/lib/pkgconfig make PYTHON_PC=python-3.12-embed
+# (PKG_CONFIG_PATH in the environment: as a make variable $(shell) would not see it)
 PYTHON_PC ?= python3-embed
 ifneq ($(NO_PYTHON),1)
 PY_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PYTHON_PC) 2>/dev/null)

@@ -227,17 +227,15 @@ double harness_background_load(const struct lab_ctx *ctx)
     return fmax(0, (busy - busy_at_start - (own_cpu_s() - own_at_start)) / wall);
 }
 
-static int planned_points; /* as planned, before harness_point grows npoints */
-
 void harness_end(struct lab_ctx *ctx, const char *state)
 {
     double bg = harness_background_load(ctx);
     harness_progress_clear();
     /* The plan drives the ETA and parmon's "point i of n": a lab that announced other
      * than it planned is a bug the smoke test looks for (PARLAB_CHECK_PLAN=1). */
-    if (!strcmp(state, "done") && ctx->point != planned_points && getenv("PARLAB_CHECK_PLAN"))
+    if (!strcmp(state, "done") && ctx->point != ctx->planned && getenv("PARLAB_CHECK_PLAN"))
         fprintf(stderr, "parlab: %s planned %d points but ran %d\n", ctx->lab->name,
-                planned_points, ctx->point);
+                ctx->planned, ctx->point);
     harness_kill_children();
     status_set_state(state);
     status_close();
@@ -255,14 +253,14 @@ void harness_end(struct lab_ctx *ctx, const char *state)
 
 void harness_plan(struct lab_ctx *ctx, int npoints)
 {
-    planned_points = npoints;
+    ctx->planned = npoints;
     ctx->npoints = npoints;
     ctx->point = 0;
 }
 
 void harness_unplan(struct lab_ctx *ctx, int n)
 {
-    planned_points -= n;
+    ctx->planned -= n;
     ctx->npoints -= n;
     if (ctx->npoints < ctx->point)
         ctx->npoints = ctx->point;

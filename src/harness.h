@@ -36,8 +36,9 @@ struct lab_ctx {
     /* the lab's own options as given: names without dashes */
     int nopts;
     const char **opt_name, **opt_val;
-    /* progress */
-    int point, npoints;
+    /* progress: points announced so far, the expected total (grown if a lab runs more),
+     * and the total as planned (the smoke test compares it with `point` at the end) */
+    int point, npoints, planned;
     double t_start, t_point;
 };
 

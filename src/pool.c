@@ -331,8 +331,9 @@ struct ppool {
     struct ppool_msg *buf;
 };
 
-/* Send or receive exactly len bytes. Returns 0, or -1 on error/end of file (errno 0
- * for end of file). MSG_NOSIGNAL: a dead peer is an error to report, not SIGPIPE. */
+/* Send exactly len bytes. Returns 0, or -1 on error. MSG_NOSIGNAL: a dead peer is an
+ * error to report, not SIGPIPE (which is why this is not util.h's write_full).
+ * Receiving is read_full (util.h): -1 with errno 0 at end of file. */
 static int send_all(int fd, const void *p, size_t len)
 {
     const char *c = p;
@@ -347,21 +348,6 @@ static int send_all(int fd, const void *p, size_t len)
     return 0;
 }
 
-static int recv_all(int fd, void *p, size_t len)
-{
-    char *c = p;
-    while (len) {
-        ssize_t r = recv(fd, c, len, 0);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r == 0)
-            errno = 0;
-        if (r <= 0)
-            return -1;
-        c += r, len -= (size_t)r;
-    }
-    return 0;
-}
 
 #define MSG_HEADER (2 * sizeof(uint64_t))
 
@@ -371,9 +357,9 @@ static int recv_all(int fd, void *p, size_t len)
 static noreturn void ppool_child(int fd, ppool_fn fn, void *ctx, struct ppool_msg *m)
 {
     for (;;) {
-        if (recv_all(fd, m, MSG_HEADER) < 0)
+        if (read_full(fd, m, MSG_HEADER) < 0)
             _exit(0); /* end of file: the pool is shutting down */
-        if (m->count > PPOOL_MAX_CHUNK || recv_all(fd, m->v, m->count * sizeof(int64_t)) < 0)
+        if (m->count > PPOOL_MAX_CHUNK || read_full(fd, m->v, m->count * sizeof(int64_t)) < 0)
             _exit(EXIT_FAIL);
         for (uint64_t i = 0; i < m->count; i++)
             m->v[i] = fn(m->v[i], ctx);
@@ -491,9 +477,9 @@ int ppool_map(struct ppool *pp, const int64_t *in, int64_t *out, size_t n, size_
                 continue;
             /* A dead worker reads as end of file, even with results still unread:
              * it is reported, the parent does not wait for it. */
-            if (recv_all(w->fd, pp->buf, MSG_HEADER) < 0 || pp->buf->count > PPOOL_MAX_CHUNK ||
+            if (read_full(w->fd, pp->buf, MSG_HEADER) < 0 || pp->buf->count > PPOOL_MAX_CHUNK ||
                 pp->buf->start + pp->buf->count > n ||
-                recv_all(w->fd, pp->buf->v, pp->buf->count * sizeof(int64_t)) < 0) {
+                read_full(w->fd, pp->buf->v, pp->buf->count * sizeof(int64_t)) < 0) {
                 worker_died(pp, i);
                 break;
             }

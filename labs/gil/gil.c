@@ -533,7 +533,7 @@ static int cpu_threads_child(void *arg, FILE *out)
         for (int i = 0; i < n; i++)
             fprintf(out, "w\t%d\t%d\t%llu\n", rep, i, (unsigned long long)r->done[rep * n + i]);
         if (j->paired && r->alone[rep] != j->total) {
-            note("%s, %d workers, rep %d: worker 0 alone did %llu units of %llu", j->variant, n,
+            note("%s, %d workers, rep %d: worker 1 alone did %llu units of %llu", j->variant, n,
                  rep, (unsigned long long)r->alone[rep], (unsigned long long)j->total);
             atomic_store(&r->failed, 1);
         }
@@ -1056,16 +1056,17 @@ static int run_python_cpu(struct lab_ctx *ctx, const double *rate, double target
                median_of(ctx, &pt, "speedup"));
 #endif
         /* N workers cannot do better than N times one on N CPUs. A speedup above that
-         * says the machine ran faster for the N-worker point than for the 1-worker one
-         * (on a shared VM the interpreter's speed wanders): say so, do not celebrate. */
+         * says the machine ran faster while the N workers ran than while worker 1 ran
+         * alone, moments before (on a shared VM the interpreter's speed wanders): say
+         * so, do not celebrate. */
         for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
             const struct summary *sp;
             pt.variant = variants[v];
             sp = results_summary(ctx->res, &pt, "speedup");
             if (sp && sp->ci_lo > best * 1.05)
                 printf("     note: %s at %.2fx is above the ideal %d.00x, even its 95%% CI (from"
-                       " %.2fx): the machine's speed changed\n     between the 1-worker point and"
-                       " this one, not the physics. Run again on a quieter machine.\n",
+                       " %.2fx): the machine's speed changed\n     between one worker's run and"
+                       " the N workers', not the physics. Run again on a quieter machine.\n",
                        variants[v], sp->median, best, sp->ci_lo);
         }
     } else {
@@ -1254,7 +1255,7 @@ static int gil_run(struct lab_ctx *ctx)
     harness_plan(ctx, npoints);
     results_meta(ctx->res, "python", "%s", pyembed_version());
     results_meta(ctx->res, "gil_sampler", "%s",
-                 gil_sampler_unavailable() ? gil_sampler_unavailable() : "_PyRuntime.ceval.gil");
+                 gil_sampler_unavailable() ? gil_sampler_unavailable() : gil_sampler_source());
 
     /* How many units of each kind of work this machine does in a second, so every
      * experiment lasts about as long whatever the machine. */

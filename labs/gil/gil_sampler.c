@@ -78,6 +78,15 @@ const char *gil_sampler_unavailable(void)
     return NULL;
 }
 
+const char *gil_sampler_source(void)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    return "PyInterpreterState_Main()->ceval.gil";
+#else
+    return "_PyRuntime.ceval.gil";
+#endif
+}
+
 struct gil_sampler *gil_sampler_start(void *const *tstates, const atomic_int *active, int n,
                                       int period_us, int max_samples)
 {
@@ -120,6 +129,11 @@ const char *gil_sampler_unavailable(void)
     return "the GIL sampler reads CPython 3.11's and 3.12's internal GIL state; this is "
            PY_VERSION ", where it is read differently (3.13 changed its atomics)";
 #endif
+}
+
+const char *gil_sampler_source(void)
+{
+    return "-";
 }
 
 struct gil_sampler *gil_sampler_start(void *const *tstates, const atomic_int *active, int n,

@@ -28,6 +28,8 @@ struct gil_sampler;
 /* Why this build cannot sample the GIL, or NULL if it can (CPython 3.11 only: 3.12
  * moved the GIL into each interpreter and 3.13t can run without one). */
 const char *gil_sampler_unavailable(void);
+/* Where it reads the GIL (for the meta file), when it can. */
+const char *gil_sampler_source(void);
 
 /* Watch n threads: tstates[i] is thread i's PyThreadState, active[i] is 1 while it
  * runs its work. Samples every period_us microseconds, at most max_samples. Returns
