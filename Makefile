@@ -58,12 +58,19 @@ endif
 LIB_SRC   := $(filter-out src/parlab_main.c src/parmon_main.c src/mon_%.c, $(wildcard src/*.c))
 MON_SRC   := src/parmon_main.c $(wildcard src/mon_*.c)
 # Labs: every labs/<lab>/*.c; exercise folders build on their own (`make -C` not needed: see labs/*/exercise).
-LAB_SRC   := $(filter-out labs/%/exercise/%, $(wildcard labs/*/*.c))
+# LABS="gil tvp" builds only those (the others list as not built): for working on one lab.
+ALL_LABS  := $(notdir $(patsubst %/,%,$(wildcard labs/*/)))
+LABS      ?= $(ALL_LABS)
+STUB_LABS := $(filter-out $(LABS),$(ALL_LABS))
+LAB_SRC   := $(filter-out labs/%/exercise/%, $(foreach l,$(LABS),$(wildcard labs/$(l)/*.c)))
+# A lab's Python lives in .py files beside it (each runs on its own with python3); they
+# are built in as strings named py_<file> (src/embed.sh).
+PY_SRC    := $(filter-out labs/%/exercise/%, $(foreach l,$(LABS),$(wildcard labs/$(l)/*.py)))
 TEST_SRC  := $(wildcard tests/test_*.c)
 TOOL_SRC  := $(wildcard tests/tool_*.c)
 
 LIB_OBJ   := $(LIB_SRC:%.c=$(B)/%.o)
-LAB_OBJ   := $(LAB_SRC:%.c=$(B)/%.o)
+LAB_OBJ   := $(LAB_SRC:%.c=$(B)/%.o) $(PY_SRC:%.py=$(B)/gen/%_py.o) $(if $(STUB_LABS),$(B)/gen/stub_labs.o)
 MON_OBJ   := $(MON_SRC:%.c=$(B)/%.o)
 TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%) $(TOOL_SRC:tests/%.c=$(B)/tests/%)
 LIB       := $(B)/libparlab.a
@@ -75,6 +82,24 @@ all: $(PROGS)
 
 $(B)/%.o: %.c
 	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  CC      $<")
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/gen/%_py.c: %.py src/embed.sh
+	@mkdir -p $(dir $@)
+	@$(if $(Q),echo "  EMBED   $<")
+	$(Q)sh src/embed.sh py_$(basename $(notdir $<)) $< > $@.tmp && mv $@.tmp $@
+
+# With LABS=..., the labs left out still have their row in the table: not built.
+$(B)/gen/stub_labs.c: Makefile
+	@mkdir -p $(dir $@)
+	$(Q){ echo '#include "lab.h"'; echo 'static const struct lab_experiment none[] = {{0, 0, 0, 0}};'; \
+	  for l in $(STUB_LABS); do echo "const struct lab lab_$$l = {.name = \"$$l\", .summary = \"(not built: LABS=$(LABS))\", .help = \"\", .experiments = none, .unavailable = \"not built in this build (make LABS=...)\"};"; done; } > $@
+
+$(B)/gen/stub_labs.o: $(B)/gen/stub_labs.c
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(B)/gen/%_py.o: $(B)/gen/%_py.c
 	@$(if $(Q),echo "  CC      $<")
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 

@@ -1,6 +1,10 @@
-/* harness.c: calibration, repetitions, progress, signals and child processes. */
+/* harness.c: options, worker counts, the plan and progress, the repetition loop,
+ * calibration, sampling, clocks and paired speedups, signals, child processes and the
+ * CPU accounting that tells a learner when the machine, not the code, made a number.
+ * The child-process protocol is in harness_child.c. */
 #include "harness.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -13,39 +17,28 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness_internal.h"
 #include "status.h"
 
 /* ---- options ---------------------------------------------------------------------------- */
 
-const char *lab_opt(const struct lab_ctx *ctx, const char *name)
+static int opt_index(const struct lab_ctx *ctx, const char *name)
 {
-    const char *v = NULL;
-    for (int i = 0; i < ctx->nopts; i++)
-        if (!strcmp(ctx->opt_name[i], name))
-            v = ctx->opt_val[i]; /* the last one given wins */
-    return v;
+    int n = lab_noptions(ctx->lab);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(ctx->lab->options[i].name, name))
+            return i;
+    die("internal: lab %s has no option '--%s'", ctx->lab->name, name);
 }
 
-double lab_opt_double(const struct lab_ctx *ctx, const char *name, double def, double lo, double hi)
+double lab_opt(const struct lab_ctx *ctx, const char *name)
 {
-    const char *s = lab_opt(ctx, name);
-    double v;
-    if (!s)
-        return def;
-    if (parse_double(s, lo, hi, &v) < 0)
-        usage_error("--%s: '%s' is not a number from %g to %g", name, s, lo, hi);
-    return v;
+    return ctx->opt[opt_index(ctx, name)];
 }
 
-long lab_opt_long(const struct lab_ctx *ctx, const char *name, long def, long lo, long hi)
+bool lab_opt_given(const struct lab_ctx *ctx, const char *name)
 {
-    const char *s = lab_opt(ctx, name);
-    long v;
-    if (!s)
-        return def;
-    if (parse_long(s, lo, hi, &v) < 0)
-        usage_error("--%s: '%s' is not a whole number from %ld to %ld", name, s, lo, hi);
-    return v;
+    return ctx->opt_given[opt_index(ctx, name)];
 }
 
 /* ---- worker counts ---------------------------------------------------------------------- */
@@ -62,46 +55,94 @@ int harness_workers_auto(const struct topo *t, int **out)
     return n;
 }
 
+int harness_workers_with_one(const struct lab_ctx *ctx, int **out)
+{
+    int *w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1)), n = 0;
+    if (ctx->nworkers == 0 || ctx->workers[0] != 1)
+        w[n++] = 1;
+    for (int i = 0; i < ctx->nworkers; i++)
+        w[n++] = ctx->workers[i];
+    *out = w;
+    return n;
+}
+
 int harness_oversubscribed(const struct lab_ctx *ctx, int w)
 {
     return w > ctx->topo->usable;
+}
+
+double harness_cores_for(const struct lab_ctx *ctx, int w)
+{
+    return w < ctx->topo->usable ? w : ctx->topo->usable;
 }
 
 /* ---- signals ---------------------------------------------------------------------------- */
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t progress_on_tty;
+static volatile sig_atomic_t in_child;   /* a child of harness_child: report to the parent */
+static pid_t owner_pid;                  /* the process whose files atexit may remove */
 
-/* Tracked children: a fixed table a signal handler may walk. */
+/* Tracked children: a fixed table a signal handler may walk. kind 2: a harness child
+ * (it runs the harness too, so the first Ctrl-C is passed on to it). */
 #define MAX_CHILDREN 4096
 static volatile pid_t children[MAX_CHILDREN];
+static volatile sig_atomic_t child_kind[MAX_CHILDREN];
+
+static void kill_all_signal_safe(void)
+{
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] > 0)
+            kill(children[i], SIGKILL);
+}
 
 static void on_signal(int sig)
 {
     static const char msg[] =
         "\nparlab: stopping after this sample (press Ctrl-C again to stop now)\n";
+    int saved = errno;
+    /* In a harness child, Ctrl-C only asks to stop: the parent decides the rest. */
+    if (in_child && sig == SIGINT) {
+        stop_requested = 1;
+        errno = saved;
+        return;
+    }
     /* Ctrl-C is a person at the keyboard: finish the sample, then stop. SIGTERM and
      * SIGHUP come from a program (timeout, kill, a closed terminal) that wants us gone
      * now: the same as a second Ctrl-C. */
     if (!stop_requested && sig == SIGINT) {
         stop_requested = 1;
+        for (int i = 0; i < MAX_CHILDREN; i++) /* a child harness stops after its sample */
+            if (children[i] > 0 && child_kind[i] == 2)
+                kill(children[i], SIGINT);
         if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
             /* nothing to do: we are in a signal handler */
         }
+        errno = saved;
         return;
     }
     /* Second signal: leave now, but leave nothing behind. */
-    for (int i = 0; i < MAX_CHILDREN; i++)
-        if (children[i] > 0)
-            kill(children[i], SIGKILL);
+    kill_all_signal_safe();
     csvw_abort_all_signal_safe();
     status_unlink_signal_safe();
     _exit(sig == SIGINT ? EXIT_INTERRUPTED : 128 + sig);
 }
 
+/* die() and exit() from anywhere: no status page, no temporary, no child left. Only in
+ * the process that made them: a forked child that exits must not remove its parent's. */
+static void cleanup_at_exit(void)
+{
+    if (getpid() != owner_pid)
+        return;
+    harness_kill_children();
+    csvw_abort_all_signal_safe();
+    status_close();
+}
+
 void harness_install_signals(void)
 {
     struct sigaction sa;
+    static int installed;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sa.sa_flags = SA_RESTART;
@@ -111,6 +152,9 @@ void harness_install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
     /* A reader that went away (| head) must not kill us mid-write of a result file. */
     signal(SIGPIPE, SIG_IGN);
+    owner_pid = getpid();
+    if (!installed++)
+        atexit(cleanup_at_exit);
 }
 
 bool harness_interrupted(void)
@@ -120,10 +164,11 @@ bool harness_interrupted(void)
 
 /* ---- processes -------------------------------------------------------------------------- */
 
-static void track(pid_t pid)
+static void track(pid_t pid, int kind)
 {
     for (int i = 0; i < MAX_CHILDREN; i++)
         if (children[i] == 0) {
+            child_kind[i] = kind;
             children[i] = pid;
             return;
         }
@@ -136,7 +181,7 @@ static void untrack(pid_t pid)
             children[i] = 0;
 }
 
-pid_t harness_fork(void)
+pid_t harness_fork_kind(int kind)
 {
     pid_t parent = getpid(), pid;
     fflush(NULL); /* or buffered output would be written twice */
@@ -151,20 +196,28 @@ pid_t harness_fork(void)
         signal(SIGHUP, SIG_DFL);
         for (int i = 0; i < MAX_CHILDREN; i++)
             children[i] = 0;
+        progress_on_tty = 0;
         return 0;
     }
     if (pid > 0)
-        track(pid);
+        track(pid, kind);
     return pid;
+}
+
+pid_t harness_fork(void)
+{
+    return harness_fork_kind(1);
 }
 
 int harness_wait(pid_t pid, int *status)
 {
-    int rc;
+    int rc, st = 0;
     do
-        rc = waitpid(pid, status, 0);
+        rc = waitpid(pid, &st, 0);
     while (rc < 0 && errno == EINTR);
     untrack(pid);
+    if (status)
+        *status = st;
     return rc;
 }
 
@@ -181,7 +234,26 @@ void harness_kill_children(void)
     }
 }
 
-/* ---- progress ------------------------------------------------------------------------------ */
+void harness_enter_child(void)
+{
+    struct sigaction sa;
+    in_child = 1;
+    stop_requested = 0;
+    progress_on_tty = 0;
+    owner_pid = getpid(); /* its own temporaries, if any, are its to remove */
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+bool harness_in_child(void)
+{
+    return in_child != 0;
+}
+
+/* ---- CPU accounting --------------------------------------------------------------------- */
 
 /* Busy CPU-seconds of the whole machine so far, from the first line of /proc/stat
  * (user+nice+system+irq+softirq+steal; guest is already inside user). -1 if unreadable. */
@@ -197,8 +269,71 @@ static double machine_busy_s(void)
     return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (double)hz;
 }
 
-/* CPU-seconds used by this process and its reaped children. */
-static double own_cpu_s(void)
+/* CPU seconds of process pid and its reaped children (fields 14-17 of its stat), plus,
+ * recursively, those of its live children. depth bounds a pathological tree. */
+static double live_tree_cpu(pid_t pid, int depth, long hz)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long ut = 0, st = 0, cut = 0, cst = 0;
+    double sum = 0;
+    DIR *d;
+    struct dirent *e;
+    if (depth > 16)
+        return 0;
+    snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+    if (read_small_file(path, buf, sizeof(buf)) > 0 && (p = strrchr(buf, ')')) &&
+        sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu %llu %llu", &ut, &st,
+               &cut, &cst) == 4)
+        sum = (double)(ut + st + cut + cst) / (double)hz;
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+    if (!(d = opendir(path)))
+        return sum;
+    while ((e = readdir(d))) {
+        char kids[4096], *tok, *save = NULL;
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/task/%.16s/children", (int)pid, e->d_name);
+        if (read_small_file(path, kids, sizeof(kids)) <= 0)
+            continue;
+        for (tok = strtok_r(kids, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+            sum += live_tree_cpu((pid_t)atoi(tok), depth + 1, hz);
+    }
+    closedir(d);
+    return sum;
+}
+
+double harness_tree_cpu_s(void)
+{
+    struct rusage a, b;
+    long hz = sysconf(_SC_CLK_TCK);
+    double s;
+    char path[64], kids[4096], *tok, *save = NULL;
+    DIR *d;
+    struct dirent *e;
+    getrusage(RUSAGE_SELF, &a);
+    getrusage(RUSAGE_CHILDREN, &b);
+    s = (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec + b.ru_stime.tv_sec) +
+        (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) * 1e-6;
+    /* Children still alive (a process pool, a point's child) are not in RUSAGE_CHILDREN
+     * until reaped: add what /proc says of them (needs /proc/PID/task/TID/children). */
+    if (hz <= 0 || !(d = opendir("/proc/self/task")))
+        return s;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "/proc/self/task/%.16s/children", e->d_name);
+        if (read_small_file(path, kids, sizeof(kids)) <= 0)
+            continue;
+        for (tok = strtok_r(kids, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+            s += live_tree_cpu((pid_t)atoi(tok), 1, hz);
+    }
+    closedir(d);
+    return s;
+}
+
+/* Process CPU of this process and its reaped children: cheap (two system calls), for
+ * inside a repetition. */
+static double proc_cpu_s(void)
 {
     struct rusage a, b;
     getrusage(RUSAGE_SELF, &a);
@@ -209,27 +344,435 @@ static double own_cpu_s(void)
 
 static double busy_at_start, own_at_start;
 
-void harness_begin(struct lab_ctx *ctx)
-{
-    progress_on_tty = isatty(STDERR_FILENO);
-    ctx->t_start = now_s();
-    busy_at_start = machine_busy_s();
-    own_at_start = own_cpu_s();
-    status_open(ctx->lab->name);
-}
-
 double harness_background_load(const struct lab_ctx *ctx)
 {
     double wall = now_s() - ctx->t_start, busy = machine_busy_s();
     if (busy < 0 || busy_at_start < 0 || wall < 0.2)
         return NAN;
     /* Jiffies are coarse (10 ms): clamp the small negative values rounding can give. */
-    return fmax(0, (busy - busy_at_start - (own_cpu_s() - own_at_start)) / wall);
+    return fmax(0, (busy - busy_at_start - (harness_tree_cpu_s() - own_at_start)) / wall);
+}
+
+/* ---- points and progress --------------------------------------------------------------- */
+
+/* The points announced last (one, or a series), kept until the next announcement to
+ * record what other programs used meanwhile. */
+static struct point *open_pts;
+static int n_open, cap_open;
+static double open_t0, open_busy0, open_own0;
+
+static void free_open(void)
+{
+    for (int i = 0; i < n_open; i++) {
+        free((char *)open_pts[i].experiment), free((char *)open_pts[i].variant);
+        free((char *)open_pts[i].param);
+    }
+    n_open = 0;
+}
+
+/* Close the open points: other_cores, measured over their whole span (jiffies are 10 ms,
+ * so spans under 0.1 s say nothing and record nothing). */
+static void close_points(struct lab_ctx *ctx)
+{
+    double wall = now_s() - open_t0, busy, own;
+    if (n_open && wall >= 0.1 && open_busy0 >= 0 && (busy = machine_busy_s()) >= 0) {
+        own = harness_tree_cpu_s();
+        double other = fmax(0, (busy - open_busy0 - (own - open_own0)) / wall);
+        for (int i = 0; i < n_open; i++)
+            results_add(ctx->res, &open_pts[i], 0, "other_cores", other, "cores");
+    }
+    free_open();
+}
+
+static void open_points(struct lab_ctx *ctx, const struct point *pts, int n)
+{
+    close_points(ctx);
+    if (n > cap_open) {
+        cap_open = n;
+        open_pts = xrealloc(open_pts, sizeof(*open_pts) * (size_t)cap_open);
+    }
+    for (int i = 0; i < n; i++) {
+        open_pts[i] = pts[i];
+        open_pts[i].experiment = xstrdup(pts[i].experiment);
+        open_pts[i].variant = xstrdup(pts[i].variant);
+        open_pts[i].param = xstrdup(pts[i].param ? pts[i].param : "");
+    }
+    n_open = n;
+    /* What the point's work wants, kept beside its numbers: flags and parlab report
+     * judge the CPUs it got against it. */
+    for (int i = 0; i < n; i++)
+        if (pts[i].cores_wanted > 0)
+            results_add(ctx->res, &pts[i], 0, "cores_wanted", pts[i].cores_wanted, "cores");
+    open_t0 = now_s();
+    open_busy0 = machine_busy_s();
+    open_own0 = harness_tree_cpu_s();
+}
+
+static double eta(const struct lab_ctx *ctx, double frac_of_point)
+{
+    double done = ctx->point - (ctx->series_n ? ctx->series_n : 1) + frac_of_point *
+                                                                         (ctx->series_n ? ctx->series_n : 1);
+    double el = now_s() - ctx->t_start;
+    if (ctx->npoints <= 0 || done <= 0.05)
+        return -1;
+    return el / done * (ctx->npoints - done);
+}
+
+static char cur_exp[64], cur_var[64], cur_param[256], cur_workers[64];
+
+/* Injected faults for the tests (PARLAB_FAULT=die@N|term@N|int@N: at the N-th point). */
+static void maybe_fault(const struct lab_ctx *ctx)
+{
+    const char *f = getenv("PARLAB_FAULT");
+    char kind[8];
+    int at;
+    if (!f || in_child || sscanf(f, "%7[a-z]@%d", kind, &at) != 2 || at != ctx->point)
+        return;
+    if (!strcmp(kind, "die"))
+        die("fault injected at point %d (PARLAB_FAULT)", at);
+    if (!strcmp(kind, "term"))
+        raise(SIGTERM);
+    if (!strcmp(kind, "int"))
+        raise(SIGINT);
+}
+
+static void show_rep(struct lab_ctx *ctx, int rep)
+{
+    double e = eta(ctx, ctx->reps ? (double)rep / (ctx->reps + 1) : 0);
+    char left[32] = "";
+    status_set_rep(rep, ctx->reps, e);
+    if (!progress_on_tty)
+        return;
+    if (e >= 0)
+        snprintf(left, sizeof(left), " ~%.0fs left", ceil(e));
+    fprintf(stderr, "\r\033[K[%s %d/%d%s] %s %s, %s worker%s%s%s, ", ctx->lab->name, ctx->point,
+            ctx->npoints, left, cur_exp, cur_var, cur_workers, strcmp(cur_workers, "1") ? "s" : "",
+            cur_param[0] ? ", " : "", cur_param);
+    if (rep)
+        fprintf(stderr, "rep %d/%d", rep, ctx->reps);
+    else
+        fprintf(stderr, "warm-up");
+}
+
+static void announce(struct lab_ctx *ctx, const struct point *pts, int n)
+{
+    if (in_child) {
+        child_send_points(pts, n);
+        ctx->rep = -1;
+        return;
+    }
+    open_points(ctx, pts, n);
+    ctx->point += n;
+    ctx->series_n = n > 1 ? n : 0;
+    if (ctx->point > ctx->npoints)
+        ctx->npoints = ctx->point;
+    ctx->t_point = now_s();
+    ctx->rep = -1;
+    snprintf(cur_exp, sizeof(cur_exp), "%s", pts[0].experiment);
+    snprintf(cur_var, sizeof(cur_var), "%s", pts[0].variant);
+    snprintf(cur_param, sizeof(cur_param), "%s", pts[0].param ? pts[0].param : "");
+    if (n == 1)
+        snprintf(cur_workers, sizeof(cur_workers), "%d", pts[0].workers);
+    else
+        snprintf(cur_workers, sizeof(cur_workers), "%d..%d", pts[0].workers, pts[n - 1].workers);
+    status_set_point(pts[0].experiment, pts[0].variant, pts[n - 1].workers, cur_param, ctx->point,
+                     ctx->npoints);
+    maybe_fault(ctx);
+    show_rep(ctx, 0);
+}
+
+void harness_point(struct lab_ctx *ctx, const struct point *pt)
+{
+    announce(ctx, pt, 1);
+}
+
+void harness_series(struct lab_ctx *ctx, const struct point *pts, int n)
+{
+    announce(ctx, pts, n);
+}
+
+int harness_series_order(int rep, int k, int n)
+{
+    return rep > 0 && rep % 2 == 0 ? n - 1 - k : k;
+}
+
+void harness_skip(struct lab_ctx *ctx, const struct point *pt, const char *fmt, ...)
+{
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    if (in_child) {
+        child_send_skip(pt, why);
+        return;
+    }
+    ctx->skipped++;
+    ctx->planned--;
+    if (ctx->npoints > ctx->point)
+        ctx->npoints--;
+    harness_note(ctx, "  skipped: %s %s, %d worker%s%s%s: %s", pt->experiment, pt->variant,
+                 pt->workers, pt->workers == 1 ? "" : "s", pt->param && *pt->param ? ", " : "",
+                 pt->param ? pt->param : "", why);
+}
+
+void harness_show_rep(struct lab_ctx *ctx, int rep)
+{
+    ctx->rep = rep;
+    show_rep(ctx, rep);
+}
+
+bool harness_next_rep(struct lab_ctx *ctx, int *rep)
+{
+    int next = ctx->rep < 0 ? 0 : ctx->rep + 1;
+    if (stop_requested || next > ctx->reps) {
+        ctx->rep = -1;
+        return false;
+    }
+    if (ctx->point_budget_s > 0 && next > 3 && now_s() - ctx->t_point > ctx->point_budget_s) {
+        harness_note(ctx, "   (%s %s: stopped after %d repetitions, %.0f s: each took far longer "
+                          "than calibrated)", cur_exp, cur_var, next - 1, now_s() - ctx->t_point);
+        ctx->rep = -1;
+        return false;
+    }
+    ctx->rep = next;
+    *rep = next;
+    if (in_child)
+        child_send_rep(next);
+    else
+        show_rep(ctx, next);
+    return true;
+}
+
+void harness_note(struct lab_ctx *ctx, const char *fmt, ...)
+{
+    char buf[1024];
+    va_list ap;
+    (void)ctx;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (in_child) {
+        child_send_note(buf);
+        return;
+    }
+    harness_progress_clear();
+    printf("%s\n", buf);
+    fflush(stdout);
+}
+
+void harness_progress_clear(void)
+{
+    if (progress_on_tty)
+        fprintf(stderr, "\r\033[K");
+}
+
+/* ---- measuring ---------------------------------------------------------------------------- */
+
+double harness_time(const struct harness_work *w, uint64_t iters)
+{
+    double t0;
+    if (w->timed)
+        return w->timed(w->arg, iters);
+    t0 = now_s();
+    w->run(w->arg, iters);
+    return now_s() - t0;
+}
+
+uint64_t harness_calibrate(const struct harness_work *w, double min_seconds, uint64_t lo,
+                           uint64_t hi)
+{
+    uint64_t n = lo ? lo : 1, cap = hi ? hi : (UINT64_C(1) << 40);
+    for (;;) {
+        double t = harness_time(w, n);
+        if (t >= min_seconds || n >= cap || stop_requested)
+            return n > cap ? cap : n;
+        /* Far from the target: jump most of the way (a sample of 1 us needs 2^10 more). */
+        if (t > 0 && t < min_seconds / 64) {
+            double k = min_seconds / t / 2;
+            n = (uint64_t)((double)n * (k > 1e6 ? 1e6 : k));
+        } else {
+            n *= 2;
+        }
+        if (n > cap)
+            n = cap;
+    }
+}
+
+double harness_rate(const struct harness_work *w, double min_seconds)
+{
+    uint64_t n = harness_calibrate(w, min_seconds, 1, 0);
+    double best = INFINITY;
+    for (int k = 0; k < 3; k++) {
+        double t = harness_time(w, n);
+        best = t < best ? t : best;
+    }
+    return best > 0 ? (double)n / best : INFINITY;
+}
+
+int harness_sample(struct lab_ctx *ctx, const struct point *pt, const struct harness_work *w,
+                   uint64_t iters, const char *metric, const char *unit, double scale)
+{
+    for (int rep; harness_next_rep(ctx, &rep);) {
+        double c0 = proc_cpu_s(), t = harness_time(w, iters), c1 = proc_cpu_s();
+        if (rep == 0)
+            continue; /* the warm-up */
+        results_add(ctx->res, pt, rep, metric, t * scale / (double)iters, unit);
+        if (t > 0)
+            results_add(ctx->res, pt, rep, "cpu_cores", (c1 - c0) / t, "cores");
+    }
+    return stop_requested ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+int harness_sample_overhead(struct lab_ctx *ctx, const struct point *pt,
+                            const struct harness_work *test, const struct harness_work *ref,
+                            uint64_t iters, const char *metric, const char *unit, double scale,
+                            const char *(*check)(void *arg))
+{
+    for (int rep; harness_next_rep(ctx, &rep);) {
+        double tr = harness_time(ref, iters), c0 = proc_cpu_s(), tt = harness_time(test, iters);
+        double c1 = proc_cpu_s();
+        const char *bad = check ? check(test->arg) : NULL;
+        if (bad) {
+            note("%s %s, %d workers: %s", pt->experiment, pt->variant, pt->workers, bad);
+            return EXIT_FAIL;
+        }
+        if (rep == 0)
+            continue;
+        results_add(ctx->res, pt, rep, metric, (tt - tr) * scale / (double)iters, unit);
+        if (tt > 0)
+            results_add(ctx->res, pt, rep, "cpu_cores", (c1 - c0) / tt, "cores");
+    }
+    return stop_requested ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+void harness_clock_start(struct lab_ctx *ctx, struct harness_clock *c, const struct point *pt)
+{
+    if (ctx->series_n && !in_child)
+        status_set_workers(pt->workers);
+    c->cpu = proc_cpu_s();
+    c->wall = now_s();
+}
+
+double harness_clock_stop(struct lab_ctx *ctx, const struct point *pt, int rep,
+                          const struct harness_clock *c, double extra_cpu)
+{
+    double t = now_s() - c->wall, cpu = proc_cpu_s() - c->cpu + extra_cpu;
+    if (rep > 0) {
+        results_add(ctx->res, pt, rep, "seconds", t, "s");
+        if (t > 0)
+            results_add(ctx->res, pt, rep, "cpu_cores", cpu / t, "cores");
+    }
+    return t;
+}
+
+void harness_speedup(struct lab_ctx *ctx, const struct point *pts, int n)
+{
+    const struct point *one = NULL;
+    for (int i = 0; i < n; i++)
+        if (pts[i].workers == 1)
+            one = &pts[i];
+    if (!one)
+        die("internal: a series without a one-worker point has no speedup");
+    for (int i = 0; i < n; i++)
+        for (int rep = 1; rep <= ctx->reps; rep++) {
+            double t1 = results_value_at(ctx->res, one, "seconds", rep);
+            double tn = results_value_at(ctx->res, &pts[i], "seconds", rep);
+            if (isnan(t1) || isnan(tn) || tn <= 0)
+                continue;
+            results_add(ctx->res, &pts[i], rep, "speedup", t1 / tn, "x");
+            results_add(ctx->res, &pts[i], rep, "efficiency", t1 / tn / pts[i].workers, "fraction");
+        }
+}
+
+/* ---- output -------------------------------------------------------------------------------- */
+
+const char *fmt_level(double level, char *buf, size_t size)
+{
+    if (isnan(level))
+        snprintf(buf, size, "-");
+    else
+        snprintf(buf, size, "%.0f%%", 100 * level);
+    return buf;
+}
+
+static const struct lab *header_printed_for;
+
+void harness_print(struct lab_ctx *ctx, const struct point *pt, const char *metric)
+{
+    const struct summary *sp = results_summary(ctx->res, pt, metric);
+    struct summary s;
+    char flags[128], lvl[16];
+    if (!sp)
+        return;
+    s = *sp;
+    results_flags(ctx->res, pt, flags, sizeof(flags));
+    harness_progress_clear();
+    if (header_printed_for != ctx->lab) {
+        header_printed_for = ctx->lab;
+        printf("%-14s %-16s %7s  %-22s %-14s %11s  %-27s %4s %3s\n", "experiment", "variant",
+               "workers", "param", "metric", "median", "interval of the median", "cov", "n");
+    }
+    printf("%-14s %-16s %7d%s %-22s %-14s %11.4g  [%11.4g, %11.4g] %4s %3d", pt->experiment,
+           pt->variant, pt->workers, harness_oversubscribed(ctx, pt->workers) ? "*" : " ",
+           pt->param && *pt->param ? pt->param : "-", metric, s.median, s.ci_lo, s.ci_hi,
+           fmt_level(s.ci_level, lvl, sizeof(lvl)), s.n);
+    if (s.outliers > 0)
+        printf(" (%d outlier%s)", s.outliers, s.outliers == 1 ? "" : "s");
+    if (flags[0])
+        printf(" [%s]", flags);
+    putchar('\n');
+    fflush(stdout);
+}
+
+const char *fmt_param(char *buf, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, size, fmt, ap);
+    va_end(ap);
+    return buf;
+}
+
+/* ---- set-up ----------------------------------------------------------------------------------- */
+
+void harness_begin(struct lab_ctx *ctx)
+{
+    progress_on_tty = isatty(STDERR_FILENO);
+    ctx->t_start = now_s();
+    ctx->rep = -1;
+    busy_at_start = machine_busy_s();
+    own_at_start = harness_tree_cpu_s();
+    harness_set_current(ctx);
+    status_open(ctx->lab->name);
+}
+
+void harness_plan(struct lab_ctx *ctx)
+{
+    int n = 0, ne = lab_nexperiments(ctx->lab);
+    for (int i = 0; i < ne; i++)
+        if (ctx->exp_on[i] && ctx->lab->experiments[i].points)
+            n += ctx->lab->experiments[i].points(ctx);
+    ctx->planned = ctx->npoints = n;
+    ctx->point = 0;
+}
+
+int harness_run_experiment(struct lab_ctx *ctx, const struct lab_experiment *e)
+{
+    int rc;
+    ctx->exp = e;
+    rc = e->run(ctx);
+    close_points(ctx);
+    ctx->series_n = 0;
+    if (stop_requested)
+        rc = EXIT_INTERRUPTED;
+    return rc;
 }
 
 void harness_end(struct lab_ctx *ctx, const char *state)
 {
     double bg = harness_background_load(ctx);
+    close_points(ctx);
     harness_progress_clear();
     /* The plan drives the ETA and parmon's "point i of n": a lab that announced other
      * than it planned is a bug the smoke test looks for (PARLAB_CHECK_PLAN=1). */
@@ -249,155 +792,4 @@ void harness_end(struct lab_ctx *ctx, const char *state)
                     bg, ctx->topo->usable);
         }
     }
-}
-
-void harness_plan(struct lab_ctx *ctx, int npoints)
-{
-    ctx->planned = npoints;
-    ctx->npoints = npoints;
-    ctx->point = 0;
-}
-
-void harness_unplan(struct lab_ctx *ctx, int n)
-{
-    ctx->planned -= n;
-    ctx->npoints -= n;
-    if (ctx->npoints < ctx->point)
-        ctx->npoints = ctx->point;
-}
-
-static double eta(const struct lab_ctx *ctx, double frac_of_point)
-{
-    double done = ctx->point - 1 + frac_of_point, el = now_s() - ctx->t_start;
-    if (ctx->npoints <= 0 || done <= 0.05)
-        return -1;
-    return el / done * (ctx->npoints - done);
-}
-
-static struct point cur_pt;
-static char cur_param[256], cur_exp[64], cur_var[64];
-
-void harness_point(struct lab_ctx *ctx, const struct point *pt)
-{
-    ctx->point++;
-    if (ctx->point > ctx->npoints)
-        ctx->npoints = ctx->point;
-    ctx->t_point = now_s();
-    snprintf(cur_exp, sizeof(cur_exp), "%s", pt->experiment);
-    snprintf(cur_var, sizeof(cur_var), "%s", pt->variant);
-    snprintf(cur_param, sizeof(cur_param), "%s", pt->param ? pt->param : "");
-    cur_pt = (struct point){cur_exp, cur_var, pt->workers, cur_param};
-    status_set_point(pt->experiment, pt->variant, pt->workers, pt->param, ctx->point, ctx->npoints);
-    harness_rep(ctx, 0);
-}
-
-void harness_rep(struct lab_ctx *ctx, int rep)
-{
-    double e = eta(ctx, ctx->reps ? (double)rep / (ctx->reps + 1) : 0);
-    status_set_rep(rep, ctx->reps, e);
-    if (!progress_on_tty)
-        return;
-    {
-        char left[32] = "";
-        if (e >= 0)
-            snprintf(left, sizeof(left), " ~%.0fs left", ceil(e));
-        fprintf(stderr, "\r\033[K[%s %d/%d%s] %s %s, %d worker%s%s%s, %s",
-                ctx->lab->name, ctx->point, ctx->npoints, left, cur_pt.experiment,
-                cur_pt.variant, cur_pt.workers, cur_pt.workers == 1 ? "" : "s",
-                cur_param[0] ? ", " : "", cur_param, rep ? "" : "warm-up");
-        if (rep)
-            fprintf(stderr, "rep %d/%d", rep, ctx->reps);
-    }
-}
-
-void harness_progress_clear(void)
-{
-    if (progress_on_tty)
-        fprintf(stderr, "\r\033[K");
-}
-
-/* ---- measuring ---------------------------------------------------------------------------- */
-
-double harness_time(harness_fn fn, void *arg, uint64_t iters)
-{
-    double t0 = now_s();
-    fn(arg, iters);
-    return now_s() - t0;
-}
-
-uint64_t harness_calibrate(harness_fn fn, void *arg, double min_seconds)
-{
-    uint64_t n = 1;
-    while (n < (UINT64_C(1) << 40) && harness_time(fn, arg, n) < min_seconds)
-        n *= 2;
-    return n;
-}
-
-int harness_sample(struct lab_ctx *ctx, const struct point *pt, harness_fn fn, void *arg,
-                   uint64_t iters, const char *metric, const char *unit, double scale)
-{
-    harness_rep(ctx, 0);
-    fn(arg, iters); /* warm-up, not counted */
-    for (int rep = 1; rep <= ctx->reps; rep++) {
-        double t;
-        if (harness_interrupted())
-            return -1;
-        harness_rep(ctx, rep);
-        t = harness_time(fn, arg, iters);
-        results_add(ctx->res, pt, rep, metric, t * scale / (double)iters, unit);
-    }
-    return 0;
-}
-
-int harness_sample_overhead(struct lab_ctx *ctx, const struct point *pt, harness_fn test,
-                            harness_fn ref, void *arg, uint64_t iters, const char *metric,
-                            const char *unit, double scale)
-{
-    harness_rep(ctx, 0);
-    ref(arg, iters);
-    test(arg, iters);
-    for (int rep = 1; rep <= ctx->reps; rep++) {
-        double tr, tt;
-        if (harness_interrupted())
-            return -1;
-        harness_rep(ctx, rep);
-        tr = harness_time(ref, arg, iters);
-        tt = harness_time(test, arg, iters);
-        results_add(ctx->res, pt, rep, metric, (tt - tr) * scale / (double)iters, unit);
-    }
-    return 0;
-}
-
-/* ---- output -------------------------------------------------------------------------------- */
-
-static const struct lab *header_printed_for;
-
-void harness_print(struct lab_ctx *ctx, const struct point *pt, const char *metric)
-{
-    const struct summary *s = results_summary(ctx->res, pt, metric);
-    if (!s)
-        return;
-    harness_progress_clear();
-    if (header_printed_for != ctx->lab) {
-        header_printed_for = ctx->lab;
-        printf("%-14s %-16s %7s  %-22s %-14s %12s  %-27s %3s\n", "experiment", "variant",
-               "workers", "param", "metric", "median", "95% CI of median", "n");
-    }
-    printf("%-14s %-16s %7d%s %-22s %-14s %12.4g  [%11.4g, %11.4g] %3d", pt->experiment,
-           pt->variant, pt->workers, harness_oversubscribed(ctx, pt->workers) ? "*" : " ",
-           pt->param && *pt->param ? pt->param : "-", metric, s->median, s->ci_lo, s->ci_hi,
-           s->n);
-    if (s->outliers)
-        printf(" (%d outlier%s)", s->outliers, s->outliers == 1 ? "" : "s");
-    putchar('\n');
-    fflush(stdout);
-}
-
-const char *fmt_param(char *buf, size_t size, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, size, fmt, ap);
-    va_end(ap);
-    return buf;
 }

@@ -1,46 +1,94 @@
 /* lab.h: the lab table. A lab is a folder under labs/ and one row in lab_table[]
- * (src/labs.c), as git's builtin table or stress-ng's stressor table.
+ * (src/labs.c), as git's builtin table or stress-ng's stressor table. The row declares
+ * everything parlab needs to know before it runs anything: the lab's experiments (so
+ * `--experiment LIST` is checked and the progress planned), its typed options (so
+ * every value is checked before a line is printed or a file created) and the claims of
+ * its lesson (so `parlab report` and the lab's own conclusions judge them the same way).
  *
  * Checklist for adding a lab "foo":
- *   1. labs/foo/foo.c: the experiments, top to bottom, with comments that teach, ending
- *      in `const struct lab lab_foo = { .name = "foo", ... };`. If a dependency is
- *      missing at build time, still define it, with .unavailable saying why (run NULL).
- *   2. Declare `extern const struct lab lab_foo;` below and add `&lab_foo` to lab_table[]
- *      in src/labs.c. The Makefile finds each labs/foo/ source by itself.
- *   3. labs/foo/README.md: the lesson (question, predict, run, what you should see,
- *      why, exercise), and labs/foo/exercise/ with starter code, a self-check, and the
- *      solution kept apart.
- *   4. plots/foo*.gp: the chart(s), each starting with a "# input: foo-summary.csv"
- *      line so `make plots` and the tour draw them.
- *   5. Tests: the smoke test runs every listed lab with --quick and checks its CSVs
- *      against the contract, and that harness_plan() announced exactly the points the
- *      lab ran (PARLAB_CHECK_PLAN=1: progress, ETA and parmon depend on it); add
- *      tests/test_foo.c for invariants that do not depend on timing.
- *   6. A line in README.md's map of labs, and `make demo-foo` works (it is generic).
+ *   1. labs/foo/foo.c: the lesson in code, top to bottom (the question, the work, the
+ *      experiments, the verdict), ending in `const struct lab lab_foo = {...};`.
+ *      Machinery goes into sibling files (labs/foo/foo_*.c), Python into .py files that
+ *      also run on their own (/usr/bin/python3 labs/foo/foo_x.py; the Makefile embeds
+ *      them as `py_foo_x`). If a dependency is missing at build time, still define the
+ *      lab, with .unavailable saying why.
+ *   2. Each experiment: a run function that announces every point it measures
+ *      (harness_point / harness_series) or skips (harness_skip), and a points function
+ *      that says how many that will be for the given workers and options. The smoke
+ *      test checks the two agree (PARLAB_CHECK_PLAN=1), in quick and full mode.
+ *   3. Measure with the harness (harness.h): harness_next_rep for the repetitions,
+ *      harness_calibrate, harness_sample, harness_clock_*, harness_speedup; record with
+ *      results_add; work from src/work.h.
+ *   4. Claims: what the lesson says, as checks over the summary (report.h), in a
+ *      labs/foo/foo_claims.c or at the end of foo.c.
+ *   5. Declare `extern const struct lab lab_foo;` below and add `&lab_foo` to
+ *      lab_table[] in src/labs.c. The Makefile finds labs/foo/ by itself.
+ *   6. labs/foo/README.md: the lesson (question, predict, run, what you should see, why,
+ *      exercise), labs/foo/exercise/ (starter, self-check, solution kept apart).
+ *   7. plots/foo*.gp: the chart(s), each starting with "# input: foo-summary.csv".
+ *   8. Tests: tests/test_foo.c for invariants that do not depend on timing; the smoke
+ *      test runs every listed lab against the results contract by itself.
+ *   9. A line in README.md's map of labs; `make demo-foo` works (it is generic).
  */
 #ifndef PARLAB_LAB_H
 #define PARLAB_LAB_H
 
 struct lab_ctx;
+struct report_lab;
+struct claim_out;
 
-/* A lab's own option: `parlab run amdahl --serial 0.3`. */
+/* One experiment: `parlab run LAB --experiment NAME[,NAME...]`. */
+struct lab_experiment {
+    const char *name;    /* also the `experiment` column of the results */
+    const char *summary; /* one line, for `parlab help LAB` */
+    /* Measure. Returns EXIT_OK, EXIT_FAIL or EXIT_INTERRUPTED. */
+    int (*run)(struct lab_ctx *ctx);
+    /* How many points run() will announce with these workers and options, skipped
+     * points included (the progress line, parmon's "point i of n" and the ETA). */
+    int (*points)(const struct lab_ctx *ctx);
+};
+
+/* A lab's own option, `parlab run amdahl --serial 0.3`, checked by parlab before
+ * anything runs: a value outside [lo, hi] is a usage error naming it. */
+enum lab_opt_type {
+    LAB_OPT_NUMBER,  /* any number in [lo, hi] */
+    LAB_OPT_INTEGER, /* a whole number in [lo, hi] */
+};
+
 struct lab_option {
     const char *name;    /* without dashes: "serial" */
     const char *metavar; /* "F" */
     const char *help;    /* one line */
+    enum lab_opt_type type;
+    double def;          /* when not given; NAN: no value (the lab decides, lab_opt_given) */
+    double quick;        /* when not given with --quick; NAN: def */
+    double lo, hi;
+};
+
+/* A claim of the lesson, judged on the learner's own numbers (report.h). */
+struct lab_claim {
+    const char *experiment; /* judged only when this experiment's rows are present */
+    const char *text;       /* the claim, one sentence: "Python threads do not speed up CPU work" */
+    void (*judge)(const struct report_lab *lab, struct claim_out *out);
 };
 
 struct lab {
     const char *name;
     const char *summary; /* one line for `parlab list` */
     const char *help;    /* the longer text for `parlab help LAB` */
-    const struct lab_option *options; /* terminated by an entry with name NULL; may be NULL */
-    /* Runs the experiments. Returns an exit code (EXIT_OK, EXIT_FAIL, EXIT_INTERRUPTED). */
-    int (*run)(struct lab_ctx *ctx);
+    const struct lab_experiment *experiments; /* in run order; ends with name NULL */
+    const struct lab_option *options;         /* ends with name NULL; may be NULL */
+    const struct lab_claim *claims;           /* ends with text NULL; may be NULL */
+    const char *const *charts;                /* plots/NAME.gp it feeds; ends with NULL */
+    /* Optional: checks that need more than a range (memory the machine has): return
+     * NULL, or a one-line usage error naming the bad value. Runs before anything prints. */
+    const char *(*check)(const struct lab_ctx *ctx);
+    /* Optional: before the first experiment (a calibration the experiments share). */
+    int (*prepare)(struct lab_ctx *ctx);
     /* Non-NULL when this build cannot run the lab: the reason, for people. */
     const char *unavailable;
-    int default_reps;    /* repetitions per point when --reps is not given (0: 5) */
-    int quick_reps;      /* with --quick (0: 3) */
+    int default_reps; /* repetitions per point when --reps is not given (0: 5) */
+    int quick_reps;   /* with --quick (0: 5) */
 };
 
 extern const struct lab lab_amdahl;
@@ -54,5 +102,10 @@ extern const int lab_count;
 
 /* The lab called name, or NULL. */
 const struct lab *lab_find(const char *name);
+/* Index of the experiment called name in lab->experiments, or -1. */
+int lab_experiment_index(const struct lab *lab, const char *name);
+/* How many experiments / options the lab declares. */
+int lab_nexperiments(const struct lab *lab);
+int lab_noptions(const struct lab *lab);
 
 #endif

@@ -21,3 +21,28 @@ const struct lab *lab_find(const char *name)
             return lab_table[i];
     return NULL;
 }
+
+int lab_nexperiments(const struct lab *lab)
+{
+    int n = 0;
+    while (lab->experiments && lab->experiments[n].name)
+        n++;
+    return n;
+}
+
+int lab_noptions(const struct lab *lab)
+{
+    int n = 0;
+    while (lab->options && lab->options[n].name)
+        n++;
+    return n;
+}
+
+int lab_experiment_index(const struct lab *lab, const char *name)
+{
+    int n = lab_nexperiments(lab);
+    for (int i = 0; i < n; i++)
+        if (!strcmp(lab->experiments[i].name, name))
+            return i;
+    return -1;
+}

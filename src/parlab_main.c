@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 #endif
 
 #include "fitcmd.h"
+#include "report.h"
 #include "harness.h"
 #include "lab.h"
 #include "status.h"
@@ -34,14 +36,16 @@ static const char usage_text[] =
     "\n"
     "  list                 the labs, a line each\n"
     "  run LAB [options]    run a lab; results go to results/LAB-{runs,summary,meta}.csv\n"
-    "  help LAB             what a lab asks, measures and offers\n"
+    "  help LAB             what a lab asks, measures and offers (its experiments, options)\n"
+    "  report [DIR]         judge each lesson's claims on the results in DIR (parlab report --help)\n"
     "  fit FILE.csv         fit Amdahl and USL to your own timings (parlab fit --help)\n"
-    "  tour                 every lab briefly (--quick), then every chart\n"
+    "  tour                 every lab briefly (--quick), every chart, then the report\n"
     "\n"
     "run options:\n"
     "  --workers LIST|auto  worker counts, e.g. 1,2,4 or 1-8 (auto: 1..usable CPUs + 2x)\n"
     "  --reps N             timed repetitions per point (after one untimed warm-up)\n"
     "  --quick              a few seconds instead of about a minute\n"
+    "  --experiment LIST    only these experiments (parlab help LAB names them)\n"
     "  --out DIR            where to write the CSV files (default results)\n"
     "  --pin                pin worker i to usable CPU i\n"
     "  --OPTION VALUE       the lab's own options (parlab help LAB)\n"
@@ -69,14 +73,40 @@ static const struct lab *find_or_die(const char *name)
     return l;
 }
 
+static void print_value(double v)
+{
+    if (isnan(v))
+        printf("none");
+    else
+        printf("%g", v);
+}
+
 static int cmd_help(const char *name)
 {
-    const struct lab *l = find_or_die(name);
+    const struct lab *l;
+    int ne, no;
+    if (!name)
+        usage_error("help: which lab? (parlab list shows the labs)");
+    l = find_or_die(name);
+    ne = lab_nexperiments(l);
+    no = lab_noptions(l);
     printf("%s: %s\n\n%s\n", l->name, l->summary, l->help);
-    if (l->options && l->options[0].name) {
+    printf("\nexperiments (--experiment LIST; all by default):\n");
+    for (int i = 0; i < ne; i++)
+        printf("  %-14s %s\n", l->experiments[i].name, l->experiments[i].summary);
+    if (no) {
         printf("\noptions of this lab:\n");
-        for (const struct lab_option *o = l->options; o->name; o++)
-            printf("  --%s %-10s %s\n", o->name, o->metavar, o->help);
+        for (int i = 0; i < no; i++) {
+            const struct lab_option *o = &l->options[i];
+            printf("  --%s %-6s %s (", o->name, o->metavar, o->help);
+            printf("from %g to %g; default ", o->lo, o->hi);
+            print_value(o->def);
+            if (!isnan(o->quick)) {
+                printf(", --quick ");
+                print_value(o->quick);
+            }
+            printf(")\n");
+        }
     }
     printf("\nthe lesson: labs/%s/README.md\n", l->name);
     if (l->unavailable)
@@ -190,29 +220,91 @@ static void write_meta(struct lab_ctx *ctx, int argc, char **argv)
     results_meta(r, "command", "%s", buf);
 }
 
+/* --experiment LIST: every name an experiment of the lab, no empty entry. */
+static void parse_experiments(const struct lab *l, const char *list, bool *on)
+{
+    int ne = lab_nexperiments(l);
+    char *copy = xstrdup(list), *rest = copy, *tok;
+    if (!*list)
+        usage_error("--experiment: empty list (parlab help %s names the experiments)", l->name);
+    for (int i = 0; i < ne; i++)
+        on[i] = false;
+    while ((tok = strsep(&rest, ",")) != NULL) {
+        int e;
+        if (!*tok)
+            usage_error("--experiment: '%s' has an empty entry", list);
+        if ((e = lab_experiment_index(l, tok)) < 0) {
+            char names[512] = "";
+            for (int i = 0; i < ne; i++)
+                snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", i ? ", " : "",
+                         l->experiments[i].name);
+            usage_error("--experiment: '%s' is not an experiment of %s (%s)", tok, l->name, names);
+        }
+        on[e] = true;
+    }
+    free(copy);
+}
+
+/* A lab option's value, checked against its type and range. */
+static double parse_lab_option(const struct lab_option *o, const char *val)
+{
+    double v;
+    if (o->type == LAB_OPT_INTEGER) {
+        long n;
+        if (parse_long(val, (long)o->lo, (long)o->hi, &n) < 0)
+            usage_error("--%s: '%s' is not a whole number from %g to %g", o->name, val, o->lo, o->hi);
+        return (double)n;
+    }
+    if (parse_double(val, o->lo, o->hi, &v) < 0)
+        usage_error("--%s: '%s' is not a number from %g to %g", o->name, val, o->lo, o->hi);
+    return v;
+}
+
+static void banner(const struct lab_ctx *ctx)
+{
+    char desc[512], lvl[16];
+    topo_describe(ctx->topo, desc, sizeof(desc));
+    printf("parlab %s: %s\n%s; %s\n%d repetition%s a point after an untimed warm-up%s; intervals "
+           "of the median cover it %s of the time\n\n",
+           ctx->lab->name, ctx->lab->summary, desc, ctx->topo->model, ctx->reps,
+           ctx->reps == 1 ? "" : "s", ctx->quick ? " (--quick)" : "",
+           fmt_level(ctx->reps >= 6 ? 0.95 : 1 - 2 * pow(0.5, ctx->reps), lvl, sizeof(lvl)));
+    fflush(stdout);
+}
+
 static int cmd_run(int argc, char **argv)
 {
     const struct lab *l;
     struct lab_ctx ctx;
     struct topo topo;
-    char run_id[64], desc[512];
-    const char *workers_arg = "auto";
+    char run_id[64];
+    const char *workers_arg = "auto", *exp_arg = NULL, *why;
+    const char **raw;
     long reps = 0;
-    int *workers, nworkers, rc;
+    int *workers, nworkers, rc = EXIT_OK, ne, no;
+    double *opt;
+    bool *given, *on;
     time_t now = time(NULL);
 
     if (argc < 2)
         usage_error("run: which lab? (parlab list shows the labs)");
     l = find_or_die(argv[1]);
+    ne = lab_nexperiments(l);
+    no = lab_noptions(l);
     memset(&ctx, 0, sizeof(ctx));
     ctx.lab = l;
     ctx.out_dir = "results";
-    ctx.opt_name = xcalloc((size_t)argc, sizeof(char *));
-    ctx.opt_val = xcalloc((size_t)argc, sizeof(char *));
+    opt = xcalloc((size_t)no + 1, sizeof(double));
+    given = xcalloc((size_t)no + 1, sizeof(bool));
+    raw = xcalloc((size_t)no + 1, sizeof(char *));
+    on = xcalloc((size_t)ne + 1, sizeof(bool));
 
+    /* Every argument is checked here, before a line is printed or a file created: a
+     * usage error leaves nothing behind (exit 2, one line on stderr, stdout empty). */
     for (int i = 2; i < argc; i++) {
         char *a = argv[i], *eq, name[128];
         const char *val = NULL;
+        int oi = -1;
         if (strncmp(a, "--", 2) || !a[2])
             usage_error("run: unexpected argument '%s'", a);
         snprintf(name, sizeof(name), "%s", a + 2);
@@ -229,6 +321,13 @@ static int cmd_run(int argc, char **argv)
                 ctx.pin = true;
             continue;
         }
+        for (int k = 0; k < no; k++)
+            if (!strcmp(l->options[k].name, name))
+                oi = k;
+        if (oi < 0 && strcmp(name, "workers") && strcmp(name, "reps") && strcmp(name, "out") &&
+            strcmp(name, "experiment"))
+            usage_error("run %s: unknown option '--%s' (parlab help %s lists its options)", l->name,
+                        name, l->name);
         if (!val) {
             if (i + 1 >= argc)
                 usage_error("--%s needs a value", name);
@@ -241,18 +340,30 @@ static int cmd_run(int argc, char **argv)
             if (parse_long(val, 1, 10000, &reps) < 0)
                 usage_error("--reps: '%s' is not a whole number from 1 to 10000", val);
         } else if (!strcmp(name, "out")) {
+            if (!*val)
+                usage_error("--out: empty folder name");
+            if (strlen(val) > 900)
+                usage_error("--out: a folder name of %zu characters is too long (900 at most)", strlen(val));
             ctx.out_dir = val;
+        } else if (!strcmp(name, "experiment")) {
+            exp_arg = val;
         } else {
-            const struct lab_option *o = l->options;
-            while (o && o->name && strcmp(o->name, name))
-                o++;
-            if (!o || !o->name)
-                usage_error("run %s: unknown option '--%s' (parlab help %s lists its options)",
-                            l->name, name, l->name);
-            ctx.opt_name[ctx.nopts] = o->name;
-            ctx.opt_val[ctx.nopts++] = val;
+            opt[oi] = parse_lab_option(&l->options[oi], val);
+            given[oi] = true;
+            raw[oi] = val;
         }
     }
+    if (exp_arg)
+        parse_experiments(l, exp_arg, on);
+    else
+        for (int i = 0; i < ne; i++)
+            on[i] = true;
+    for (int k = 0; k < no; k++)
+        if (!given[k])
+            opt[k] = ctx.quick && !isnan(l->options[k].quick) ? l->options[k].quick : l->options[k].def;
+    ctx.opt = opt;
+    ctx.opt_given = given;
+    ctx.exp_on = on;
 
     topo_detect(&topo);
     ctx.topo = &topo;
@@ -263,31 +374,50 @@ static int cmd_run(int argc, char **argv)
     ctx.workers = workers;
     ctx.nworkers = nworkers;
     ctx.reps = reps ? (int)reps
-                    : ctx.quick ? (l->quick_reps ? l->quick_reps : 3)
+                    : ctx.quick ? (l->quick_reps ? l->quick_reps : 5)
                                 : (l->default_reps ? l->default_reps : 5);
 
     if (l->unavailable) {
         fprintf(stderr, "parlab: %s: skipped: %s\n", l->name, l->unavailable);
         return EXIT_SKIPPED;
     }
+    if (l->check && (why = l->check(&ctx)))
+        usage_error("%s", why);
     make_out_dir(ctx.out_dir);
 
     strftime(run_id, sizeof(run_id), "%Y%m%dT%H%M%S", localtime(&now));
     snprintf(run_id + strlen(run_id), sizeof(run_id) - strlen(run_id), "-%d", (int)getpid());
     ctx.res = results_new(l->name, run_id);
+    results_set_usable(ctx.res, topo.usable);
     write_meta(&ctx, argc + 1, argv - 1);
+    for (int k = 0; k < no; k++)
+        if (!isnan(opt[k]))
+            results_meta(ctx.res, l->options[k].name, "%g", opt[k]);
+    {
+        char list[512] = "";
+        for (int i = 0; i < ne; i++)
+            if (on[i])
+                snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", list[0] ? "," : "",
+                         l->experiments[i].name);
+        results_meta(ctx.res, "experiments", "%s", list);
+    }
 
-    topo_describe(&topo, desc, sizeof(desc));
-    printf("parlab %s: %s\n%s; %s; %d rep%s a point%s\n\n", l->name, l->summary, desc,
-           topo.model, ctx.reps, ctx.reps == 1 ? "" : "s", ctx.quick ? " (quick)" : "");
-    fflush(stdout);
-
+    banner(&ctx);
     harness_install_signals();
     harness_begin(&ctx);
-    rc = l->run(&ctx);
+    harness_plan(&ctx);
+    if (l->prepare)
+        rc = l->prepare(&ctx);
+    for (int i = 0; i < ne && rc == EXIT_OK; i++) {
+        if (!on[i])
+            continue;
+        rc = harness_run_experiment(&ctx, &l->experiments[i]);
+        if (rc == EXIT_OK)
+            report_conclude(&ctx, &l->experiments[i]);
+    }
     if (harness_interrupted())
         rc = EXIT_INTERRUPTED;
-    harness_end(&ctx, rc == EXIT_INTERRUPTED ? "interrupted" : "done");
+    harness_end(&ctx, rc == EXIT_INTERRUPTED ? "interrupted" : rc == EXIT_OK ? "done" : "failed");
 
     if (rc == EXIT_INTERRUPTED) {
         fprintf(stderr, "parlab: %s interrupted: no results written; earlier files in %s/ are untouched\n",
@@ -296,14 +426,16 @@ static int cmd_run(int argc, char **argv)
         if (results_write(ctx.res, ctx.out_dir) < 0)
             rc = EXIT_FAIL;
         else
-            printf("\n(* = more workers than usable CPUs)\nresults: %s/%s-runs.csv, %s-summary.csv, %s-meta.csv\n",
-                   ctx.out_dir, l->name, l->name, l->name);
+            printf("(* = more workers than usable CPUs)\nresults: %s/%s-runs.csv, %s-summary.csv, "
+                   "%s-meta.csv\n", ctx.out_dir, l->name, l->name, l->name);
+    } else {
+        fprintf(stderr, "parlab: %s failed: no results written; earlier files in %s/ are untouched\n",
+                l->name, ctx.out_dir);
     }
     results_free(ctx.res);
     topo_free(&topo);
     free(workers);
-    free(ctx.opt_name);
-    free(ctx.opt_val);
+    free(opt), free(given), free(raw), free(on);
     return rc;
 }
 
@@ -378,6 +510,41 @@ static void record_stop(pid_t pid, const char *out)
         unlink(part);
 }
 
+/* The tour's last word: every lesson's claims judged on the numbers just measured, on
+ * the terminal, and as report.md and report.html (charts inline) beside the results. */
+static int tour_report(const char *out)
+{
+    struct report_lab *labs;
+    char err[4200];
+    int n = report_load_dir(out, &labs, err, sizeof(err));
+    printf("\n=== report ===\n");
+    if (n <= 0) {
+        printf("no report: %s\n", n < 0 ? err : "no lab wrote results");
+        if (n == 0)
+            free(labs);
+        return n < 0 ? -1 : 0;
+    }
+    report_write(stdout, labs, n, REPORT_TEXT, out);
+    for (int k = 0; k < 2; k++) {
+        char path[PATH_MAX + 32];
+        struct csvw *w;
+        FILE *f;
+        snprintf(path, sizeof(path), "report.%s", k ? "html" : "md");
+        /* through a temporary and a rename, like every other result file */
+        if (!(w = csvw_open(out, path)) || !(f = csvw_file(w))) {
+            note("cannot write '%s/%s': %s", out, path, strerror(errno));
+            continue;
+        }
+        report_write(f, labs, n, k ? REPORT_HTML : REPORT_MD, out);
+        csvw_commit(w);
+    }
+    fflush(stdout);
+    for (int i = 0; i < n; i++)
+        report_free(&labs[i]);
+    free(labs);
+    return 0;
+}
+
 /* The tour: every lab briefly, each in its own process (a lab that forks must not
  * inherit another's OpenMP or Python state), then every chart. */
 static int cmd_tour(int argc, char **argv)
@@ -387,9 +554,11 @@ static int cmd_tour(int argc, char **argv)
     int failed = 0, skipped = 0;
     double t0 = now_s();
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--out") && i + 1 < argc)
+        if (!strcmp(argv[i], "--out")) {
+            if (i + 1 >= argc)
+                usage_error("tour: --out needs a value");
             out = argv[++i];
-        else
+        } else
             usage_error("tour: unknown argument '%s' (tour takes only --out DIR)", argv[i]);
     }
     make_out_dir(out);
@@ -434,11 +603,14 @@ static int cmd_tour(int argc, char **argv)
     snprintf(cmd, sizeof(cmd), "sh '%s/slides/build.sh' '%s'", home, out);
     if (system(cmd) != 0)
         failed++;
+    if (tour_report(out) < 0)
+        failed++;
     printf("\ntour done in %.0f s: %d lab%s, %d skipped, %d failed.\n"
-           "Charts: %s/plots/*.png (and .svg); slides: %s/slides/index.html.\n"
+           "Charts: %s/plots/*.png (and .svg); slides: %s/slides/index.html;\n"
+           "the report: %s/report.html (charts inline, opens offline) and %s/report.md.\n"
            "Next: read a lesson (labs/LAB/README.md), run a lab in full (bin/parlab run LAB),\n"
            "or watch one live: make demo-LAB.\n",
-           now_s() - t0, lab_count, lab_count == 1 ? "" : "s", skipped, failed, out, out);
+           now_s() - t0, lab_count, lab_count == 1 ? "" : "s", skipped, failed, out, out, out, out);
     return failed ? EXIT_FAIL : EXIT_OK;
 }
 
@@ -447,7 +619,7 @@ int main(int argc, char **argv)
     const char *cmd;
     progname = "parlab";
     if (argc < 2)
-        usage_error("which command? (parlab --help lists them: list, run, help, fit, tour)");
+        usage_error("which command? (parlab --help lists them: list, run, help, report, fit, tour)");
     cmd = argv[1];
     if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || (!strcmp(cmd, "help") && argc == 2)) {
         fputs(usage_text, stdout);
@@ -465,6 +637,8 @@ int main(int argc, char **argv)
         return cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "fit"))
         return fitcmd_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "report"))
+        return report_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "tour"))
         return cmd_tour(argc - 1, argv + 1);
     usage_error("unknown command '%s' (parlab --help lists the commands)", cmd);

@@ -4,6 +4,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "harness_internal.h"
+
 #ifdef PARLAB_HAVE_PYTHON
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -49,9 +51,105 @@ static PyObject *parlab_spin(PyObject *self, PyObject *arg)
     return PyLong_FromUnsignedLongLong(i);
 }
 
+/* The harness, for a .py file a lab runs: the same calls a lab makes in C, so Python's
+ * numbers travel the same way (to the parent through the child protocol, then into
+ * the results). A .py file run on its own has no _parlab and prints instead. */
+static struct lab_ctx *need_ctx(void)
+{
+    struct lab_ctx *ctx = harness_current();
+    if (!ctx)
+        PyErr_SetString(PyExc_RuntimeError, "_parlab: no lab is running in this process");
+    return ctx;
+}
+
+static PyObject *parlab_point(PyObject *self, PyObject *args)
+{
+    const char *e, *v, *p;
+    int w;
+    double cw = 0;
+    struct lab_ctx *ctx = need_ctx();
+    (void)self;
+    if (!ctx || !PyArg_ParseTuple(args, "ssis|d", &e, &v, &w, &p, &cw))
+        return NULL;
+    harness_point(ctx, &(struct point){e, v, w, p, cw});
+    Py_RETURN_NONE;
+}
+
+static PyObject *parlab_skip(PyObject *self, PyObject *args)
+{
+    const char *e, *v, *p, *why;
+    int w;
+    struct lab_ctx *ctx = need_ctx();
+    (void)self;
+    if (!ctx || !PyArg_ParseTuple(args, "ssiss", &e, &v, &w, &p, &why))
+        return NULL;
+    harness_skip(ctx, &(struct point){e, v, w, p, 0}, "%s", why);
+    Py_RETURN_NONE;
+}
+
+static PyObject *parlab_next_rep(PyObject *self, PyObject *noargs)
+{
+    int rep;
+    struct lab_ctx *ctx = need_ctx();
+    (void)self, (void)noargs;
+    if (!ctx)
+        return NULL;
+    if (!harness_next_rep(ctx, &rep))
+        Py_RETURN_NONE;
+    return PyLong_FromLong(rep);
+}
+
+static PyObject *parlab_result(PyObject *self, PyObject *args)
+{
+    const char *e, *v, *p, *m, *u;
+    int w, rep;
+    double val;
+    struct lab_ctx *ctx = need_ctx();
+    (void)self;
+    if (!ctx || !PyArg_ParseTuple(args, "ssisisds", &e, &v, &w, &p, &rep, &m, &val, &u))
+        return NULL;
+    results_add(ctx->res, &(struct point){e, v, w, p, 0}, rep, m, val, u);
+    Py_RETURN_NONE;
+}
+
+static PyObject *parlab_note(PyObject *self, PyObject *arg)
+{
+    const char *text = PyUnicode_AsUTF8(arg);
+    struct lab_ctx *ctx = need_ctx();
+    (void)self;
+    if (!ctx || !text)
+        return NULL;
+    harness_note(ctx, "%s", text);
+    Py_RETURN_NONE;
+}
+
+static PyObject *parlab_interrupted(PyObject *self, PyObject *noargs)
+{
+    (void)self, (void)noargs;
+    return PyBool_FromLong(harness_interrupted());
+}
+
+static PyObject *parlab_reps(PyObject *self, PyObject *noargs)
+{
+    struct lab_ctx *ctx = need_ctx();
+    (void)self, (void)noargs;
+    return ctx ? PyLong_FromLong(ctx->reps) : NULL;
+}
+
 static PyMethodDef parlab_methods[] = {
     {"spin", parlab_spin, METH_O,
      "spin(n): n steps of a C loop with the GIL released; returns n"},
+    {"point", parlab_point, METH_VARARGS,
+     "point(experiment, variant, workers, param[, cores_wanted]): a point starts"},
+    {"skip", parlab_skip, METH_VARARGS,
+     "skip(experiment, variant, workers, param, why): a planned point will not run"},
+    {"next_rep", parlab_next_rep, METH_NOARGS,
+     "next_rep(): 0 (the warm-up), then 1..reps; None when done or interrupted"},
+    {"result", parlab_result, METH_VARARGS,
+     "result(experiment, variant, workers, param, rep, metric, value, unit)"},
+    {"note", parlab_note, METH_O, "note(text): a line for the person at the terminal"},
+    {"interrupted", parlab_interrupted, METH_NOARGS, "interrupted(): True after Ctrl-C"},
+    {"reps", parlab_reps, METH_NOARGS, "reps(): timed repetitions a point"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -106,6 +204,37 @@ int pyembed_exec(const char *source)
     return 0;
 }
 
+int pyembed_module(const char *name, const char *file, const char *source)
+{
+    PyObject *m = PyImport_AddModule(name), *d, *code, *r; /* borrowed; in sys.modules */
+    if (!m)
+        goto fail;
+    d = PyModule_GetDict(m);
+    if (PyDict_GetItemString(d, "__builtins__") == NULL &&
+        PyDict_SetItemString(d, "__builtins__", PyEval_GetBuiltins()) < 0)
+        goto fail;
+    if (!(code = Py_CompileString(source, file, Py_file_input)))
+        goto fail;
+    r = PyEval_EvalCode(code, d, d);
+    Py_DECREF(code);
+    if (!r)
+        goto fail;
+    Py_DECREF(r);
+    return 0;
+fail:
+    PyErr_Print();
+    return -1;
+}
+
+void *pyembed_get(const char *module, const char *name)
+{
+    PyObject *m = PyImport_AddModule(module), *o;
+    o = m ? PyObject_GetAttrString(m, name) : NULL;
+    if (!o)
+        PyErr_Print();
+    return o;
+}
+
 int pyembed_eval_double(const char *expr, double *out)
 {
     PyObject *main = PyImport_AddModule("__main__"), *globals, *r;
@@ -152,6 +281,8 @@ const char *pyembed_version(void) { return "none"; }
 const char *pyembed_unavailable_reason(void) { return reason; }
 int pyembed_start(void) { fprintf(stderr, "parlab: %s\n", reason); return -1; }
 int pyembed_exec(const char *source) { (void)source; return -1; }
+int pyembed_module(const char *name, const char *file, const char *source) { (void)name; (void)file; (void)source; return -1; }
+void *pyembed_get(const char *module, const char *name) { (void)module; (void)name; return NULL; }
 int pyembed_eval_double(const char *expr, double *out) { (void)expr; (void)out; return -1; }
 void *pyembed_release_main(void) { return NULL; }
 void pyembed_reacquire_main(void *state) { (void)state; }

@@ -87,6 +87,8 @@ void stats_summarise(const double *v, int n, struct summary *s)
     for (int i = 0; i < n; i++)
         if (mad > 0 && fabs(c[i] - s->median) > 3.0 * mad)
             s->outliers++;
+    if (n < 5)
+        s->outliers = -1; /* too few to tell an outlier from the spread */
     free(dev);
     free(c);
 }

@@ -125,6 +125,15 @@ void status_set_rep(int rep, int nreps, double eta_s)
     end_write();
 }
 
+void status_set_workers(int workers)
+{
+    if (!page)
+        return;
+    begin_write();
+    page->workers = workers;
+    end_write();
+}
+
 void status_set_state(const char *state)
 {
     if (!page)

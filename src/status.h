@@ -38,6 +38,8 @@ int status_open(const char *lab);
 void status_set_point(const char *experiment, const char *variant, int workers,
                       const char *param, int point, int npoints);
 void status_set_rep(int rep, int nreps, double eta_s);
+/* In a series (harness_series): the worker count being measured right now. */
+void status_set_workers(int workers);
 void status_set_state(const char *state);
 void status_close(void);
 /* Unlink the page from a signal handler. */

@@ -171,3 +171,42 @@ long read_small_file(const char *path, char *buf, size_t size)
     buf[got] = '\0';
     return (long)got;
 }
+
+/* ---- tab-separated lines: the child protocol's framing -------------------------------- */
+
+void line_send(int fd, char tag, const char *const *fields, int n)
+{
+    char stackbuf[4096], *buf = stackbuf;
+    size_t need = 3, len = 1;
+    for (int i = 0; i < n; i++)
+        need += 1 + (fields[i] ? strlen(fields[i]) : 0);
+    if (need > sizeof(stackbuf))
+        buf = xmalloc(need);
+    buf[0] = tag;
+    for (int i = 0; i < n; i++) {
+        buf[len++] = '\t';
+        /* a tab or newline inside a field would break the framing: it becomes a space */
+        for (const char *s = fields[i] ? fields[i] : ""; *s; s++)
+            buf[len++] = (*s == '\t' || *s == '\n' || *s == '\r') ? ' ' : *s;
+    }
+    buf[len++] = '\n';
+    if (write_full(fd, buf, len) < 0) {
+        /* the reader is gone: the caller notices when it next checks for a stop */
+    }
+    if (buf != stackbuf)
+        free(buf);
+}
+
+int line_split(char *line, char **fields, int max)
+{
+    int n = 0;
+    line[strcspn(line, "\n")] = '\0';
+    while (n < max) {
+        fields[n++] = line;
+        line = strchr(line, '\t');
+        if (!line)
+            break;
+        *line++ = '\0';
+    }
+    return n;
+}

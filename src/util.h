@@ -50,6 +50,13 @@ long read_small_file(const char *path, char *buf, size_t size);
 int read_full(int fd, void *buf, size_t n);
 int write_full(int fd, const void *buf, size_t n);
 
+/* One line of tab-separated fields, tag first: "R\tfield\tfield\n", written at once
+ * (tabs and newlines inside a field become spaces). The framing of the child protocol
+ * (harness_child.c). */
+void line_send(int fd, char tag, const char *const *fields, int n);
+/* Split a line on tabs in place (its newline removed). Returns the field count. */
+int line_split(char *line, char **fields, int max);
+
 /* The program name used in messages ("parlab" or "parmon"). */
 extern const char *progname;
 

@@ -11,13 +11,17 @@
  * times it, and then fits Amdahl's law (and Gunther's Universal Scalability Law) to the
  * timings, to see whether the fit gives back the fraction we built in.
  *
+ * How it is measured: all worker counts of one variant form a series. Each repetition
+ * runs 1, 2, ... p workers in turn (and the next repetition p, ..., 2, 1), so every
+ * speedup is the one-worker time of the same repetition over the p-worker time: a
+ * machine whose speed drifts slows both sides alike instead of skewing the ratio.
+ *
  * What to watch: the fit lands a little above the configured s. The extra is real
  * serial work we did not write on purpose: starting threads, waking them, waiting
  * for the slowest one. Karp-Flatt (e) shows it per point: flat e = a true serial
  * fraction; e rising with p = overhead that grows with the number of workers. */
 #include <math.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,18 +31,10 @@
 
 #include "fit.h"
 #include "harness.h"
+#include "report.h"
+#include "work.h"
 
-/* ---- the work: a unit of pure CPU ------------------------------------------------------ */
-
-/* One unit = one step of a 64-bit linear congruential generator. Each step depends on
- * the previous one, so the compiler cannot vectorise or skip it, and it touches no
- * memory: the work scales with cores and nothing else (no cache or bandwidth limits). */
-static uint64_t burn(uint64_t units, uint64_t x)
-{
-    for (uint64_t i = 0; i < units; i++)
-        x = x * 6364136223846793005u + 1442695040888963407u;
-    return x;
-}
+/* ---- the work: a serial phase, then a parallel one ------------------------------------ */
 
 /* Each worker leaves its result in its own cache line (see the sync lab's false
  * sharing experiment for why the padding matters). */
@@ -56,13 +52,6 @@ struct job {
     struct slot *out;
 };
 
-/* The share of worker i: the parallel units split as evenly as integers allow. */
-static uint64_t share(const struct job *j, int i)
-{
-    uint64_t base = j->parallel_units / (uint64_t)j->workers;
-    return base + ((uint64_t)i < j->parallel_units % (uint64_t)j->workers);
-}
-
 /* ---- variant 1: POSIX threads ---------------------------------------------------------- */
 
 struct worker_arg {
@@ -73,9 +62,10 @@ struct worker_arg {
 static void *worker(void *p)
 {
     struct worker_arg *a = p;
-    if (a->job->pin)
-        topo_pin_thread(a->job->topo, a->id);
-    a->job->out[a->id].v = burn(share(a->job, a->id), (uint64_t)a->id + 1);
+    const struct job *j = a->job;
+    if (j->pin)
+        topo_pin_thread(j->topo, a->id);
+    j->out[a->id].v = burn(share(j->parallel_units, j->workers, a->id), (uint64_t)a->id + 1);
     return NULL;
 }
 
@@ -114,66 +104,90 @@ static void run_openmp(const struct job *j)
 #endif
         if (j->pin)
             topo_pin_thread(j->topo, id);
-        j->out[id].v = burn(share(j, id), (uint64_t)id + 1);
+        j->out[id].v = burn(share(j->parallel_units, j->workers, id), (uint64_t)id + 1);
     }
-}
-
-/* ---- measuring -------------------------------------------------------------------------- */
-
-static void calib_fn(void *arg, uint64_t n)
-{
-    ((struct slot *)arg)->v = burn(n, 7);
 }
 
 static const char *const variants[] = {"pthreads", "openmp"};
 
+/* ---- the experiment: scaling ------------------------------------------------------------ */
+
+/* --serial F, else the sweep (--quick: one fraction). */
+static int fractions(const struct lab_ctx *ctx, const double **out)
+{
+    static const double sweep[] = {0.05, 0.2, 0.5}, quick[] = {0.3};
+    static double one;
+    if (lab_opt_given(ctx, "serial")) {
+        one = lab_opt(ctx, "serial");
+        *out = &one;
+        return 1;
+    }
+    *out = ctx->quick ? quick : sweep;
+    return ctx->quick ? (int)ARRAY_SIZE(quick) : (int)ARRAY_SIZE(sweep);
+}
+
+static int scaling_points(const struct lab_ctx *ctx)
+{
+    const double *f;
+    int *w, nw = harness_workers_with_one(ctx, &w);
+    free(w);
+    return fractions(ctx, &f) * (int)ARRAY_SIZE(variants) * nw;
+}
+
+static void calib_fn(void *arg, uint64_t n)
+{
+    ((struct slot *)arg)->v = burn(opaque(n), 7);
+}
+
 static void print_row(struct lab_ctx *ctx, const struct point *pt)
 {
     const struct summary *t = results_summary(ctx->res, pt, "seconds");
-    double sec = t->median, lo = t->ci_lo, hi = t->ci_hi, sp, ef;
-    const struct summary *s;
+    double sec = t->median, lo = t->ci_lo, hi = t->ci_hi;
+    double sp = results_median(ctx->res, pt, "speedup");
+    double ef = results_median(ctx->res, pt, "efficiency");
+    double kf = results_median(ctx->res, pt, "karp_flatt");
+    double cores = results_median(ctx->res, pt, "cpu_cores");
+    char flags[128];
     int n = t->n;
-    s = results_summary(ctx->res, pt, "speedup");
-    sp = s->median;
-    s = results_summary(ctx->res, pt, "efficiency");
-    ef = s->median;
-    s = results_summary(ctx->res, pt, "karp_flatt");
+    results_flags(ctx->res, pt, flags, sizeof(flags));
     harness_progress_clear();
-    printf("%-9s %6s %7d%s %9.4f [%.4f, %.4f] %3d %8.2fx %9.2f ", pt->variant, pt->param + 7,
-           pt->workers, harness_oversubscribed(ctx, pt->workers) ? "*" : " ", sec, lo, hi, n, sp, ef);
-    if (s)
-        printf("%11.4f\n", s->median);
+    printf("%-9s %6s %7d%s %9.4f [%.4f, %.4f] %3d %8.2fx %9.2f %6.2f ", pt->variant, pt->param + 7,
+           pt->workers, harness_oversubscribed(ctx, pt->workers) ? "*" : " ", sec, lo, hi, n, sp,
+           ef, cores);
+    if (isnan(kf))
+        printf("%11s", "-");
     else
-        printf("%11s\n", "-");
+        printf("%11.4f", kf);
+    if (flags[0] && strcmp(flags, "oversubscribed"))
+        printf("  [%s]", flags);
+    putchar('\n');
     fflush(stdout);
 }
 
-/* Fit Amdahl and the USL to one variant at one serial fraction, print how close the
- * fit came to the configured fraction, and keep the fitted values as summary rows. */
-/* Set when a USL fit had to lean on oversubscribed points (footnote printed once). */
+/* Fit Amdahl and the USL to one variant at one serial fraction, print the fits, and
+ * keep the fitted values as summary rows (workers = 0). */
 static int usl_used_oversubscribed;
 
-static void fit_and_report(struct lab_ctx *ctx, const char *variant, const char *param,
-                           double configured, const int *w, int nw)
+static void fit_and_print(struct lab_ctx *ctx, const char *variant, const char *param,
+                          double configured, const int *w, int nw)
 {
-    int cap = nw * ctx->reps, n = 0, nin = 0, usable = ctx->topo->usable;
+    int cap = nw * ctx->reps + 1, n = 0, nin = 0, usable = ctx->topo->usable;
     double *p = xmalloc(sizeof(double) * (size_t)cap), *t = xmalloc(sizeof(double) * (size_t)cap);
     double *x = xmalloc(sizeof(double) * (size_t)cap);
-    struct point fp = {"scaling", variant, 0, param};
+    struct point fp = {"scaling", variant, 0, param, 0};
     struct amdahl_fit af;
     struct usl_fit uf;
 
-    /* Every repetition is a data point. Points within the usable CPUs come first:
-     * Amdahl describes p workers on p cores, not time-slicing on fewer. */
+    /* Every point's median, repeated n times: points weigh equally, and one slow
+     * repetition cannot pull the fit. Points within the usable CPUs first: Amdahl
+     * describes p workers on p cores, not time-slicing on fewer. */
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < nw; i++) {
-            struct point pt = {"scaling", variant, w[i], param};
+            struct point pt = {"scaling", variant, w[i], param, 0};
             const struct summary *s;
             if ((w[i] <= usable) != (pass == 0) || !(s = results_summary(ctx->res, &pt, "seconds")))
                 continue;
-            /* The median of each point, repeated n times, weighs points equally and
-             * keeps one slow repetition from pulling the fit. */
-            for (int k = 0; k < s->n; k++) {
+            for (int k = 0; k < s->n && n < cap; k++) {
                 p[n] = w[i];
                 t[n] = s->median;
                 x[n] = 1.0 / s->median;
@@ -184,12 +198,9 @@ static void fit_and_report(struct lab_ctx *ctx, const char *variant, const char 
 
     printf("  %-8s serial=%.2f: ", variant, configured);
     if (fit_amdahl_times(p, t, nin, &af) == 0) {
-        double off = af.serial - configured;
         results_add_fit(ctx->res, &fp, "amdahl_serial_fraction", af.serial, "fraction", nin);
-        printf("Amdahl s = %.3f, %+.3f from the configured %.2f (%s)", af.serial, off, configured,
-               fabs(off) <= 0.02 ? "close"
-               : off > 0         ? "more serial time than built in: overhead"
-                                 : "less than built in: noisy timings");
+        printf("Amdahl s = %.3f (configured %.2f, %+.3f)", af.serial, configured,
+               af.serial - configured);
         if (af.serial > 0)
             printf("; ceiling 1/s = %.1fx\n", 1.0 / af.serial);
         else
@@ -217,96 +228,74 @@ static void fit_and_report(struct lab_ctx *ctx, const char *variant, const char 
     free(p), free(t), free(x);
 }
 
-static int amdahl_run(struct lab_ctx *ctx)
+static int scaling(struct lab_ctx *ctx)
 {
-    static const double default_fractions[] = {0.05, 0.2, 0.5};
-    static const double quick_fractions[] = {0.3};
-    const double *fractions = ctx->quick ? quick_fractions : default_fractions;
-    int nfrac = ctx->quick ? 1 : (int)ARRAY_SIZE(default_fractions);
-    double one = lab_opt_double(ctx, "serial", -1, 0, 1);
-    double target = lab_opt_double(ctx, "seconds", ctx->quick ? 0.08 : 0.4, 0.001, 60);
-    int *w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1)), nw = 0, maxw = 1;
+    const double *fr;
+    int nfrac = fractions(ctx, &fr), *w, nw = harness_workers_with_one(ctx, &w), maxw = 1;
+    double target = lab_opt(ctx, "seconds"), rate;
     struct slot cal;
-    uint64_t units, n;
-    double rate, t;
-    cpu_set_t saved;
+    struct harness_work cw = {.run = calib_fn, .arg = &cal};
+    struct affinity saved;
+    uint64_t units;
 
-    if (one >= 0) {
-        fractions = &one;
-        nfrac = 1;
-    }
-    /* Speedup is measured against one worker, so 1 is always in the list. */
-    if (ctx->workers[0] != 1)
-        w[nw++] = 1;
-    for (int i = 0; i < ctx->nworkers; i++)
-        w[nw++] = ctx->workers[i];
     for (int i = 0; i < nw; i++)
         maxw = w[i] > maxw ? w[i] : maxw;
-
     /* Calibrate: how many units this core does in a second, so the one-worker run
-     * lasts `target` seconds whatever the machine. */
-    n = harness_calibrate(calib_fn, &cal, 0.02);
-    t = harness_time(calib_fn, &cal, n);
-    rate = (double)n / t;
+     * lasts `seconds` whatever the machine. */
+    rate = harness_rate(&cw, 0.02);
     units = (uint64_t)(rate * target);
     printf("work: %.3g units (one LCG step each, %.2f ns a unit here), %.2f s at 1 worker\n\n",
            (double)units, 1e9 / rate, target);
-    printf("%-9s %6s %7s  %9s %-17s %3s %9s %9s %11s\n", "variant", "serial", "workers",
-           "seconds", " [95% CI]", "n", "speedup", "efficiency", "karp-flatt");
+    printf("%-9s %6s %7s  %9s %-17s %3s %9s %9s %6s %11s\n", "variant", "serial", "workers",
+           "seconds", " [interval]", "n", "speedup", "efficiency", "cores", "karp-flatt");
 
-    pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
-    harness_plan(ctx, nfrac * (int)ARRAY_SIZE(variants) * nw);
-
+    affinity_save(&saved);
     for (int f = 0; f < nfrac; f++) {
         char param[32];
-        fmt_param(param, sizeof(param), "serial=%.2f", fractions[f]);
+        fmt_param(param, sizeof(param), "serial=%.2f", fr[f]);
         for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
-            double t1 = 0;
+            struct point *pts = xcalloc((size_t)nw, sizeof(*pts));
+            struct job *jobs = xcalloc((size_t)nw, sizeof(*jobs));
+            struct slot *out = aligned_alloc(64, sizeof(struct slot) * (size_t)maxw);
+            void (*run)(const struct job *) = v == 0 ? run_pthreads : run_openmp;
+            uint64_t serial = (uint64_t)(fr[f] * (double)units);
+
             for (int i = 0; i < nw; i++) {
-                struct slot *out = aligned_alloc(64, sizeof(struct slot) * (size_t)maxw);
-                struct job job = {
-                    .serial_units = (uint64_t)(fractions[f] * (double)units),
-                    .parallel_units = units - (uint64_t)(fractions[f] * (double)units),
-                    .workers = w[i], .topo = ctx->topo, .pin = ctx->pin, .out = out};
-                struct point pt = {"scaling", variants[v], w[i], param};
-                void (*run)(const struct job *) = v == 0 ? run_pthreads : run_openmp;
-
-                harness_point(ctx, &pt);
-                if (ctx->pin)
-                    topo_pin_thread(ctx->topo, 0);
-                run(&job); /* warm-up: page faults, thread stacks, libgomp's pool */
-                for (int rep = 1; rep <= ctx->reps && !harness_interrupted(); rep++) {
-                    double t0;
-                    harness_rep(ctx, rep);
-                    t0 = now_s();
-                    run(&job);
-                    results_add(ctx->res, &pt, rep, "seconds", now_s() - t0, "s");
-                }
-                pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
-                free(out);
-                if (harness_interrupted()) {
-                    free(w);
-                    return EXIT_INTERRUPTED;
-                }
-
-                /* Derived per repetition, against the median one-worker time of
-                 * the same variant and fraction (measured first: the list is sorted). */
-                if (w[i] == 1)
-                    t1 = results_summary(ctx->res, &pt, "seconds")->median;
-                {
-                    double *sec = xmalloc(sizeof(double) * (size_t)ctx->reps);
-                    int k = results_values(ctx->res, &pt, "seconds", sec, ctx->reps);
-                    for (int r = 0; r < k; r++) {
-                        double sp = t1 / sec[r];
-                        results_add(ctx->res, &pt, r + 1, "speedup", sp, "x");
-                        results_add(ctx->res, &pt, r + 1, "efficiency", sp / w[i], "fraction");
-                        if (w[i] > 1)
-                            results_add(ctx->res, &pt, r + 1, "karp_flatt", karp_flatt(sp, w[i]), "fraction");
-                    }
-                    free(sec);
-                }
-                print_row(ctx, &pt);
+                /* The CPUs this work can keep busy on average: its serial phase uses one,
+                 * the parallel phase min(p, usable); Amdahl's speedup is exactly that. */
+                pts[i] = (struct point){"scaling", variants[v], w[i], param,
+                                        amdahl_speedup(fr[f], harness_cores_for(ctx, w[i]))};
+                jobs[i] = (struct job){serial, units - serial, w[i], ctx->topo, ctx->pin, out};
             }
+            harness_series(ctx, pts, nw);
+            if (ctx->pin)
+                topo_pin_thread(ctx->topo, 0);
+            for (int rep; harness_next_rep(ctx, &rep);)
+                for (int k = 0; k < nw; k++) {
+                    int i = harness_series_order(rep, k, nw);
+                    struct harness_clock c;
+                    harness_clock_start(ctx, &c, &pts[i]);
+                    run(&jobs[i]);
+                    harness_clock_stop(ctx, &pts[i], rep, &c, 0);
+                }
+            affinity_restore(&saved);
+            free(out), free(jobs);
+            if (harness_interrupted()) {
+                free(pts), free(w);
+                return EXIT_INTERRUPTED;
+            }
+            /* Speedup and efficiency per repetition against that repetition's one-worker
+             * run; Karp-Flatt from each speedup. */
+            harness_speedup(ctx, pts, nw);
+            for (int i = 0; i < nw; i++)
+                for (int rep = 1; rep <= ctx->reps && w[i] > 1; rep++) {
+                    double sp = results_value_at(ctx->res, &pts[i], "speedup", rep);
+                    if (!isnan(sp))
+                        results_add(ctx->res, &pts[i], rep, "karp_flatt", karp_flatt(sp, w[i]), "fraction");
+                }
+            for (int i = 0; i < nw; i++)
+                print_row(ctx, &pts[i]);
+            free(pts);
         }
     }
 
@@ -314,9 +303,9 @@ static int amdahl_run(struct lab_ctx *ctx)
            ctx->topo->usable, ctx->topo->usable == 1 ? "" : "s");
     for (int f = 0; f < nfrac; f++) {
         char param[32];
-        fmt_param(param, sizeof(param), "serial=%.2f", fractions[f]);
+        fmt_param(param, sizeof(param), "serial=%.2f", fr[f]);
         for (size_t v = 0; v < ARRAY_SIZE(variants); v++)
-            fit_and_report(ctx, variants[v], param, fractions[f], w, nw);
+            fit_and_print(ctx, variants[v], param, fr[f], w, nw);
     }
     if (usl_used_oversubscribed)
         printf("(+) fewer than 3 worker counts fit within the usable CPUs, so the USL fit includes the\n"
@@ -326,11 +315,103 @@ static int amdahl_run(struct lab_ctx *ctx)
     return EXIT_OK;
 }
 
-static const struct lab_option amdahl_options[] = {
-    {"serial", "F", "serial fraction from 0 to 1 (default: sweep 0.05, 0.2, 0.5; --quick: 0.3)"},
-    {"seconds", "S", "length of the one-worker run (default 0.4; --quick 0.08)"},
+/* ---- the lesson's claims, judged on the numbers (parlab report) ----------------------------- */
+
+/* The configured fractions in a summary: the params "serial=F" of its fits. */
+static int configured(const struct report_lab *l, const char **params, double *s, int max)
+{
+    int n = 0;
+    for (int i = 0; i < l->nrows && n < max; i++) {
+        const struct sumrow *r = &l->rows[i];
+        int seen = 0;
+        if (strcmp(r->experiment, "scaling") || strcmp(r->metric, "speedup") ||
+            strncmp(r->param, "serial=", 7))
+            continue;
+        for (int k = 0; k < n; k++)
+            seen |= !strcmp(params[k], r->param);
+        if (!seen) {
+            params[n] = r->param;
+            s[n++] = atof(r->param + 7);
+        }
+    }
+    return n;
+}
+
+/* At the most workers within the usable CPUs, each variant and fraction reaches at
+ * least 85% of Amdahl's prediction (overheads only take away). */
+static void judge_prediction(const struct report_lab *l, struct claim_out *o)
+{
+    const char *params[16];
+    double s[16];
+    int n = configured(l, params, s, 16), judged = 0;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    for (int i = 0; i < n; i++)
+        for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+            int p = report_top_workers(l, "scaling", variants[v], params[i], "speedup", 2);
+            struct claim_out part = {0};
+            double pred;
+            if (!p)
+                continue;
+            pred = amdahl_speedup(s[i], p);
+            claim_at_least(&part, l, report_row(l, "scaling", variants[v], p, params[i], "speedup"),
+                           0.85 * pred, "%s s=%.2f at %d workers (Amdahl: %.2fx)", variants[v], s[i],
+                           p, pred);
+            claim_merge(o, &part, judged++ == 0);
+        }
+    if (!judged)
+        claim_verdict(o, VERDICT_CANNOT_TELL, "no speedup measured at 2 or more workers");
+}
+
+/* The fit gives back the fraction built in, within 0.05. */
+static void judge_fit(const struct report_lab *l, struct claim_out *o)
+{
+    const char *params[16];
+    double s[16];
+    int n = configured(l, params, s, 16), judged = 0, bad = 0;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    for (int i = 0; i < n; i++)
+        for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
+            const struct sumrow *f = report_row(l, "scaling", variants[v], 0, params[i],
+                                                "amdahl_serial_fraction");
+            if (!f)
+                continue;
+            judged++;
+            claim_note(o, "%s: fitted %.3f for %.2f", variants[v], f->median, s[i]);
+            bad += fabs(f->median - s[i]) > 0.05;
+        }
+    if (!judged)
+        claim_verdict(o, VERDICT_CANNOT_TELL, "no Amdahl fit in these results");
+    else if (bad)
+        claim_verdict(o, VERDICT_FAILS, "%d of %d fits are more than 0.05 away (busy machine, or "
+                                        "overhead that grows with the workers: see Karp-Flatt)", bad, judged);
+    else
+        claim_verdict(o, VERDICT_HOLDS, NULL);
+}
+
+static const struct lab_claim amdahl_claims[] = {
+    {"scaling", "A serial fraction s caps the speedup as Amdahl's law says: at P workers on P "
+                "CPUs it reaches at least 85% of 1/(s + (1-s)/P)", judge_prediction},
+    {"scaling", "Fitting Amdahl's law to the timings gives back the serial fraction built in, "
+                "within 0.05", judge_fit},
     {NULL, NULL, NULL},
 };
+
+static const struct lab_experiment amdahl_experiments[] = {
+    {"scaling", "a serial phase then a parallel one, pthreads and OpenMP, 1..P workers; fits",
+     scaling, scaling_points},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const struct lab_option amdahl_options[] = {
+    {"serial", "F", "serial fraction (default: sweep 0.05, 0.2, 0.5; --quick: 0.3)",
+     LAB_OPT_NUMBER, NAN, NAN, 0, 1},
+    {"seconds", "S", "length of the one-worker run", LAB_OPT_NUMBER, 0.4, 0.1, 0.001, 60},
+    {NULL, NULL, NULL, 0, 0, 0, 0, 0},
+};
+
+static const char *const amdahl_charts[] = {"speedup", NULL};
 
 const struct lab lab_amdahl = {
     .name = "amdahl",
@@ -338,12 +419,14 @@ const struct lab lab_amdahl = {
     .help =
         "A CPU-bound job with a serial phase (fraction s of the one-worker time) and a\n"
         "parallel phase split over p workers, with POSIX threads and with OpenMP.\n"
-        "Per point: seconds, speedup (against 1 worker of the same variant), efficiency\n"
-        "(speedup / p) and the Karp-Flatt serial fraction. Then Amdahl's law and the USL\n"
-        "are fitted to the timings and the fitted s is printed beside the configured one.\n"
+        "Per point: seconds, speedup (paired: against the one-worker run of the same\n"
+        "repetition), efficiency (speedup / p), the CPU cores it got, and the Karp-Flatt\n"
+        "serial fraction. Then Amdahl's law and the USL are fitted to the timings.\n"
         "Chart: plots/speedup.gp (make plots).",
+    .experiments = amdahl_experiments,
     .options = amdahl_options,
-    .run = amdahl_run,
+    .claims = amdahl_claims,
+    .charts = amdahl_charts,
     .default_reps = 5,
-    .quick_reps = 3,
+    .quick_reps = 5,
 };
