@@ -5,7 +5,12 @@ set -u
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
 
-# expect STATUS PATTERN -- command...: the exit status, and a pattern stderr must match
+# Status pages go to a private folder, so a test can see that none is left.
+export PARLAB_STATUS_DIR="$TMPDIR/status"
+mkdir -p "$PARLAB_STATUS_DIR"
+
+# expect STATUS PATTERN -- command...: the exit status, and a pattern stderr must match;
+# a usage error (2) prints one line on stderr, nothing on stdout, and leaves no status page.
 expect() {
     want=$1; pat=$2; shift 3
     "$@" >"$TMPDIR/out" 2>"$TMPDIR/err" </dev/null
@@ -17,6 +22,10 @@ expect() {
         bad "'$*' stderr lacks '$pat': $(head -c 200 "$TMPDIR/err")"
     elif [ "$want" -eq 2 ] && [ "$lines" -ne 1 ]; then
         bad "'$*' prints $lines lines on stderr, expected one"
+    elif [ "$want" -eq 2 ] && [ -s "$TMPDIR/out" ]; then
+        bad "'$*' printed on stdout before the usage error: $(head -c 200 "$TMPDIR/out")"
+    elif [ -n "$(ls -A "$PARLAB_STATUS_DIR")" ]; then
+        bad "'$*' left a status page: $(ls "$PARLAB_STATUS_DIR")"
     else
         ok "'$*' exits $want"
     fi
@@ -40,6 +49,13 @@ expect 2 "'-1'" -- "$PARLAB" run amdahl --workers -1
 expect 2 "'0'" -- "$PARLAB" run amdahl --reps 0
 expect 2 "'x'" -- "$PARLAB" run amdahl --reps x
 expect 2 "'1.5'" -- "$PARLAB" run amdahl --serial 1.5
+expect 2 "'x'" -- "$PARLAB" run amdahl --seconds x
+expect 2 "'bogus'" -- "$PARLAB" run amdahl --experiment bogus
+expect 2 "empty" -- "$PARLAB" run amdahl --experiment ""
+expect 2 "'scaling,'" -- "$PARLAB" run amdahl --experiment scaling,
+expect 2 "needs a value" -- "$PARLAB" tour --out
+expect 2 "'xml'" -- "$PARLAB" report --format xml
+expect 2 "no .*summary" -- "$PARLAB" report "$TMPDIR"
 expect 2 "'--bogus'" -- "$PARLAB" run amdahl --bogus 1
 expect 2 "needs a value" -- "$PARLAB" run amdahl --workers
 expect 2 "/proc/nope" -- "$PARLAB" run amdahl --quick --out /proc/nope
@@ -110,7 +126,7 @@ expect 2 "'cubic'" -- "$PARLAB" fit "$TMPDIR/bad.csv" --model cubic
 printf 'note,seconds,workers\na,10,1\nb,6,2\nc,4,4\nd,3,8\n' >"$TMPDIR/amdahl.csv"
 s=$("$PARLAB" fit "$TMPDIR/amdahl.csv" --model amdahl --format csv | awk -F, '$2=="serial_fraction"{print $3}')
 case "$s" in 0.2|0.200000|0.2000*|0.1999*) ok "fit recovers s = 0.2 ($s)" ;; *) bad "fit gave s = '$s', expected 0.2" ;; esac
-# The USL test vector of ANCHORS.md, as throughput.
+# The USL test vector of docs/reference-numbers.md (Scaling models), as throughput.
 printf 'workers,throughput\n1,1\n2,1.8868\n4,3.0769\n6,3.5294\n8,3.5398\n10,3.3557\n' >"$TMPDIR/usl.csv"
 "$PARLAB" fit "$TMPDIR/usl.csv" --model usl --format csv >"$TMPDIR/usl.out"
 awk -F, '$2=="sigma"{s=$3} $2=="kappa"{k=$3} $2=="gamma"{g=$3}

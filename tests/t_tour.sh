@@ -1,6 +1,6 @@
 #!/bin/sh
 # The README's first command does what it says: every lab briefly, every chart, the
-# slides, and a parmon recording of the gil lab. No timing is checked.
+# slides, a parmon recording of the gil lab, and the report. No timing is checked.
 set -u
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
@@ -24,5 +24,11 @@ if command -v gnuplot >/dev/null 2>&1; then
     fi
 fi
 [ -f "$out/slides/index.html" ] && ok "tour: slides built" || bad "tour: no slides"
+# The tour ends with the report: every lesson's claims judged on these numbers.
+grep -q "^=== report ===" "$TMPDIR/tour.stdout" && grep -q "hold, .* do not hold, .* cannot tell" "$TMPDIR/tour.stdout" &&
+    ok "tour: ends with the report" || bad "tour: no report at the end"
+[ -s "$out/report.md" ] && grep -q "^## " "$out/report.md" && ok "tour: report.md written" || bad "tour: no report.md"
+[ -s "$out/report.html" ] && grep -q "<h2>" "$out/report.html" && ! grep -q 'src="http' "$out/report.html" &&
+    ok "tour: report.html written, needs no network" || bad "tour: no report.html"
 [ -z "$(ls -A "$out" | grep -e '^\.' -e '\.part$')" ] && ok "tour: no temporary file left" ||
     bad "tour: left $(ls -A "$out" | grep -e '^\.' -e '\.part$' | tr '\n' ' ')"

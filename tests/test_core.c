@@ -69,10 +69,15 @@ TEST(outliers_counted_not_hidden)
     stats_summarise(v, 7, &s);
     CHECK(s.outliers == 1);
     CHECK_NEAR(s.max, 50, 0); /* still reported */
-    const double flat[] = {1, 1, 1, 1};
-    stats_summarise(flat, 4, &s);
+    const double flat[] = {1, 1, 1, 1, 1};
+    stats_summarise(flat, 5, &s);
     CHECK(s.outliers == 0);
     CHECK_NEAR(s.ci_lo, 1, 0);
+    /* below n = 5 nothing can be told apart from the spread: not counted */
+    const double few[] = {1, 1, 50};
+    stats_summarise(few, 3, &s);
+    CHECK(s.outliers == -1);
+    CHECK_NEAR(s.ci_level, 0.75, 1e-12); /* [min, max] of 3 covers the median 75% */
 }
 
 TEST(single_sample)
@@ -141,7 +146,7 @@ TEST(amdahl_fit_with_noise_repeats)
 
 TEST(usl_anchor_vector)
 {
-    /* ../shared/ANCHORS.md: s = 0.02, k = 0.02, g = 1. */
+    /* docs/reference-numbers.md, Scaling models: s = 0.02, k = 0.02, g = 1. */
     const double n[] = {1, 2, 4, 6, 8, 10}, x[] = {1, 1.8868, 3.0769, 3.5294, 3.5398, 3.3557};
     struct usl_fit f;
     CHECK(fit_usl(n, x, 6, &f) == 0);
@@ -185,7 +190,7 @@ TEST(results_roundtrip)
 {
     char dir[1024], path[1100], err[512];
     struct results *r = results_new("demo", "RID");
-    struct point a = {"exp", "var", 2, "n=1;mode=fast"}, b = {"exp", "var, with comma", 1, ""};
+    struct point a = {"exp", "var", 2, "n=1;mode=fast", 0}, b = {"exp", "var, with comma", 1, "", 0};
     struct csv_table t;
     mktmpdir(dir, sizeof(dir));
     CHECK(dir[0]);
@@ -212,6 +217,10 @@ TEST(results_roundtrip)
     CHECK(t.nrows == 3);
     CHECK(csv_col(&t, "median") == 9 && !strcmp(t.rows[0][9], "1.5"));
     CHECK(!strcmp(t.rows[0][8], "5"));
+    /* the columns added in v2, after every old one: coverage and flags */
+    CHECK(csv_col(&t, "outliers") == 14 && csv_col(&t, "ci_level") == 15 && csv_col(&t, "flags") == 16);
+    CHECK(!strcmp(t.rows[0][15], "0.9375"));
+    CHECK(!strcmp(t.rows[1][14], "")); /* n = 1: outliers not counted */
     CHECK(!strcmp(t.rows[2][4], "0") && !strcmp(t.rows[2][6], "amdahl_serial_fraction"));
     csv_free_table(&t);
 
@@ -384,16 +393,6 @@ TEST(workers_auto)
     free(w);
 }
 
-TEST(lab_options)
-{
-    const char *names[] = {"serial", "serial", "n"}, *vals[] = {"0.1", "0.25", "12"};
-    struct lab_ctx c = {.nopts = 3, .opt_name = names, .opt_val = vals};
-    CHECK_NEAR(lab_opt_double(&c, "serial", 0, 0, 1), 0.25, 0); /* last wins */
-    CHECK(lab_opt_long(&c, "n", 1, 1, 100) == 12);
-    CHECK(lab_opt_long(&c, "absent", 7, 1, 100) == 7);
-    CHECK(lab_opt(&c, "absent") == NULL);
-}
-
 /* ---- the status page a monitor reads -------------------------------------------------- */
 
 TEST(status_page_roundtrip)
@@ -476,7 +475,6 @@ int main(int argc, char **argv)
     RUN(topo_missing_everything_is_safe);
     RUN(topo_this_machine_is_sane);
     RUN(workers_auto);
-    RUN(lab_options);
     RUN(read_write_full);
     RUN(status_page_roundtrip);
     return TEST_DONE();

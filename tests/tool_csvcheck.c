@@ -1,5 +1,7 @@
-/* csvcheck DIR LAB: check LAB's three CSV files in DIR against the results contract
- * (README "Results format"). Prints "ok - ..." / "not ok - ..." lines for run.sh. */
+/* csvcheck DIR LAB: check LAB's CSV files in DIR against the results contract
+ * (README "Results format"): runs, summary, meta and every extra table LAB-NAME.csv.
+ * Prints "ok - ..." / "not ok - ..." lines for run.sh. */
+#include <dirent.h>
 #include <math.h>
 #include <regex.h>
 #include <stdio.h>
@@ -50,7 +52,9 @@ int main(int argc, char **argv)
                                             "param", "rep", "metric", "value", "unit"};
     static const char *const sum_cols[] = {"run_id", "lab", "experiment", "variant", "workers",
                                            "param", "metric", "unit", "n", "median", "min",
-                                           "max", "ci_lo", "ci_hi"};
+                                           "max", "ci_lo", "ci_hi", "outliers", "ci_level",
+                                           "flags"};
+    static const char *const flag_words[] = {"oversubscribed", "busy", "short", "above-cores"};
     static const char *const meta_keys[] = {"run_id", "host", "cpus_usable", "cpu_model", "kernel",
                                             "compiler", "python", "openmp", "date", "command"};
     const char *dir, *lab;
@@ -102,7 +106,7 @@ int main(int argc, char **argv)
         result(0, lab, "summary.csv readable", err);
         return 1;
     }
-    result(header_ok(&sum, sum_cols, 14, why, sizeof(why)), lab, "summary.csv header", why);
+    result(header_ok(&sum, sum_cols, 17, why, sizeof(why)), lab, "summary.csv header", why);
     result(rows_ok(&sum, why, sizeof(why)), lab, "summary.csv rows have the header's width", why);
     {
         int ok = 1;
@@ -119,6 +123,21 @@ int main(int argc, char **argv)
                 snprintf(why, sizeof(why), "line %d: median %g outside [min %g, max %g]", sum.line[r], med, mn, mx), ok = 0;
             else if (w > 0 && (!is_num(f[12], &lo) || !is_num(f[13], &hi) || lo > med || hi < med))
                 snprintf(why, sizeof(why), "line %d: CI [%s, %s] does not hold the median", sum.line[r], f[12], f[13]), ok = 0;
+            else if (sum.ncols >= 17 && w > 0 && (!is_num(f[15], &lo) || lo < 0 || lo > 1))
+                snprintf(why, sizeof(why), "line %d: ci_level '%s' is not a coverage in [0, 1]", sum.line[r], f[15]), ok = 0;
+            else if (sum.ncols >= 17 && *f[14] && n < 5)
+                snprintf(why, sizeof(why), "line %d: outliers '%s' counted at n = %g (below 5 they are not)", sum.line[r], f[14], n), ok = 0;
+            else if (sum.ncols >= 17 && *f[16]) {
+                char *copy = xstrdup(f[16]), *tok, *save = NULL;
+                for (tok = strtok_r(copy, ";", &save); tok && ok; tok = strtok_r(NULL, ";", &save)) {
+                    int known = 0;
+                    for (size_t k = 0; k < ARRAY_SIZE(flag_words); k++)
+                        known |= !strcmp(tok, flag_words[k]);
+                    if (!known)
+                        snprintf(why, sizeof(why), "line %d: unknown flag '%s'", sum.line[r], tok), ok = 0;
+                }
+                free(copy);
+            }
         }
         result(ok, lab, "summary.csv values", why);
     }
@@ -128,12 +147,16 @@ int main(int argc, char **argv)
         int ok = 1;
         for (int r = 0; r < runs.nrows && ok && runs.ncols >= 10 && sum.ncols >= 14; r++) {
             char **f = runs.rows[r];
-            int reps = 0, found = 0;
+            int reps = 0, rep0 = 0, found = 0;
             for (int q = 0; q < runs.nrows; q++) {
                 char **g = runs.rows[q];
-                reps += !strcmp(f[2], g[2]) && !strcmp(f[3], g[3]) && !strcmp(f[4], g[4]) &&
-                        !strcmp(f[5], g[5]) && !strcmp(f[7], g[7]);
+                int same = !strcmp(f[2], g[2]) && !strcmp(f[3], g[3]) && !strcmp(f[4], g[4]) &&
+                           !strcmp(f[5], g[5]) && !strcmp(f[7], g[7]);
+                reps += same && strcmp(g[6], "0");
+                rep0 += same && !strcmp(g[6], "0");
             }
+            if (!reps) /* a value over the whole point (rep 0): other_cores, cores_wanted */
+                reps = rep0;
             for (int q = 0; q < sum.nrows; q++) {
                 char **g = sum.rows[q];
                 if (!strcmp(f[2], g[2]) && !strcmp(f[3], g[3]) && !strcmp(f[4], g[4]) &&
@@ -163,6 +186,40 @@ int main(int argc, char **argv)
                 snprintf(why, sizeof(why), "key '%s' missing or empty", meta_keys[k]), ok = 0;
         }
         result(ok, lab, "meta.csv has the contract's keys", why);
+    }
+    /* Every extra table LAB-NAME.csv: run_id first, the same run as runs.csv. */
+    {
+        DIR *d = opendir(dir);
+        struct dirent *e;
+        size_t ll = strlen(lab);
+        int ok = 1, ntables = 0;
+        while (d && (e = readdir(d))) {
+            struct csv_table x;
+            const char *name = e->d_name;
+            size_t len = strlen(name);
+            if (strncmp(name, lab, ll) || name[ll] != '-' || len < 5 || strcmp(name + len - 4, ".csv") ||
+                !strcmp(name + ll, "-runs.csv") || !strcmp(name + ll, "-summary.csv") ||
+                !strcmp(name + ll, "-meta.csv"))
+                continue;
+            ntables++;
+            snprintf(path, sizeof(path), "%s/%s", dir, name);
+            if (csv_read_table(path, &x, err, sizeof(err)) < 0) {
+                snprintf(why, sizeof(why), "%s", err), ok = 0;
+                continue;
+            }
+            if (x.ncols < 1 || strcmp(x.header[0], "run_id"))
+                snprintf(why, sizeof(why), "%s: first column is not run_id", name), ok = 0;
+            for (int r = 0; r < x.nrows && ok; r++)
+                if (strcmp(x.rows[r][0], runs.rows[0][0]))
+                    snprintf(why, sizeof(why), "%s:%d: run_id differs from runs.csv", name, x.line[r]), ok = 0;
+            if (ok && !rows_ok(&x, why, sizeof(why)))
+                ok = 0;
+            csv_free_table(&x);
+        }
+        if (d)
+            closedir(d);
+        if (ntables)
+            result(ok, lab, "extra tables carry the run's run_id", why);
     }
     csv_free_table(&runs);
     csv_free_table(&sum);

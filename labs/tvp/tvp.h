@@ -1,6 +1,6 @@
-/* labs/tvp/tvp.h: what the threads-vs-processes lab's files share, and the pieces
- * the unit tests (tests/test_tvp.c) check on their own: the /proc parsers and the
- * shared-memory message channel. */
+/* labs/tvp/tvp.h: what the threads-vs-processes lab's files share, and the pieces the
+ * unit tests (tests/test_tvp.c) check on their own: the /proc parsers (tvp_proc.c) and
+ * the shared-memory message channel (tvp_ring.c). */
 #ifndef PARLAB_TVP_H
 #define PARLAB_TVP_H
 
@@ -10,11 +10,11 @@
 
 #include "harness.h"
 
-/* ---- /proc parsers: pure functions over text or a path ------------------------------ */
+/* ---- /proc parsers: pure functions over text or a path (tvp_proc.c) ------------------ */
 
-/* Read "Key:   1234 kB" lines (the shape of /proc/PID/smaps_rollup and
- * /proc/PID/status) from text. For each keys[i] found, out[i] = its value in KiB;
- * keys not found are left untouched. Returns how many keys were found.
+/* Read "Key:   1234 kB" lines (the shape of /proc/PID/smaps_rollup, /proc/PID/status and
+ * /proc/meminfo) from text. For each keys[i] found, out[i] = its value in KiB; keys not
+ * found are left untouched. Returns how many keys were found.
  * tvp_parse_kb_fields("Rss:  12 kB\nPss:  5 kB\n", keys, out, 2) == 2 */
 int tvp_parse_kb_fields(const char *text, const char *const *keys, double *out, int n);
 /* The same over a file. Returns the count found, or -1 if path cannot be read. */
@@ -31,7 +31,7 @@ int tvp_mem_of(pid_t pid, struct tvp_mem *m);
 /* The same from explicit paths (tests): rollup may be NULL or missing. */
 int tvp_mem_from(const char *rollup_path, const char *status_path, struct tvp_mem *m);
 
-/* ---- a message channel in shared memory -------------------------------------------- */
+/* ---- a message channel in shared memory (tvp_ring.c) ------------------------------------ */
 
 /* A one-way ring of `nslots` slots of up to `slot_size` bytes, in memory both sides
  * map: the same code serves two threads (private memory) and two processes
@@ -55,20 +55,15 @@ long tvp_chan_recv(struct tvp_chan *c, void *buf, pid_t peer);
 /* Close: wakes both sides; every later send and recv of an empty channel fail. */
 void tvp_chan_close(struct tvp_chan *c);
 
-/* ---- the experiments (tvp.c and tvp_comm.c) -------------------------------------- */
-int tvp_create(struct lab_ctx *ctx);
-int tvp_memory(struct lab_ctx *ctx);
-int tvp_communicate(struct lab_ctx *ctx);
-int tvp_scaling(struct lab_ctx *ctx, int io);
-/* How many points each will measure (for the progress and its ETA). */
-int tvp_comm_points(const struct lab_ctx *ctx);
-int tvp_scaling_points(const struct lab_ctx *ctx, int io);
+/* ---- the experiments in sibling files: run and points (lab.h) ----------------------- */
+int tvp_communicate(struct lab_ctx *ctx);        /* tvp_comm.c */
+int tvp_communicate_points(const struct lab_ctx *ctx);
+int tvp_cpu_bound(struct lab_ctx *ctx);          /* tvp_scaling.c */
+int tvp_cpu_bound_points(const struct lab_ctx *ctx);
+int tvp_io_bound(struct lab_ctx *ctx);
+int tvp_io_bound_points(const struct lab_ctx *ctx);
 
-/* A chart's table in the output folder, committed with the run's other files when the
- * whole run ends well (tvp.c). Dies if it cannot be created. */
-struct csvw *tvp_table_open(const struct lab_ctx *ctx, const char *name);
-
-/* One unit of CPU work (an LCG step), as in the amdahl lab. */
-uint64_t tvp_burn(uint64_t units, uint64_t x);
+/* The smallest message communicate sends: the one the claim about small messages reads. */
+#define TVP_SMALL_MSG 8
 
 #endif
