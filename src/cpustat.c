@@ -164,30 +164,41 @@ uint64_t cpustat_sat_sub(uint64_t a, uint64_t b)
     return a > b ? a - b : 0;
 }
 
+uint64_t cpustat_sat_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 void cpustat_usage(const struct cpustat_counters *prev, const struct cpustat_counters *cur,
                    struct cpustat_usage *u)
 {
-    /* htop: user and nice include guest and guest_nice: take them out. */
+    /* htop: user and nice include guest and guest_nice: take them out. Every difference
+     * is taken counter by counter and saturates at 0, and the sums are in double: a sum
+     * of counters near 2^64 (a corrupt or hostile /proc/stat, a hypervisor's reset) can
+     * never wrap around into a small total and give a busy of 1.8e21 %. */
     uint64_t user = cpustat_sat_sub(cur->user, cur->guest);
     uint64_t nice = cpustat_sat_sub(cur->nice, cur->guest_nice);
     uint64_t puser = cpustat_sat_sub(prev->user, prev->guest);
     uint64_t pnice = cpustat_sat_sub(prev->nice, prev->guest_nice);
-    uint64_t d_user = cpustat_sat_sub(user, puser) + cpustat_sat_sub(nice, pnice);
-    uint64_t d_sys = cpustat_sat_sub(cur->system + cur->irq + cur->softirq,
-                                     prev->system + prev->irq + prev->softirq);
-    uint64_t d_idle = cpustat_sat_sub(cur->idle, prev->idle);
-    uint64_t d_io = cpustat_sat_sub(cur->iowait, prev->iowait);
-    uint64_t d_steal = cpustat_sat_sub(cur->steal, prev->steal);
-    uint64_t d_guest = cpustat_sat_sub(cur->guest + cur->guest_nice, prev->guest + prev->guest_nice);
-    uint64_t total = d_user + d_sys + d_idle + d_io + d_steal + d_guest;
-    double t = total ? (double)total : 1.0;
+    double d_user = (double)cpustat_sat_sub(user, puser) + (double)cpustat_sat_sub(nice, pnice);
+    double d_sys = (double)cpustat_sat_sub(cur->system, prev->system) +
+                   (double)cpustat_sat_sub(cur->irq, prev->irq) +
+                   (double)cpustat_sat_sub(cur->softirq, prev->softirq);
+    double d_idle = (double)cpustat_sat_sub(cur->idle, prev->idle);
+    double d_io = (double)cpustat_sat_sub(cur->iowait, prev->iowait);
+    double d_steal = (double)cpustat_sat_sub(cur->steal, prev->steal);
+    double d_guest = (double)cpustat_sat_sub(cur->guest, prev->guest) +
+                     (double)cpustat_sat_sub(cur->guest_nice, prev->guest_nice);
+    double busy = d_user + d_sys + d_steal + d_guest;
+    double total = busy + d_idle + d_io;
+    double t = total > 0 ? total : 1.0;
     u->online = 1;
-    u->user = 100.0 * (double)d_user / t;
-    u->system = 100.0 * (double)d_sys / t;
-    u->iowait = 100.0 * (double)d_io / t;
-    u->steal = 100.0 * (double)d_steal / t;
-    u->guest = 100.0 * (double)d_guest / t;
-    u->busy = 100.0 * (double)(d_user + d_sys + d_steal + d_guest) / t;
+    u->user = 100.0 * d_user / t;
+    u->system = 100.0 * d_sys / t;
+    u->iowait = 100.0 * d_io / t;
+    u->steal = 100.0 * d_steal / t;
+    u->guest = 100.0 * d_guest / t;
+    u->busy = 100.0 * busy / t;
 }
 
 void cpustat_snap_usage(const struct cpustat_snap *prev, const struct cpustat_snap *cur, int c,
@@ -316,8 +327,8 @@ int cpustat_parse_task_stat(const char *text, struct cpustat_task *t)
         return -1; /* too few fields: not a stat file we understand */
     t->tgid = t->tid;
     t->ppid = (int)ppid;
-    t->ticks = utime + stime;
-    t->child_ticks = cutime + cstime;
+    t->ticks = cpustat_sat_add(utime, stime);
+    t->child_ticks = cpustat_sat_add(cutime, cstime);
     t->nthreads = (int)nthreads;
     t->cpu = (int)cpu;
     return 0;
@@ -464,7 +475,7 @@ uint64_t cpustat_tree_ticks(const struct cpustat_task *t, int n)
     uint64_t sum = 0;
     for (int i = 0; i < n; i++)
         if (t[i].tid == t[i].tgid)
-            sum += t[i].proc_ticks + t[i].child_ticks;
+            sum = cpustat_sat_add(sum, cpustat_sat_add(t[i].proc_ticks, t[i].child_ticks));
     return sum;
 }
 

@@ -11,7 +11,9 @@
  *   - system + irq + softirq is system;
  *   - steal (time the hypervisor gave our vCPU to someone else) is shown, and busy;
  *   - deltas saturate at 0: a counter that goes backwards (CPU hot-plug, a buggy
- *     hypervisor) gives 0, never a negative or a huge unsigned number. */
+ *     hypervisor) gives 0, never a negative or a huge unsigned number; each counter's
+ *     delta is taken on its own and they are summed in double, so counters near 2^64
+ *     cannot wrap a total around (every percentage stays within 0..100). */
 #ifndef PARLAB_CPUSTAT_H
 #define PARLAB_CPUSTAT_H
 
@@ -66,6 +68,8 @@ void cpustat_snap_usage(const struct cpustat_snap *prev, const struct cpustat_sn
 
 /* a - b, or 0 when the counter went backwards. */
 uint64_t cpustat_sat_sub(uint64_t a, uint64_t b);
+/* a + b, or UINT64_MAX when that would wrap around. */
+uint64_t cpustat_sat_add(uint64_t a, uint64_t b);
 
 /* A reader that keeps /proc/stat open and reads it with one pread into a reused
  * buffer: the cheapest way to sample it often. `sysdir` is the folder holding the

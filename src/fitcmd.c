@@ -15,10 +15,80 @@
 #include "results.h"
 #include "util.h"
 
+/* A file of timings is small; this is far past any real one, and keeps a mistake (a
+ * log file, a huge export) from eating the machine's memory. */
+#define FIT_MAX_ROWS 10000000L
+
 static const char usage[] =
     "usage: parlab fit FILE.csv [--model amdahl|usl|all] [--format table|csv]\n"
     "  FILE.csv needs a header row with a 'workers' column and a 'seconds' or a\n"
-    "  'throughput' column; other columns are ignored, rows may repeat a worker count.\n";
+    "  'throughput' column; other columns are ignored, rows may repeat a worker count.\n"
+    "  At most 10,000,000 rows; the time grows about linearly with them.\n";
+
+/* The rows, as they stream by: only the two numbers of each are kept. */
+struct fit_reader {
+    const char *file;
+    int cw, cv, seconds;
+    double *p, *y;
+    long n, cap;
+    char *err;
+    size_t errsize;
+};
+
+static int fit_row(void *arg, char **f, int n, int line)
+{
+    struct fit_reader *fr = arg;
+    char shown[120];
+    double w, v;
+    if (fr->cw < 0) { /* the header */
+        int cs = -1, ct = -1;
+        for (int i = 0; i < n; i++) {
+            if (!strcmp(f[i], "workers"))
+                fr->cw = i;
+            else if (!strcmp(f[i], "seconds"))
+                cs = i;
+            else if (!strcmp(f[i], "throughput"))
+                ct = i;
+        }
+        if (fr->cw < 0 || (cs < 0 && ct < 0)) {
+            snprintf(fr->err, fr->errsize, "%s:1: need a 'workers' column and a 'seconds' or "
+                                           "'throughput' column", fr->file);
+            return -1;
+        }
+        fr->seconds = cs >= 0;
+        fr->cv = cs >= 0 ? cs : ct;
+        return 0;
+    }
+    if (fr->cw >= n || fr->cv >= n) {
+        snprintf(fr->err, fr->errsize, "%s:%d: %d field%s, the header has more", fr->file, line, n,
+                 n == 1 ? "" : "s");
+        return -1;
+    }
+    if (parse_double(f[fr->cw], 1, 1e7, &w) < 0) {
+        snprintf(fr->err, fr->errsize, "%s:%d: workers '%s' is not a number from 1 to 1e7", fr->file,
+                 line, csv_printable(f[fr->cw], shown, sizeof(shown)));
+        return -1;
+    }
+    if (parse_double(f[fr->cv], -INFINITY, INFINITY, &v) < 0 || !(v > 0)) {
+        snprintf(fr->err, fr->errsize, "%s:%d: %s '%s' is not a number above 0", fr->file, line,
+                 fr->seconds ? "seconds" : "throughput", csv_printable(f[fr->cv], shown, sizeof(shown)));
+        return -1;
+    }
+    if (v < 1e-300 || v > 1e300) {
+        snprintf(fr->err, fr->errsize, "%s:%d: %s '%s' is out of range (1e-300 to 1e300)", fr->file,
+                 line, fr->seconds ? "seconds" : "throughput", csv_printable(f[fr->cv], shown, sizeof(shown)));
+        return -1;
+    }
+    if (fr->n == fr->cap) {
+        fr->cap = fr->cap ? 2 * fr->cap : 1024;
+        fr->p = xrealloc(fr->p, sizeof(double) * (size_t)fr->cap);
+        fr->y = xrealloc(fr->y, sizeof(double) * (size_t)fr->cap);
+    }
+    fr->p[fr->n] = w;
+    fr->y[fr->n] = v;
+    fr->n++;
+    return 0;
+}
 
 static void out_row(int csv, const char *model, const char *param, double v, const char *what)
 {
@@ -31,9 +101,8 @@ static void out_row(int csv, const char *model, const char *param, double v, con
 int fitcmd_main(int argc, char **argv)
 {
     const char *file = NULL, *model = "all", *format = "table";
-    struct csv_table t;
     char err[1024];
-    int cw, cs, ct, n = 0, csv, rc = EXIT_OK;
+    int cs, n = 0, csv, rc = EXIT_OK;
     double *p, *y;
 
     for (int i = 1; i < argc; i++) {
@@ -64,34 +133,18 @@ int fitcmd_main(int argc, char **argv)
         usage_error("--format: '%s' is not table or csv", format);
     csv = !strcmp(format, "csv");
 
-    if (csv_read_table(file, &t, err, sizeof(err)) < 0)
-        usage_error("%s", err);
-    cw = csv_col(&t, "workers");
-    cs = csv_col(&t, "seconds");
-    ct = csv_col(&t, "throughput");
-    if (cw < 0 || (cs < 0 && ct < 0)) {
-        csv_free_table(&t);
-        usage_error("%s:1: need a 'workers' column and a 'seconds' or 'throughput' column", file);
-    }
-    p = xmalloc(sizeof(double) * (size_t)(t.nrows + 1));
-    y = xmalloc(sizeof(double) * (size_t)(t.nrows + 1));
-    for (int r = 0; r < t.nrows; r++) {
-        const char *sw = t.rows[r][cw], *sv = t.rows[r][cs >= 0 ? cs : ct];
-        double w, v;
-        if (parse_double(sw, 1, 1e7, &w) < 0) {
-            fprintf(stderr, "parlab: %s:%d: workers '%s' is not a number >= 1\n", file, t.line[r], sw);
-            rc = EXIT_USAGE;
-            break;
+    {
+        char shown[300];
+        struct fit_reader fr = {.file = csv_printable(file, shown, sizeof(shown)), .cw = -1,
+                                .err = err, .errsize = sizeof(err)};
+        if (csv_each_row(file, fit_row, &fr, FIT_MAX_ROWS, err, sizeof(err)) < 0) {
+            free(fr.p), free(fr.y);
+            usage_error("fit: %s", err);
         }
-        if (parse_double(sv, 1e-300, 1e300, &v) < 0) {
-            fprintf(stderr, "parlab: %s:%d: %s '%s' is not a positive number\n", file, t.line[r],
-                    cs >= 0 ? "seconds" : "throughput", sv);
-            rc = EXIT_USAGE;
-            break;
-        }
-        p[n] = w;
-        y[n] = v;
-        n++;
+        p = fr.p ? fr.p : xmalloc(sizeof(double));
+        y = fr.y ? fr.y : xmalloc(sizeof(double));
+        n = (int)fr.n;
+        cs = fr.seconds ? 1 : -1;
     }
     if (rc == EXIT_OK && fit_distinct(p, n) < 2) {
         fprintf(stderr, "parlab: %s: need measurements at two or more worker counts, found %d\n",
@@ -139,6 +192,5 @@ int fitcmd_main(int argc, char **argv)
     }
     free(p);
     free(y);
-    csv_free_table(&t);
     return rc;
 }

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,7 +15,9 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness_internal.h"
@@ -83,17 +86,97 @@ static volatile sig_atomic_t progress_on_tty;
 static volatile sig_atomic_t in_child;   /* a child of harness_child: report to the parent */
 static pid_t owner_pid;                  /* the process whose files atexit may remove */
 
-/* Tracked children: a fixed table a signal handler may walk. kind 2: a harness child
- * (it runs the harness too, so the first Ctrl-C is passed on to it). */
+/* Tracked children: a fixed table a signal handler may walk. kind 1: a worker; 2: a
+ * harness child (it runs the harness too, so the first Ctrl-C is passed on to it); 3: a
+ * lab the tour runs (Ctrl-C is passed on, SIGTERM too, and it gets time to clean up). */
 #define MAX_CHILDREN 4096
 static volatile pid_t children[MAX_CHILDREN];
 static volatile sig_atomic_t child_kind[MAX_CHILDREN];
+
+/* Every live descendant of this process, found through /proc/PID/task/TID/children
+ * (no malloc, no stdio: this runs in signal handlers too), gets sig. Orphans of our
+ * children (a Python pool's workers, a resource tracker) are reparented to us, since
+ * parlab is a child subreaper, so they are found here as well. Returns how many. */
+static int signal_descendants(pid_t pid, int sig, int depth)
+{
+    char path[64], buf[4096];
+    int n = 0, fd, tfd;
+    ssize_t k;
+    struct dirent64_like {
+        unsigned long long ino;
+        long long off;
+        unsigned short reclen;
+        unsigned char type;
+        char name[];
+    };
+    char dbuf[2048];
+    if (depth > 32)
+        return 0;
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+    if ((tfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return 0;
+    while ((k = syscall(SYS_getdents64, tfd, dbuf, sizeof(dbuf))) > 0) {
+        for (long off = 0; off < k;) {
+            struct dirent64_like *e = (struct dirent64_like *)(dbuf + off);
+            off += e->reclen;
+            if (e->name[0] == '.')
+                continue;
+            snprintf(path, sizeof(path), "/proc/%d/task/%.16s/children", (int)pid, e->name);
+            if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+                continue;
+            k = read(fd, buf, sizeof(buf) - 1);
+            close(fd);
+            buf[k > 0 ? k : 0] = '\0';
+            for (char *p = buf; *p;) {
+                long child = 0;
+                while (*p == ' ' || *p == '\n')
+                    p++;
+                while (*p >= '0' && *p <= '9')
+                    child = child * 10 + (*p++ - '0');
+                if (child <= 0)
+                    break;
+                n += signal_descendants((pid_t)child, sig, depth + 1); /* theirs first */
+                kill((pid_t)child, sig);
+                n++;
+            }
+            k = 1;
+        }
+    }
+    close(tfd);
+    return n;
+}
 
 static void kill_all_signal_safe(void)
 {
     for (int i = 0; i < MAX_CHILDREN; i++)
         if (children[i] > 0)
             kill(children[i], SIGKILL);
+    signal_descendants(getpid(), SIGKILL, 0);
+}
+
+/* A lab the tour started gets SIGTERM and time to clean up after itself (its own
+ * temporaries, its own children); only if it does not end in 5 s, SIGKILL. */
+static void stop_labs_signal_safe(void)
+{
+    int left = 0;
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] > 0 && child_kind[i] == 3) {
+            kill(children[i], SIGTERM);
+            left++;
+        }
+    for (int t = 0; t < 100 && left; t++) {
+        struct timespec ts = {0, 50 * 1000 * 1000};
+        left = 0;
+        for (int i = 0; i < MAX_CHILDREN; i++)
+            if (children[i] > 0 && child_kind[i] == 3) {
+                if (waitpid(children[i], NULL, WNOHANG) == children[i])
+                    children[i] = 0;
+                else
+                    left++;
+            }
+        if (left)
+            nanosleep(&ts, NULL);
+    }
 }
 
 static void on_signal(int sig)
@@ -113,7 +196,7 @@ static void on_signal(int sig)
     if (!stop_requested && sig == SIGINT) {
         stop_requested = 1;
         for (int i = 0; i < MAX_CHILDREN; i++) /* a child harness stops after its sample */
-            if (children[i] > 0 && child_kind[i] == 2)
+            if (children[i] > 0 && child_kind[i] >= 2)
                 kill(children[i], SIGINT);
         if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0) {
             /* nothing to do: we are in a signal handler */
@@ -122,6 +205,7 @@ static void on_signal(int sig)
         return;
     }
     /* Second signal: leave now, but leave nothing behind. */
+    stop_labs_signal_safe();
     kill_all_signal_safe();
     csvw_abort_all_signal_safe();
     status_unlink_signal_safe();
@@ -152,6 +236,9 @@ void harness_install_signals(void)
     sigaction(SIGHUP, &sa, NULL);
     /* A reader that went away (| head) must not kill us mid-write of a result file. */
     signal(SIGPIPE, SIG_IGN);
+    /* Orphans of our children (a Python pool's resource tracker whose parent died)
+     * become our children instead of init's, so we can stop and reap them too. */
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
     owner_pid = getpid();
     if (!installed++)
         atexit(cleanup_at_exit);
@@ -232,6 +319,13 @@ void harness_kill_children(void)
             children[i] = 0;
         }
     }
+    /* Descendants nobody tracked (a pool's workers, orphans reparented to us): killed,
+     * and every child of ours reaped, so none is left, not even a zombie. */
+    while (signal_descendants(getpid(), SIGKILL, 0) > 0)
+        while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+            ;
+    while (waitpid(-1, NULL, WNOHANG) > 0)
+        ;
 }
 
 void harness_enter_child(void)

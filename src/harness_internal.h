@@ -5,7 +5,8 @@
 
 #include "harness.h"
 
-/* harness_fork with a kind: 1 a worker, 2 a harness child (Ctrl-C is passed on). */
+/* harness_fork with a kind: 1 a worker, 2 a harness child (Ctrl-C is passed on), 3 a
+ * lab run by the tour (Ctrl-C and SIGTERM are passed on; it is given time to end). */
 pid_t harness_fork_kind(int kind);
 /* In the child of harness_child: Ctrl-C only sets the stop flag; report to the parent. */
 void harness_enter_child(void);

@@ -29,11 +29,14 @@ static int on_screen;   /* initscr done and not yet ended */
 static int use_color;
 static int utf8;
 
-void mon_screen_init(int color)
+int mon_screen_init(int color)
 {
     const char *cs = nl_langinfo(CODESET);
     utf8 = cs && strcmp(cs, "UTF-8") == 0;
-    initscr();
+    /* newterm, not initscr: on failure initscr prints its own message and exits, which
+     * would leave a launched command behind. */
+    if (!newterm(NULL, stdout, stdin))
+        return -1;
     on_screen = 1;
     cbreak();
     noecho();
@@ -53,6 +56,7 @@ void mon_screen_init(int color)
         init_pair(PAIR_HIST, COLOR_GREEN, -1);
         init_pair(PAIR_WARN, COLOR_YELLOW, -1);
     }
+    return 0;
 }
 
 void mon_screen_end(void)
@@ -398,7 +402,7 @@ static void draw_help(int y, int ylast)
 void mon_screen_draw(const struct mon_view *v)
 {
     char buf[512];
-    int y, lower, used, ylast;
+    int y, lower, used, ylast, n;
     erase();
     if (COLS < 40 || LINES < 10) {
         snprintf(buf, sizeof(buf), "too small: %dx%d < 40x10", COLS, LINES);
@@ -406,9 +410,14 @@ void mon_screen_draw(const struct mon_view *v)
         refresh();
         return;
     }
-    snprintf(buf, sizeof(buf), " parmon  %.1f of %d cores busy  every %.2g s  sample %ld%s%s",
-             v->have_sample ? v->all.busy * v->nonline / 100.0 : 0.0, v->nonline, v->interval,
-             v->nsample, v->paused ? "  PAUSED" : "", v->record_path ? "  REC" : "");
+    if (v->nonline > 0)
+        snprintf(buf, sizeof(buf), " parmon  %.1f of %d cores busy  every %.2g s  sample %ld%s%s",
+                 v->have_sample ? v->all.busy * v->nonline / 100.0 : 0.0, v->nonline, v->interval,
+                 v->nsample, v->paused ? "  PAUSED" : "", v->record_path ? "  REC" : "");
+    else /* a /proc/stat without per-CPU lines (and no sysfs lists): the aggregate only */
+        snprintf(buf, sizeof(buf), " parmon  %.1f%% busy (no per-CPU counters)  every %.2g s  sample %ld%s%s",
+                 v->have_sample ? v->all.busy : 0.0, v->interval, v->nsample,
+                 v->paused ? "  PAUSED" : "", v->record_path ? "  REC" : "");
     put_bar_line(0, buf);
 
     /* Room for the followed tree: its title lines plus at least three task rows. */
@@ -422,9 +431,13 @@ void mon_screen_draw(const struct mon_view *v)
     /* The aggregate, in cores' worth first: on a narrow screen the rest is cut. */
     put(y, 0, 0, A_BOLD, "all");
     draw_meter(y, 5, COLS >= 80 ? 20 : 8, &v->all);
-    snprintf(buf, sizeof(buf), " %.1f of %d cores busy  %5.1f%%  (usr %.0f%% sys %.0f%% io %.0f%% "
-             "steal %.0f%% guest %.0f%%)%s", v->all.busy * v->nonline / 100.0, v->nonline,
-             v->all.busy, v->all.user, v->all.system, v->all.iowait, v->all.steal, v->all.guest,
+    n = 0;
+    if (v->nonline > 0)
+        n = snprintf(buf, sizeof(buf), " %.1f of %d cores busy ", v->all.busy * v->nonline / 100.0,
+                     v->nonline);
+    snprintf(buf + n, sizeof(buf) - (size_t)n, " %5.1f%%  (usr %.0f%% sys %.0f%% io %.0f%% "
+             "steal %.0f%% guest %.0f%%)%s", v->all.busy, v->all.user, v->all.system,
+             v->all.iowait, v->all.steal, v->all.guest,
              v->ncpu > v->nonline ? "  some CPUs offline" : "");
     put(y, COLS >= 80 ? 27 : 15, 0, A_BOLD, v->have_sample ? buf : " measuring...");
     y += 1;

@@ -1,7 +1,9 @@
 /* mon_screen.h: parmon's screen. It only draws what it is given (struct mon_view):
- * it never reads /proc; parmon_main.c collects through cpustat.h and status.h. */
+ * it never reads /proc; mon_sample.c fills the view through cpustat.h and status.h. */
 #ifndef PARLAB_MON_SCREEN_H
 #define PARLAB_MON_SCREEN_H
+
+#include <stddef.h>
 
 #include "cpustat.h"
 #include "status.h"
@@ -11,7 +13,7 @@
 #define MON_HIST_OFFLINE 255
 
 struct mon_view {
-    /* the CPUs */
+    /* the CPUs (filled by mon_sample.c) */
     int ncpu, nonline;
     const struct cpustat_usage *use; /* ncpu entries */
     struct cpustat_usage all;        /* every CPU together, percent of all of them */
@@ -20,16 +22,17 @@ struct mon_view {
     const unsigned char *hist;
     int hist_cap;
     long hist_count;
-    double interval;                 /* seconds between samples */
-    /* the followed process tree (follow_pid 0: none) */
+    /* the followed process tree (follow_pid 0: none; filled by mon_sample.c) */
     int follow_pid;
-    const char *command;             /* the launched command line, or the process name */
     const struct cpustat_task *tasks;
     int ntasks;
     int nprocs;                      /* how many of the tasks are processes */
     double tree_cores;               /* their CPU use summed, in cores */
     int have_status;
     struct status_page status;       /* what the followed lab publishes */
+    /* what parmon_main.c knows */
+    double interval;                 /* seconds between samples */
+    const char *command;             /* the launched command line, or the process name */
     const char *log_path;            /* where the launched command's output goes */
     const char *last_output;         /* its last line ("" if none) */
     const char *ended;               /* "exit status 0", ... when the command is over */
@@ -38,8 +41,13 @@ struct mon_view {
     int paused, help, compact;
 };
 
-/* Set the terminal up (colour unless `color` is 0). Call once. */
-void mon_screen_init(int color);
+/* Can the terminal show the screen (TERM set, known, able to move the cursor)? Asked
+ * before a command is launched; touches nothing. Returns 0, or -1 with one line naming
+ * the bad TERM in why. (mon_term.c) */
+int mon_screen_check(char *why, size_t size);
+/* Set the terminal up (colour unless `color` is 0). Call once. Returns 0, or -1 if
+ * ncurses cannot (the terminal is left as it was). */
+int mon_screen_init(int color);
 /* Restore the terminal. Safe to call twice, and from a signal handler that is about to
  * end the process (as htop does). */
 void mon_screen_end(void);

@@ -23,6 +23,7 @@
 #include "fitcmd.h"
 #include "report.h"
 #include "harness.h"
+#include "harness_internal.h"
 #include "lab.h"
 #include "status.h"
 #include "topo.h"
@@ -466,48 +467,48 @@ static void find_dirs(char *bin_dir, char *top, size_t size)
     }
 }
 
-/* parmon --batch in the background, its CSV into OUT/parmon-record.csv.part: the tour
+/* parmon --batch in the background, its CSV into OUT/parmon-record.csv through a
+ * temporary (registered like every result file, so a signal removes it): the tour
  * records what the gil lab does to each core, for plots/cores.gp. Returns its pid, or
  * -1 (no parmon built, or it cannot start: the chart is simply not drawn). */
+static struct csvw *record_file;
+
 static pid_t record_start(const char *bin_dir, const char *out)
 {
-    char parmon[PATH_MAX + 16], part[PATH_MAX + 32];
+    char parmon[PATH_MAX + 16];
     pid_t pid;
-    int fd;
     snprintf(parmon, sizeof(parmon), "%s/parmon", bin_dir);
-    snprintf(part, sizeof(part), "%s/parmon-record.csv.part", out);
-    if (access(parmon, X_OK) != 0)
-        return -1;
-    fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
+    if (access(parmon, X_OK) != 0 || !(record_file = csvw_open(out, "parmon-record.csv")))
         return -1;
     fflush(stdout);
     pid = harness_fork();
     if (pid == 0) {
-        dup2(fd, STDOUT_FILENO);
+        dup2(fileno(csvw_file(record_file)), STDOUT_FILENO);
         execl(parmon, "parmon", "--batch", "--interval", "0.2", (char *)NULL);
         _exit(127);
     }
-    close(fd);
+    if (pid < 0) {
+        csvw_abort(record_file);
+        record_file = NULL;
+    }
     return pid;
 }
 
 /* Stop the recorder; keep the recording only if it ended well and has samples. */
-static void record_stop(pid_t pid, const char *out)
+static void record_stop(pid_t pid)
 {
-    char part[PATH_MAX + 32], done[PATH_MAX + 32];
     struct stat st;
     int status = 0;
-    if (pid <= 0)
+    if (pid <= 0 || !record_file)
         return;
     kill(pid, SIGTERM);
     harness_wait(pid, &status);
-    snprintf(part, sizeof(part), "%s/parmon-record.csv.part", out);
-    snprintf(done, sizeof(done), "%s/parmon-record.csv", out);
-    if (WIFEXITED(status) && WEXITSTATUS(status) != 127 && stat(part, &st) == 0 && st.st_size > 200)
-        rename(part, done);
+    if (WIFEXITED(status) && WEXITSTATUS(status) != 127 &&
+        fstat(fileno(csvw_file(record_file)), &st) == 0 && st.st_size > 200)
+        csvw_commit(record_file);
     else
-        unlink(part);
+        csvw_abort(record_file);
+    record_file = NULL;
 }
 
 /* The tour's last word: every lesson's claims judged on the numbers just measured, on
@@ -575,7 +576,8 @@ static int cmd_tour(int argc, char **argv)
         if (!strcmp(l->name, "gil") && !l->unavailable && (rec = record_start(bin_dir, out)) > 0)
             printf("(parmon records every core while it runs: %s/plots/cores.png)\n", out);
         fflush(stdout);
-        pid = harness_fork();
+        /* kind 3: on SIGTERM the tour passes it on and waits, so the lab cleans up */
+        pid = harness_fork_kind(3);
         if (pid < 0)
             die("cannot fork: %s", strerror(errno));
         if (pid == 0) {
@@ -585,7 +587,7 @@ static int cmd_tour(int argc, char **argv)
             _exit(127);
         }
         harness_wait(pid, &st);
-        record_stop(rec, out);
+        record_stop(rec);
         if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_SKIPPED) {
             skipped++;
         } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {

@@ -897,18 +897,31 @@ int results_write(struct results *r, const char *dir)
 
 /* ---- reading -------------------------------------------------------------------- */
 
+/* The streaming reader under both csv_read_table and csv_each_row. Each row is handed
+ * over with the line it starts on; the header row is row 0. */
 struct reader {
-    struct csv_table *t;
     char **cur;
+    size_t *curlen;
     int ncur, capcur;
-    int lineno;
-    int header_done;
+    int lineno, row_line;
+    long rows;
+    int (*on_row)(void *arg, char **fields, int n, int line);
+    void *arg;
+    int stop;          /* on_row asked to stop (an error it reported) */
+    int nul_line;      /* a field held a NUL byte: the line, else 0 */
 };
 
-static void on_field(void *s, size_t len, void *data)
+static void rd_field(void *s, size_t len, void *data)
 {
     struct reader *rd = data;
-    char *f = xmalloc(len + 1);
+    char *f;
+    if (rd->stop)
+        return;
+    if (rd->ncur == 0)
+        rd->row_line = rd->lineno; /* where this record begins */
+    if (len && memchr(s, '\0', len) && !rd->nul_line)
+        rd->nul_line = rd->lineno;
+    f = xmalloc(len + 1);
     if (len)
         memcpy(f, s, len);
     f[len] = '\0';
@@ -919,65 +932,98 @@ static void on_field(void *s, size_t len, void *data)
     rd->cur[rd->ncur++] = f;
 }
 
-static void on_row(int c, void *data)
+static void rd_row(int c, void *data)
 {
     struct reader *rd = data;
-    struct csv_table *t = rd->t;
     (void)c;
-    if (!rd->header_done) {
-        t->header = rd->cur;
-        t->ncols = rd->ncur;
-        rd->header_done = 1;
-    } else {
-        char **row = xcalloc((size_t)(t->ncols > rd->ncur ? t->ncols : rd->ncur), sizeof(*row));
-        int i;
-        for (i = 0; i < rd->ncur; i++)
-            row[i] = rd->cur[i];
-        for (; i < t->ncols; i++)
-            row[i] = xstrdup("");
-        /* Fields past the header's count are kept only to be freed. */
-        t->rows = xrealloc(t->rows, sizeof(*t->rows) * (size_t)(t->nrows + 1));
-        t->row_ncols = xrealloc(t->row_ncols, sizeof(int) * (size_t)(t->nrows + 1));
-        t->line = xrealloc(t->line, sizeof(int) * (size_t)(t->nrows + 1));
-        t->rows[t->nrows] = row;
-        t->row_ncols[t->nrows] = rd->ncur;
-        t->line[t->nrows] = rd->lineno;
-        t->nrows++;
-        free(rd->cur);
-    }
-    rd->cur = NULL;
-    rd->ncur = rd->capcur = 0;
+    if (!rd->stop && !rd->nul_line && rd->on_row(rd->arg, rd->cur, rd->ncur, rd->row_line) < 0)
+        rd->stop = 1;
+    /* on_row keeps the strings it wants (it sets their pointers to NULL) */
+    for (int i = 0; i < rd->ncur; i++)
+        free(rd->cur[i]);
+    rd->ncur = 0;
+    rd->rows++;
 }
 
-int csv_read_table(const char *path, struct csv_table *t, char *err, size_t errsize)
+/* Text from a file, safe to print: control bytes become \xNN, and it is cut at max. */
+const char *csv_printable(const char *s, char *buf, size_t size)
+{
+    size_t o = 0;
+    for (; *s && o + 5 < size; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(buf + o, size - o, "\\x%02x", c);
+        else
+            buf[o++] = (char)c;
+    }
+    if (*s && o + 4 < size)
+        o += (size_t)snprintf(buf + o, size - o, "...");
+    buf[o < size ? o : size - 1] = '\0';
+    return buf;
+}
+
+int csv_each_row(const char *path, int (*on_row)(void *arg, char **fields, int n, int line),
+                 void *arg, long max_rows, char *err, size_t errsize)
 {
     struct csv_parser p;
-    struct reader rd = {.t = t};
+    struct reader rd = {.on_row = on_row, .arg = arg};
+    struct stat st;
     FILE *f;
-    char *line = NULL;
+    char *line = NULL, shown[300];
     size_t cap = 0;
     ssize_t len;
-    int rc = 0;
+    int rc = 0, fd;
 
-    memset(t, 0, sizeof(*t));
-    if (!(f = fopen(path, "r"))) {
-        snprintf(err, errsize, "cannot open '%s': %s", path, strerror(errno));
+    csv_printable(path, shown, sizeof(shown));
+    /* What cannot be a CSV file is refused by what it is, before a byte is read: a
+     * folder, /dev/zero (which never ends), a pipe left open. */
+    if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+        snprintf(err, errsize, "cannot open '%s': %s", shown, strerror(errno));
+        return -1;
+    }
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errsize, "'%s' is not a regular file (%s)", shown,
+                 S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) ? "a device" : "not a file");
+        close(fd);
+        return -1;
+    }
+    if (!(f = fdopen(fd, "r"))) {
+        snprintf(err, errsize, "cannot open '%s': %s", shown, strerror(errno));
+        close(fd);
         return -1;
     }
     csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
-    /* Feed a line at a time so a row's line number is known when it completes. */
-    while ((len = getline(&line, &cap, f)) > 0) {
+    csv_set_blk_size(&p, 1 << 16); /* libcsv grows its field buffer by this much */
+    /* Feed a line at a time so a record's line number is known. */
+    while (!rd.stop && (len = getline(&line, &cap, f)) > 0) {
+        char *s = line;
         rd.lineno++;
-        if ((size_t)len != csv_parse(&p, line, (size_t)len, on_field, on_row, &rd)) {
-            snprintf(err, errsize, "%s:%d: malformed CSV (%s)", path, rd.lineno,
+        if (rd.lineno == 1 && len >= 3 && !memcmp(s, "\xef\xbb\xbf", 3))
+            s += 3, len -= 3; /* a UTF-8 byte-order mark, as spreadsheets write */
+        if ((size_t)len != csv_parse(&p, s, (size_t)len, rd_field, rd_row, &rd)) {
+            snprintf(err, errsize, "%s:%d: malformed CSV (%s)", shown, rd.row_line ? rd.row_line : rd.lineno,
                      csv_strerror(csv_error(&p)));
             rc = -1;
             break;
         }
+        if (rd.nul_line) {
+            snprintf(err, errsize, "%s:%d: a NUL byte inside a field (a binary file?)", shown, rd.nul_line);
+            rc = -1;
+            break;
+        }
+        if (max_rows > 0 && rd.rows > max_rows) {
+            snprintf(err, errsize, "%s: more than %ld rows (the limit)", shown, max_rows);
+            rc = -1;
+            break;
+        }
     }
-    if (rc == 0 && csv_fini(&p, on_field, on_row, &rd) != 0) {
-        snprintf(err, errsize, "%s:%d: malformed CSV (%s)", path, rd.lineno,
-                 csv_strerror(csv_error(&p)));
+    if (rc == 0 && !rd.stop && csv_fini(&p, rd_field, rd_row, &rd) != 0) {
+        snprintf(err, errsize, "%s:%d: malformed CSV (%s: a quote is never closed?)", shown,
+                 rd.row_line ? rd.row_line : rd.lineno, csv_strerror(csv_error(&p)));
+        rc = -1;
+    }
+    if (rc == 0 && rd.nul_line) {
+        snprintf(err, errsize, "%s:%d: a NUL byte inside a field (a binary file?)", shown, rd.nul_line);
         rc = -1;
     }
     csv_free(&p);
@@ -986,13 +1032,62 @@ int csv_read_table(const char *path, struct csv_table *t, char *err, size_t errs
     for (int i = 0; i < rd.ncur; i++)
         free(rd.cur[i]);
     free(rd.cur);
-    if (rc == 0 && !rd.header_done) {
-        snprintf(err, errsize, "%s:1: empty file, expected a header row", path);
+    if (rd.stop)
+        rc = -1; /* on_row wrote err */
+    if (rc == 0 && rd.rows == 0) {
+        snprintf(err, errsize, "%s:1: empty file, expected a header row", shown);
         rc = -1;
     }
-    if (rc)
-        csv_free_table(t);
     return rc;
+}
+
+/* csv_read_table: every row kept. */
+struct table_reader {
+    struct csv_table *t;
+    int caprows;
+};
+
+static int keep_row(void *arg, char **f, int n, int line)
+{
+    struct table_reader *tr = arg;
+    struct csv_table *t = tr->t;
+    if (!t->header) {
+        t->header = xmalloc(sizeof(char *) * (size_t)(n ? n : 1));
+        for (int i = 0; i < n; i++)
+            t->header[i] = f[i], f[i] = NULL;
+        t->ncols = n;
+        return 0;
+    }
+    if (t->nrows == tr->caprows) {
+        tr->caprows = tr->caprows ? 2 * tr->caprows : 64;
+        t->rows = xrealloc(t->rows, sizeof(*t->rows) * (size_t)tr->caprows);
+        t->row_ncols = xrealloc(t->row_ncols, sizeof(int) * (size_t)tr->caprows);
+        t->line = xrealloc(t->line, sizeof(int) * (size_t)tr->caprows);
+    }
+    {
+        int w = t->ncols > n ? t->ncols : n, i;
+        char **row = xcalloc((size_t)w, sizeof(*row));
+        for (i = 0; i < n; i++)
+            row[i] = f[i], f[i] = NULL;
+        for (; i < w; i++)
+            row[i] = xstrdup(""); /* a short row: "" where fields are missing */
+        t->rows[t->nrows] = row;
+        t->row_ncols[t->nrows] = n;
+        t->line[t->nrows] = line;
+        t->nrows++;
+    }
+    return 0;
+}
+
+int csv_read_table(const char *path, struct csv_table *t, char *err, size_t errsize)
+{
+    struct table_reader tr = {.t = t};
+    memset(t, 0, sizeof(*t));
+    if (csv_each_row(path, keep_row, &tr, 0, err, errsize) < 0) {
+        csv_free_table(t);
+        return -1;
+    }
+    return 0;
 }
 
 int csv_col(const struct csv_table *t, const char *name)

@@ -181,6 +181,17 @@ struct csv_table {
 int csv_read_table(const char *path, struct csv_table *t, char *err, size_t errsize);
 /* Column index of name, or -1. */
 int csv_col(const struct csv_table *t, const char *name);
+/* Stream a CSV file: on_row(arg, fields, n, line) for the header (first) and then every
+ * record, with the line it starts on; it may take a field by setting its pointer to
+ * NULL, and stops the reading by returning -1 after writing err. A UTF-8 byte-order
+ * mark is skipped; a NUL byte in a field, a folder or a device (not a regular file), and
+ * more than max_rows records (0: no limit) are errors. Returns 0, or -1 with err set to
+ * "FILE:LINE: what is wrong". */
+int csv_each_row(const char *path, int (*on_row)(void *arg, char **fields, int n, int line),
+                 void *arg, long max_rows, char *err, size_t errsize);
+/* Text from a file made safe to print in a message: control bytes as \xNN, cut with
+ * "..." past size. */
+const char *csv_printable(const char *s, char *buf, size_t size);
 void csv_free_table(struct csv_table *t);
 
 #endif

@@ -15,15 +15,43 @@
 
 static struct status_page *page;
 static char page_path[512];
+static char dir_buf[400];
 
-const char *status_dir(void)
+/* The folder of uid's status pages: $PARLAB_STATUS_DIR as given (tests), else
+ * parlab-UID in /dev/shm (or /tmp). A page lives in a folder only its owner can write
+ * to, so nobody can plant a symlink where a root run would then write its page. */
+static const char *dir_for(uid_t uid, const char *base, char *buf, size_t size)
 {
     const char *d = getenv("PARLAB_STATUS_DIR");
     if (d && *d)
         return d;
-    if (access("/dev/shm", W_OK) == 0)
-        return "/dev/shm";
-    return "/tmp";
+    snprintf(buf, size, "%s/parlab-%u", base, (unsigned)uid);
+    return buf;
+}
+
+static const char *base_dir(void)
+{
+    return access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
+}
+
+const char *status_dir(void)
+{
+    return dir_for(getuid(), base_dir(), dir_buf, sizeof(dir_buf));
+}
+
+/* Make (or check) our private folder: a real directory, ours, writable by us alone. */
+static int private_dir_ok(const char *dir)
+{
+    struct stat st;
+    const char *given = getenv("PARLAB_STATUS_DIR");
+    if (given && *given)
+        return lstat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+        return -1;
+    if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != getuid() ||
+        (st.st_mode & 077) != 0)
+        return -1; /* a symlink, someone else's, or open to others: no page at all */
+    return 0;
 }
 
 static void copy_field(char *dst, size_t size, const char *src)
@@ -57,7 +85,7 @@ static void remove_stale_pages(void)
         if (sscanf(e->d_name, "parlab-%d.status", &pid) != 1 || pid <= 0)
             continue;
         snprintf(path, sizeof(path), "%s/%s", status_dir(), e->d_name);
-        if (kill(pid, 0) < 0 && errno == ESRCH && stat(path, &st) == 0 && st.st_uid == getuid())
+        if (kill(pid, 0) < 0 && errno == ESRCH && lstat(path, &st) == 0 && st.st_uid == getuid())
             unlink(path);
     }
     closedir(d);
@@ -65,11 +93,24 @@ static void remove_stale_pages(void)
 
 int status_open(const char *lab)
 {
-    int fd;
-    remove_stale_pages();
+    int fd, n;
     struct timespec ts;
-    snprintf(page_path, sizeof(page_path), "%s/parlab-%d.status", status_dir(), (int)getpid());
-    fd = open(page_path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    const char *dir = status_dir();
+    n = snprintf(page_path, sizeof(page_path), "%s/parlab-%d.status", dir, (int)getpid());
+    if (n < 0 || (size_t)n >= sizeof(page_path) || private_dir_ok(dir) < 0) {
+        page_path[0] = '\0';
+        return -1; /* parmon will not see this lab; the lab itself runs the same */
+    }
+    remove_stale_pages();
+    /* O_EXCL | O_NOFOLLOW: never open a file someone else put there, never through a
+     * symlink. A page of ours left by an earlier process with this pid is removed. */
+    fd = open(page_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    if (fd < 0 && errno == EEXIST) {
+        struct stat st;
+        if (lstat(page_path, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == getuid())
+            unlink(page_path);
+        fd = open(page_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    }
     if (fd < 0)
         return -1;
     if (ftruncate(fd, sizeof(struct status_page)) < 0) {
@@ -197,7 +238,19 @@ int status_read_path(const char *path, struct status_page *out)
 
 int status_read_pid(pid_t pid, struct status_page *out)
 {
-    char path[512];
-    snprintf(path, sizeof(path), "%s/parlab-%d.status", status_dir(), (int)pid);
-    return status_read_path(path, out);
+    char path[512], dir[400], proc[64];
+    struct stat st;
+    uid_t owner = getuid();
+    /* The lab's own folder: the one of the user the process runs as (root's parmon can
+     * watch another user's lab). */
+    snprintf(proc, sizeof(proc), "/proc/%d", (int)pid);
+    if (stat(proc, &st) == 0)
+        owner = st.st_uid;
+    for (int b = 0; b < 2; b++) {
+        snprintf(path, sizeof(path), "%s/parlab-%d.status",
+                 dir_for(owner, b ? "/tmp" : "/dev/shm", dir, sizeof(dir)), (int)pid);
+        if (status_read_path(path, out) == 0)
+            return 0;
+    }
+    return -1;
 }

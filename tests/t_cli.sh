@@ -122,6 +122,30 @@ printf 'workers,seconds\n1,"10\n' >"$TMPDIR/quote.csv"
 expect 2 "quote.csv" -- "$PARLAB" fit "$TMPDIR/quote.csv"
 expect 2 "'cubic'" -- "$PARLAB" fit "$TMPDIR/bad.csv" --model cubic
 
+# What cannot be a CSV file is refused by what it is; bytes that could drive a terminal
+# are never echoed; a byte-order mark is fine; NUL bytes are refused with file:line.
+expect 2 "not a regular file (a device)" -- "$PARLAB" fit /dev/zero
+expect 2 "not a regular file (a directory)" -- "$PARLAB" fit "$TMPDIR"
+printf 'workers,seconds\n1,\033[31mred\n' >"$TMPDIR/esc.csv"
+expect 2 'esc.csv:2' -- "$PARLAB" fit "$TMPDIR/esc.csv"
+grep -q "$(printf '\033')" "$TMPDIR/err" && bad "fit echoes an escape byte" || ok "fit shows control bytes as \\xNN"
+printf 'workers,seconds\n1,10\0garbage\n2,5\n' >"$TMPDIR/nul.csv"
+expect 2 "nul.csv:2: a NUL byte" -- "$PARLAB" fit "$TMPDIR/nul.csv"
+printf 'workers,seconds\n1,1.9e300\n' >"$TMPDIR/huge.csv"
+expect 2 "out of range" -- "$PARLAB" fit "$TMPDIR/huge.csv"
+# a record over several lines is reported at the line where it starts
+printf 'workers,note,seconds\n1,"a\nb",10\n2,"x",6\n4,"y\n\nz",abc\n' >"$TMPDIR/multi.csv"
+expect 2 "multi.csv:5: seconds 'abc'" -- "$PARLAB" fit "$TMPDIR/multi.csv"
+printf 'workers,note,seconds\n1,"a\nb",10\n2,q,"oops\n\n' >"$TMPDIR/open.csv"
+expect 2 "open.csv:4: malformed" -- "$PARLAB" fit "$TMPDIR/open.csv"
+printf '\357\273\277workers,seconds\n1,10\n2,6\n4,4\n' >"$TMPDIR/bom.csv"
+expect 0 "" -- "$PARLAB" fit "$TMPDIR/bom.csv"
+# Many rows: linear, not quadratic (a generous bound, not a timing: 1e5 rows took 24 s
+# when it was quadratic; now well under a second; 60 s is allowed).
+awk 'BEGIN { print "workers,seconds"; for (i = 0; i < 200000; i++) printf "%d,%.4f\n", 1 + i % 8, 10 / (1 + i % 8) + 1 }' >"$TMPDIR/many.csv"
+timeout 60 "$PARLAB" fit "$TMPDIR/many.csv" --format csv >/dev/null 2>&1 && ok "fit: 200,000 rows in well under a minute" ||
+    bad "fit: 200,000 rows took more than a minute (quadratic again?)"
+
 # parlab fit on a known Amdahl curve (s = 0.2, t1 = 10), columns in any order.
 printf 'note,seconds,workers\na,10,1\nb,6,2\nc,4,4\nd,3,8\n' >"$TMPDIR/amdahl.csv"
 s=$("$PARLAB" fit "$TMPDIR/amdahl.csv" --model amdahl --format csv | awk -F, '$2=="serial_fraction"{print $3}')

@@ -177,6 +177,53 @@ TEST(counter_backwards)
     cpustat_snap_free(&b);
 }
 
+/* A saved pair whose counters sum past 2^64 (a corrupt /proc/stat, a hypervisor that
+ * reset its counters): summed as uint64_t, cpu0's total wrapped around to 1 tick and
+ * busy_pct printed 1.8e21; cpu1's system + irq wrapped to 14 and hid 20 ticks of system
+ * time. Deltas are taken a counter at a time and summed without wrapping. */
+static const char huge_a[] =
+    "cpu  18446744073709551600 0 18446744073709551600 200 0 10 0 0 0 0\n"
+    "cpu0 0 0 0 100 0 0 0 0 0 0\n"
+    "cpu1 0 0 18446744073709551600 100 0 10 0 0 0 0\n"
+    "intr 1 2 3\n";
+static const char huge_b[] =
+    "cpu  18446744073709551615 0 18446744073709551610 212 0 20 0 0 0 0\n"
+    "cpu0 18446744073709551615 0 0 102 0 0 0 0 0 0\n"
+    "cpu1 0 0 18446744073709551610 110 0 20 0 0 0 0\n"
+    "intr 1 2 3\n";
+
+TEST(counters_past_2_64)
+{
+    struct cpustat_snap a = {0}, b = {0};
+    struct cpustat_usage u;
+    struct cpustat_task t[2] = {{.tid = 1, .tgid = 1, .proc_ticks = UINT64_MAX - 5, .child_ticks = 10},
+                                {.tid = 2, .tgid = 2, .proc_ticks = 7}};
+    CHECK(cpustat_sat_add(UINT64_MAX - 1, 5) == UINT64_MAX && cpustat_sat_add(2, 3) == 5);
+    CHECK(cpustat_parse_stat(huge_a, &a) == 0 && cpustat_parse_stat(huge_b, &b) == 0);
+    CHECK(a.ncpu == 2 && b.ncpu == 2);
+    cpustat_snap_usage(&a, &b, 0, &u);
+    CHECK(usage_sane(&u));
+    CHECK(u.busy <= 100.0 && u.busy > 99.99); /* 2^64 - 1 user ticks against 2 idle */
+    CHECK_NEAR(u.user, u.busy, 1e-9);
+    cpustat_snap_usage(&a, &b, 1, &u);
+    CHECK(usage_sane(&u));
+    CHECK_NEAR(u.system, 100.0 * 20 / 30, 1e-9); /* +10 system, +10 irq, +10 idle */
+    CHECK_NEAR(u.busy, 100.0 * 20 / 30, 1e-9);
+    cpustat_snap_usage(&a, &b, -1, &u);
+    CHECK(usage_sane(&u) && u.busy <= 100.0);
+    /* The other way round (every counter went backwards): zeros, never huge. */
+    cpustat_snap_usage(&b, &a, 0, &u);
+    CHECK(usage_sane(&u) && u.busy == 0);
+    /* A followed tree's ticks and a task's utime + stime saturate too. */
+    CHECK(cpustat_tree_ticks(t, 2) == UINT64_MAX);
+    CHECK(cpustat_parse_task_stat("1 (a) S 1 1 1 0 -1 0 0 0 0 0 18446744073709551615 5 "
+                                  "9223372036854775807 9223372036854775807 20 0 3 0 1 1 1 1 1 1 "
+                                  "1 1 1 0 0 0 0 0 0 0 17 1 0 0 0 0 0\n", &t[0]) == 0);
+    CHECK(t[0].ticks == UINT64_MAX && t[0].child_ticks == UINT64_MAX - 1);
+    cpustat_snap_free(&a);
+    cpustat_snap_free(&b);
+}
+
 TEST(malformed_stat)
 {
     struct cpustat_snap s = {0};
@@ -320,6 +367,7 @@ int main(void)
     RUN(offline_cpu);
     RUN(guest_time);
     RUN(counter_backwards);
+    RUN(counters_past_2_64);
     RUN(malformed_stat);
     RUN(thread_name_with_parens);
     RUN(process_tree_children_file);

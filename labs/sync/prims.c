@@ -6,10 +6,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "work.h"
+
 void sync_relax(unsigned *spins)
 {
     if (++*spins < SYNC_SPIN_LIMIT)
-        sync_cpu_pause();
+        cpu_relax();
     else
         sched_yield(); /* more threads than CPUs: let the owner run */
 }

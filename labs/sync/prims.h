@@ -18,8 +18,8 @@
  *
  * Spinning forever is wrong when there are more threads than CPUs: the thread that
  * holds the lock may be waiting for a CPU that the spinners are using. So every spin
- * loop here pauses (the x86 `pause` hint) and, after SYNC_SPIN_LIMIT tries, calls
- * sched_yield() on each further try. On a machine with a free CPU per thread a wait
+ * loop here pauses (cpu_relax from src/work.h: the x86 `pause` hint) and, after
+ * SYNC_SPIN_LIMIT tries, calls sched_yield() on each further try. On a machine with a free CPU per thread a wait
  * almost never gets that far, so the numbers measured are those of pure spinning. */
 #ifndef PARLAB_SYNC_PRIMS_H
 #define PARLAB_SYNC_PRIMS_H
@@ -29,18 +29,9 @@
 /* Tries of a spin loop before it starts to yield the CPU (see above). */
 #define SYNC_SPIN_LIMIT 1024
 
-/* One step of waiting: a CPU pause hint, then, past SYNC_SPIN_LIMIT steps, a yield.
+/* One step of waiting: cpu_relax(), then, past SYNC_SPIN_LIMIT steps, a yield.
  * unsigned spins = 0; while (!ready) sync_relax(&spins); */
 void sync_relax(unsigned *spins);
-
-static inline void sync_cpu_pause(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
 
 /* ---- test-and-set ---------------------------------------------------------------------- */
 struct sync_tas {

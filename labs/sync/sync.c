@@ -5,262 +5,72 @@
  * of these cost, and why can adding threads make a program slower than one thread?
  *
  * The answer spans five orders of magnitude. An uncontended atomic or lock is a few
- * nanoseconds: the cache line is already ours. Contended, the same instruction waits
- * for the line to travel from another core's cache (~50-100 ns a trip). Waking a
- * sleeping thread goes through the kernel (futex): microseconds. A barrier costs
- * whatever its slowest arrival and its wake-up cost.
+ * nanoseconds: the cache line is already in this core's cache. Contended, the same
+ * instruction waits for the line to travel from another core's cache (tens to hundreds
+ * of ns a trip: the c2c experiment measures it). Waking a sleeping thread goes through
+ * the kernel (futex): microseconds. A barrier costs whatever its slowest arrival and its
+ * wake-up cost.
  *
- * Experiments, in the order a lesson tells them:
+ * Experiments, in the order the lesson tells them:
  *   race           the opener: N threads do counter++ with no synchronisation, and
  *                  updates get lost. A deliberate bug, kept out of TSan runs.
- *   lock           nanoseconds per lock+increment+unlock (or atomic add, or OpenMP
- *                  construct) at 1 worker (uncontended) and more (contended).
- *   barrier        microseconds per barrier: pthread, a sense-reversing spin barrier,
- *                  OpenMP's.
- *   handoff        one-way wake-up latency between two threads: condition variable,
- *                  futex, spinning.
+ *   lock           ns per lock + increment + unlock (or atomic add, or OpenMP construct)
+ *                  at 1 worker (uncontended) and more (contended).
+ *   barrier        us per barrier: pthread, a sense-reversing spin barrier, OpenMP's.
+ *   handoff        one-way wake-up latency between two threads (sync_c2c.c).
  *   false-sharing  per-worker counters on one cache line, padded apart, or kept local.
- *   c2c            core-to-core latency: a pinned ping-pong between every pair of CPUs.
+ *   c2c            core-to-core latency: a pinned ping-pong per pair of CPUs (sync_c2c.c).
  *
- * The method is the EPCC OpenMP micro-benchmarks' (Bull et al.): grow the inner
- * repetitions until one sample lasts long enough to time well, warm up untimed, take
- * outer repetitions, report overhead = test loop - the same loop without the construct
- * (the reference), and count outliers instead of hiding them. Where several workers run,
- * they all start together behind a barrier and a sample lasts from that barrier to the
- * last worker's finish. */
+ * The method is the EPCC OpenMP micro-benchmarks' (Bull et al.; docs/reference-numbers.md,
+ * Synchronization): the inner repetitions are doubled until one sample lasts long enough
+ * to time well (harness_calibrate), an untimed warm-up, then outer repetitions, each
+ * reporting overhead = the test loop - the same loop without the construct (the
+ * reference), run side by side (harness_sample_overhead). Where several workers run,
+ * they start together behind a barrier and a sample lasts from that barrier to the
+ * last worker's finish (sync_team.c). */
 #include "sync.h"
 
 #include <math.h>
-#include <pthread.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
-#include "prims.h"
+#include "report.h"
+#include "work.h"
 
-/* ---- a team of workers, started together ---------------------------------------------- */
+/* ---- worker counts ------------------------------------------------------------------------ */
 
-/* Each worker writes its times to its own cache line (see false-sharing below). */
-struct slot {
-    double t;   /* start (first half of the slots) or finish (second half), seconds */
-    double cpu; /* the worker's own CPU time at that moment (see cpu_share) */
-    uint64_t n;
-    char pad[64 - 2 * sizeof(double) - sizeof(uint64_t)];
-};
-
-/* CPU time of the calling thread. Read just outside the timed interval. */
-static double thread_cpu_s(void)
+/* The counts of the cost experiments (lock, barrier): 1 (uncontended) first, then the
+ * --workers list. The default sweep on a big machine (1..8, 16, ... 512) would take
+ * minutes: without --workers keep 1, 2, the powers of 4, the usable CPUs and beyond. */
+static int cost_counts(const struct lab_ctx *ctx, int **out)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-struct job;
-typedef void (*body_fn)(struct job *j, int id);
-
-/* Everything one sample needs. The shared objects the workers fight over live here. */
-struct job {
-    const struct lab_ctx *ctx;
-    int workers;
-    uint64_t iters;       /* per worker */
-    int kind;             /* which variant (an index into the experiment's names) */
-    int reference;        /* run the reference loop: the same loop without the construct */
-    body_fn body;
-    pthread_barrier_t gate;  /* every worker created and running */
-    struct sync_barrier go;  /* ... then released together, within ~0.1 us */
-    struct slot *slots;      /* per worker: start, finish, private count */
-    /* the shared objects */
-    pthread_mutex_t mutex;
-    pthread_spinlock_t spin;
-    pthread_rwlock_t rwlock;
-    struct sync_tas tas;
-    struct sync_ttas ttas;
-    struct sync_ticket ticket;
-    pthread_barrier_t pbarrier;
-    struct sync_barrier sbarrier;
-    uint64_t counter;         /* protected by whichever lock is measured */
-    _Atomic uint64_t acounter; /* changed only atomically */
-    _Atomic uint64_t *cells;  /* false-sharing counters */
-    size_t stride;            /* cells between two workers' counters */
-};
-
-struct member {
-    struct job *job;
-    int id;
-};
-
-static void *team_thread(void *p)
-{
-    struct member *m = p;
-    struct job *j = m->job;
-    int sense = 0;
-    if (j->ctx->pin)
-        topo_pin_thread(j->ctx->topo, m->id);
-    pthread_barrier_wait(&j->gate);
-    sync_barrier_wait(&j->go, &sense);
-    j->slots[m->id].cpu = thread_cpu_s();
-    j->slots[m->id].t = now_s();
-    j->body(j, m->id);
-    /* the finish time goes in the second half of the worker's pair of slots */
-    j->slots[j->workers + m->id].t = now_s();
-    j->slots[j->workers + m->id].cpu = thread_cpu_s();
-    return NULL;
-}
-
-/* Seconds from the first worker's start to the last worker's finish. */
-static double elapsed(const struct job *j)
-{
-    double t0 = j->slots[0].t, t1 = j->slots[j->workers].t;
-    for (int i = 1; i < j->workers; i++) {
-        t0 = j->slots[i].t < t0 ? j->slots[i].t : t0;
-        t1 = j->slots[j->workers + i].t > t1 ? j->slots[j->workers + i].t : t1;
+    int *w, n = harness_workers_with_one(ctx, &w), k = 0, u = ctx->topo->usable;
+    for (int i = 0; i < n; i++) {
+        int c = w[i];
+        int pow4 = (c & (c - 1)) == 0 && __builtin_ctz((unsigned)c) % 2 == 0;
+        if (ctx->workers_given || c <= 2 || c >= u || pow4)
+            w[k++] = c;
     }
-    return t1 - t0;
+    *out = w;
+    return k;
 }
 
-/* The share of its own run that each worker spent on a CPU, over all workers: ~1 when
- * every worker had a core to itself; less when workers slept in the kernel (a mutex,
- * a pthread barrier), or when other programs or oversubscription took CPUs away. Then
- * "contended" numbers also contain waiting for a CPU, and the lab says so. */
-static double cpu_share(const struct job *j)
+/* With one usable CPU, workers only take turns: nothing contends, nothing is shared at
+ * the same moment, and a point with 2 or more workers would measure the scheduler. */
+static const char *const ONE_CPU =
+    "1 usable CPU: there is no second CPU to contend with (the workers would only take turns)";
+
+double sync_sample_s(const struct lab_ctx *ctx)
 {
-    double cpu = 0, wall = 0;
-    for (int i = 0; i < j->workers; i++) {
-        cpu += j->slots[j->workers + i].cpu - j->slots[i].cpu;
-        wall += j->slots[j->workers + i].t - j->slots[i].t;
-    }
-    return wall > 0 ? cpu / wall : 1;
+    return lab_opt(ctx, "sample-ms") / 1e3;
 }
 
-/* After a point with 2+ workers within the usable CPUs: say so if they did not all
- * run at once. */
-static void note_cpu_share(struct lab_ctx *ctx, const struct point *pt)
-{
-    const struct summary *s = results_summary(ctx->res, pt, "cpu_share");
-    if (s && pt->workers > 1 && !harness_oversubscribed(ctx, pt->workers) && s->median < 0.8)
-        printf("   (the workers were on a CPU %.0f%% of the time: asleep in the kernel, or "
-               "other programs took CPUs)\n", 100 * s->median);
-}
-
-/* One sample with POSIX threads: create the workers (not timed), start them together,
- * wait for all. Creating threads per sample costs ~60 us each, outside the timing. */
-static double team_run(struct job *j)
-{
-    int w = j->workers;
-    pthread_t *tid = xmalloc(sizeof(pthread_t) * (size_t)w);
-    struct member *m = xmalloc(sizeof(struct member) * (size_t)w);
-    pthread_barrier_init(&j->gate, NULL, (unsigned)w);
-    sync_barrier_init(&j->go, w);
-    for (int i = 0; i < w; i++) {
-        m[i] = (struct member){j, i};
-        if (pthread_create(&tid[i], NULL, team_thread, &m[i]) != 0)
-            die("cannot create thread %d of %d", i + 1, w);
-    }
-    for (int i = 0; i < w; i++)
-        pthread_join(tid[i], NULL);
-    pthread_barrier_destroy(&j->gate);
-    free(tid);
-    free(m);
-    return elapsed(j);
-}
-
-static struct job *job_new(const struct lab_ctx *ctx, int workers, body_fn body, int kind)
-{
-    struct job *j = xcalloc(1, sizeof(*j));
-    j->ctx = ctx;
-    j->workers = workers;
-    j->body = body;
-    j->kind = kind;
-    j->slots = aligned_alloc(64, sizeof(struct slot) * 2 * (size_t)workers);
-    if (!j->slots)
-        die("out of memory");
-    pthread_mutex_init(&j->mutex, NULL);
-    pthread_spin_init(&j->spin, PTHREAD_PROCESS_PRIVATE);
-    pthread_rwlock_init(&j->rwlock, NULL);
-    sync_tas_init(&j->tas);
-    sync_ttas_init(&j->ttas);
-    sync_ticket_init(&j->ticket);
-    pthread_barrier_init(&j->pbarrier, NULL, (unsigned)workers);
-    sync_barrier_init(&j->sbarrier, workers);
-    atomic_init(&j->acounter, 0);
-    return j;
-}
-
-static void job_free(struct job *j)
-{
-    pthread_mutex_destroy(&j->mutex);
-    pthread_spin_destroy(&j->spin);
-    pthread_rwlock_destroy(&j->rwlock);
-    pthread_barrier_destroy(&j->pbarrier);
-    free(j->slots);
-    free(j->cells);
-    free(j);
-}
-
-/* Grow the inner repetitions until one sample lasts >= target seconds: the rule of
- * harness_calibrate, timed as the samples will be (from the start barrier). */
-static uint64_t team_calibrate(struct job *j, double (*run)(struct job *), double target)
-{
-    for (j->iters = 16; j->iters < (UINT64_C(1) << 36); j->iters *= 2)
-        if (run(j) >= target)
-            break;
-    return j->iters;
-}
-
-/* EPCC: warm up, then per outer repetition the reference loop and the test loop, side
- * by side; record (test - reference) per operation. check() (may be NULL) verifies
- * the test sample's result and returns an error message, or NULL. */
-static int team_sample(struct lab_ctx *ctx, const struct point *pt, struct job *j,
-                       double (*run)(struct job *), const char *metric, const char *unit,
-                       double scale, const char *(*check)(struct job *))
-{
-    double t_start = now_s(), budget = ctx->quick ? 2 : 10;
-    harness_rep(ctx, 0);
-    j->reference = 0;
-    run(j);
-    for (int rep = 1; rep <= ctx->reps; rep++) {
-        double tr, tt;
-        const char *bad;
-        if (harness_interrupted())
-            return EXIT_INTERRUPTED;
-        /* A bound on pathological points (spinning with more threads than CPUs, a busy
-         * machine): after 3 repetitions and `budget` seconds, keep what we have. */
-        if (rep > 3 && now_s() - t_start > budget) {
-            harness_progress_clear();
-            printf("   (%s %s, %d workers: stopped after %d repetitions, %.0f s: each took "
-                   "far longer than calibrated)\n", pt->experiment, pt->variant, pt->workers,
-                   rep - 1, now_s() - t_start);
-            break;
-        }
-        harness_rep(ctx, rep);
-        j->reference = 1;
-        tr = run(j);
-        j->reference = 0;
-        j->counter = 0;
-        atomic_store(&j->acounter, 0);
-        tt = run(j);
-        if (check && (bad = check(j)) != NULL) {
-            harness_progress_clear();
-            fprintf(stderr, "parlab: sync: %s %s, %d workers: %s\n", pt->experiment,
-                    pt->variant, pt->workers, bad);
-            return EXIT_FAIL;
-        }
-        results_add(ctx->res, pt, rep, metric, (tt - tr) * scale / (double)j->iters, unit);
-        if (run == team_run) /* OpenMP teams: libgomp's threads gave implausible
-                                thread CPU times (above 1) here, so no share is kept */
-            results_add(ctx->res, pt, rep, "cpu_share", cpu_share(j), "fraction");
-    }
-    return EXIT_OK;
-}
-
-/* The reference loop: the same loop with only a private increment in it. The empty
- * asm tells the compiler memory may have changed, so it keeps the loop. */
+/* The reference loop (EPCC): the same loop with only a private increment in it. The
+ * empty asm tells the compiler memory may have changed, so it keeps the loop. */
 static void reference_loop(struct job *j, int id)
 {
     uint64_t n = 0;
@@ -271,7 +81,25 @@ static void reference_loop(struct job *j, int id)
     j->slots[id].n = n;
 }
 
-/* ---- experiment 0: race, the deliberate bug ------------------------------------------- */
+void sync_print_ratio(struct lab_ctx *ctx, const char *num_name, const struct point *num,
+                      const char *den_name, const struct point *den, const char *metric,
+                      int paired)
+{
+    struct summary s;
+    char lvl[16];
+    if (results_ratio(ctx->res, num, metric, den, metric, paired, &s) < 0)
+        return;
+    fmt_level(s.ci_level, lvl, sizeof(lvl));
+    if (paired)
+        harness_note(ctx, "   %s is %.3gx %s [%.3g, %.3g] (%s interval, paired by repetition)",
+                     num_name, s.median, den_name, s.ci_lo, s.ci_hi, lvl);
+    else
+        harness_note(ctx, "   %s is %.3gx %s [%.3g, %.3g] (an interval of at least %s coverage: "
+                          "the two were measured apart)", num_name, s.median, den_name, s.ci_lo,
+                     s.ci_hi, lvl);
+}
+
+/* ---- experiment 1: race, the deliberate bug ------------------------------------------------ */
 
 /* counter++ is three steps: load, add, store. Two threads that load the same value
  * both store value+1, and one update is lost. `volatile` only stops the compiler from
@@ -287,40 +115,64 @@ __attribute__((no_sanitize("thread"))) static void race_body(struct job *j, int 
         race_counter++; /* the bug */
 }
 
-static int run_race(struct lab_ctx *ctx, const int *w, int nw)
+/* The counts above 1 (a race needs two threads), or 2. It runs on one CPU too: there
+ * updates are lost only when a thread is preempted between its load and its store. */
+static int race_counts(const struct lab_ctx *ctx, int **out)
+{
+    int *w, n = cost_counts(ctx, &w), k = 0;
+    for (int i = 0; i < n; i++)
+        if (w[i] > 1)
+            w[k++] = w[i];
+    if (!k)
+        w[k++] = 2;
+    *out = w;
+    return k;
+}
+
+static int race_points(const struct lab_ctx *ctx)
+{
+    int *w, n = race_counts(ctx, &w);
+    free(w);
+    return n;
+}
+
+static int race(struct lab_ctx *ctx)
 {
     uint64_t iters = ctx->quick ? 200000 : 2000000;
+    int *w, nw = race_counts(ctx, &w);
     printf("\n== race: each worker adds 1 to one shared counter %.0e times, with NO "
            "synchronisation\n   (a deliberate bug: the lesson's opener)\n", (double)iters);
     for (int i = 0; i < nw; i++) {
-        struct point pt = {"race", "unsynchronised", w[i], ""};
+        struct point pt = {"race", "unsynchronised", w[i], "", harness_cores_for(ctx, w[i])};
         struct job *j = job_new(ctx, w[i], race_body, 0);
-        uint64_t expected = iters * (uint64_t)w[i], actual = 0;
+        uint64_t expected = iters * (uint64_t)w[i], counted = 0;
         j->iters = iters;
         harness_point(ctx, &pt);
-        for (int rep = 1; rep <= ctx->reps; rep++) {
-            if (harness_interrupted()) {
-                job_free(j);
-                return EXIT_INTERRUPTED;
-            }
-            harness_rep(ctx, rep);
+        for (int rep; harness_next_rep(ctx, &rep);) {
             race_counter = 0;
             team_run(j);
-            actual = race_counter;
-            results_add(ctx->res, &pt, rep, "lost_updates", (double)(expected - actual), "updates");
-            results_add(ctx->res, &pt, rep, "lost_fraction", (double)(expected - actual) / (double)expected, "fraction");
+            counted = race_counter;
+            if (rep == 0)
+                continue; /* the warm-up */
+            results_add(ctx->res, &pt, rep, "lost_updates", (double)(expected - counted), "updates");
+            results_add(ctx->res, &pt, rep, "lost_fraction",
+                        (double)(expected - counted) / (double)expected, "fraction");
+            results_add(ctx->res, &pt, rep, "cpu_cores", team_cpu_cores(j), "cores");
         }
         job_free(j);
+        if (harness_interrupted())
+            break;
         harness_print(ctx, &pt, "lost_updates");
-        printf("   %d workers: expected %llu, last run counted %llu: %llu updates lost (%.1f%%)%s\n",
-               w[i], (unsigned long long)expected, (unsigned long long)actual,
-               (unsigned long long)(expected - actual), 100.0 * (double)(expected - actual) / (double)expected,
-               ctx->topo->usable < 2 ? " (1 CPU: updates are lost only when a thread is preempted mid-increment)" : "");
+        harness_note(ctx, "   %d workers: expected %llu, the last run counted %llu%s", w[i],
+                     (unsigned long long)expected, (unsigned long long)counted,
+                     ctx->topo->usable < 2 ? " (1 CPU: an update is lost only when a thread is "
+                                             "preempted between its load and its store)" : "");
     }
-    return EXIT_OK;
+    free(w);
+    return harness_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
-/* ---- experiment 1: lock ------------------------------------------------------------------ */
+/* ---- experiment 2: lock --------------------------------------------------------------------- */
 
 /* The names are part of the results contract. */
 enum { LK_MUTEX, LK_SPINLOCK, LK_TAS, LK_TTAS, LK_TICKET, LK_RWREAD, LK_ATOMIC, LK_CAS,
@@ -334,8 +186,12 @@ static const char *const lock_names[LK_N] = {
 static void lock_body(struct job *j, int id)
 {
     uint64_t n = j->iters, seen = 0;
+    if (j->reference) {
+        reference_loop(j, id);
+        return;
+    }
     switch (j->kind) {
-    case LK_MUTEX:
+    case LK_MUTEX: /* a word in user space; the kernel (futex) only when it is taken */
         for (uint64_t i = 0; i < n; i++) {
             pthread_mutex_lock(&j->mutex);
             j->counter++;
@@ -395,14 +251,6 @@ static void lock_body(struct job *j, int id)
     }
 }
 
-static void lock_pthread_body(struct job *j, int id)
-{
-    if (j->reference)
-        reference_loop(j, id);
-    else
-        lock_body(j, id);
-}
-
 /* j->kind for the barrier experiment's OpenMP variant (the lock kinds are >= 0). */
 #define KIND_OMP_BARRIER (-1)
 
@@ -413,6 +261,8 @@ static double omp_team_run(struct job *j)
 #ifdef _OPENMP
     uint64_t red = 0; /* the reduction's shared result */
     int got = 0;
+    struct affinity saved; /* with --pin this thread is the team's thread 0: pinned */
+    affinity_save(&saved);
 #pragma omp parallel num_threads(j->workers)
     {
         int id = omp_get_thread_num(), nth = omp_get_num_threads();
@@ -450,20 +300,24 @@ static double omp_team_run(struct job *j)
         }
         j->slots[j->workers + id].t = now_s();
     }
+    affinity_restore(&saved);
     if (got != j->workers)
         die("OpenMP gave %d threads, asked for %d", got, j->workers);
     if (j->kind == LK_OMP_REDUCTION && !j->reference)
         j->counter = red;
-    return elapsed(j);
+    return team_elapsed(j);
 #else
     (void)j;
     return 0;
 #endif
 }
 
-static const char *lock_check(struct job *j)
+/* After every test sample: the counter must hold exactly workers x iterations. A lock
+ * that lost an update fails the run. */
+static const char *lock_check(void *arg)
 {
     static char msg[160];
+    const struct job *j = ((const struct job_side *)arg)->job;
     uint64_t want = j->iters * (uint64_t)j->workers, got;
     if (j->kind == LK_RWREAD)
         return NULL; /* readers change nothing */
@@ -475,80 +329,101 @@ static const char *lock_check(struct job *j)
     return msg;
 }
 
-/* Medians kept for the cost ladder (sync-costs.csv): per construct, uncontended (1
- * worker), contended at the usable CPUs, and oversubscribed. */
-#define NCOST (LK_N + 3 + 3)
-struct cost_row {
-    const char *experiment, *name;
-    double ns[3];
-    int workers[3];
-};
-static struct cost_row costs[NCOST];
-static int ncosts;
-
-void sync_cost_note(const char *experiment, const char *name, int col, int workers, double ns)
+static int is_omp_lock(int v)
 {
-    int i;
-    for (i = 0; i < ncosts; i++)
-        if (!strcmp(costs[i].name, name))
-            break;
-    if (i == ncosts) {
-        if (ncosts == NCOST)
-            return;
-        costs[ncosts++] = (struct cost_row){experiment, name, {-1, -1, -1}, {0, 0, 0}};
-    }
-    costs[i].ns[col] = ns;
-    costs[i].workers[col] = workers;
+    return v >= LK_OMP_CRITICAL;
 }
 
-/* Which column of the ladder a worker count belongs to, or -1 (an in-between count). */
-static int cost_col(const struct lab_ctx *ctx, int w, int maxw_in)
+/* Why a lock point cannot run here, or NULL. */
+static const char *lock_skip(const struct lab_ctx *ctx, int v, int w)
 {
-    return w == 1 ? 0 : w == maxw_in ? 1 : harness_oversubscribed(ctx, w) ? 2 : -1;
-}
-
-static int run_lock(struct lab_ctx *ctx, const int *w, int nw, int maxw_in, double target)
-{
-    printf("\n== lock: ns per operation (lock + counter++ + unlock, or one atomic/OpenMP "
-           "construct),\n   minus the same loop without it; 1 worker = uncontended\n");
-    if (harness_oversubscribed(ctx, w[nw - 1]))
-        printf("   oversubscribed points (*): 'spinlock' is skipped there (glibc's spinlock "
-               "never yields: a waiter burns\n   its time slice while the owner waits for a "
-               "CPU), and so is 'ticket' (first come, first served: when the\n   next in line "
-               "has no CPU, every thread waits for the scheduler: seconds a sample); tas and "
-               "ttas\n   yield after %d spins: a bound, not pure spinning\n", SYNC_SPIN_LIMIT);
-    for (int v = 0; v < LK_N; v++) {
-        int omp = v >= LK_OMP_CRITICAL;
 #ifndef _OPENMP
-        if (omp) {
-            printf("   %s: skipped, this build has no OpenMP\n", lock_names[v]);
-            continue;
-        }
+    if (is_omp_lock(v))
+        return "this build has no OpenMP";
 #endif
-        for (int i = 0; i < nw; i++) {
-            struct point pt = {"lock", lock_names[v], w[i], ""};
+    if (w > 1 && ctx->topo->usable < 2)
+        return ONE_CPU;
+    if (v == LK_SPINLOCK && harness_oversubscribed(ctx, w))
+        return "more workers than CPUs, and glibc's spinlock never yields: a waiter burns its "
+               "time slice while the owner waits for a CPU";
+    if (v == LK_TICKET && harness_oversubscribed(ctx, w))
+        return "more workers than CPUs, and a ticket lock serves first come, first served: when "
+               "the next in line has no CPU, every thread waits for the scheduler";
+    return NULL;
+}
+
+/* The CPUs a point's workers keep busy: spinning waiters use their CPU all the time;
+ * a mutex, OpenMP's critical (a mutex inside) and a pthread barrier put waiters to
+ * sleep in the kernel, so those points "mostly wait" (0: not judged on their CPU). */
+static double lock_cores_wanted(const struct lab_ctx *ctx, int v, int w)
+{
+    return v == LK_MUTEX || v == LK_OMP_CRITICAL ? 0 : harness_cores_for(ctx, w);
+}
+
+static int lock_points(const struct lab_ctx *ctx)
+{
+    int *w, n = cost_counts(ctx, &w);
+    free(w);
+    return LK_N * n;
+}
+
+/* Measure one point of the lock or barrier experiment (EPCC overhead). */
+static int overhead_point(struct lab_ctx *ctx, const struct point *pt, struct job *j,
+                          const char *metric, double scale, const char *(*check)(void *))
+{
+    struct harness_work test = job_work(j, 0), ref = job_work(j, 1);
+    uint64_t iters;
+    int rc;
+    harness_point(ctx, pt);
+    iters = harness_calibrate(&test, sync_sample_s(ctx), 16, UINT64_C(1) << 36);
+    rc = harness_sample_overhead(ctx, pt, &test, &ref, iters, metric, metric, scale, check);
+    if (rc == EXIT_OK)
+        harness_print(ctx, pt, metric);
+    return rc;
+}
+
+static int lock(struct lab_ctx *ctx)
+{
+    int *w, nw = cost_counts(ctx, &w), rc = EXIT_OK, top = 1;
+    printf("\n== lock: ns per operation (lock + counter++ + unlock, or one atomic/OpenMP "
+           "construct),\n   minus the same loop without it, as each worker sees it; 1 worker = "
+           "uncontended\n");
+    if (harness_oversubscribed(ctx, w[nw - 1]))
+        printf("   oversubscribed points (*): tas and ttas yield after %d spins, so they measure "
+               "a bound, not pure spinning\n", SYNC_SPIN_LIMIT);
+    for (int v = 0; v < LK_N && rc == EXIT_OK; v++)
+        for (int i = 0; i < nw && rc == EXIT_OK; i++) {
+            struct point pt = {"lock", lock_names[v], w[i], "", lock_cores_wanted(ctx, v, w[i])};
+            const char *why = lock_skip(ctx, v, w[i]);
             struct job *j;
-            double (*run)(struct job *) = omp ? omp_team_run : team_run;
-            int rc, col;
-            if ((v == LK_SPINLOCK || v == LK_TICKET) && harness_oversubscribed(ctx, w[i]))
+            if (why) {
+                harness_skip(ctx, &pt, "%s", why);
                 continue;
-            j = job_new(ctx, w[i], lock_pthread_body, v);
-            harness_point(ctx, &pt);
-            team_calibrate(j, run, target);
-            rc = team_sample(ctx, &pt, j, run, "ns_per_op", "ns", 1e9, lock_check);
+            }
+            j = job_new(ctx, w[i], lock_body, v);
+            if (is_omp_lock(v))
+                j->run = omp_team_run;
+            rc = overhead_point(ctx, &pt, j, "ns_per_op", 1e9, lock_check);
             job_free(j);
-            if (rc != EXIT_OK)
-                return rc;
-            harness_print(ctx, &pt, "ns_per_op");
-            note_cpu_share(ctx, &pt);
-            if ((col = cost_col(ctx, w[i], maxw_in)) >= 0)
-                sync_cost_note("lock", lock_names[v], col, w[i], results_summary(ctx->res, &pt, "ns_per_op")->median);
+            if (w[i] <= ctx->topo->usable && w[i] > top)
+                top = w[i];
         }
+    free(w);
+    if (rc != EXIT_OK)
+        return rc;
+    {
+        struct point mutex1 = {"lock", "mutex", 1, "", 0}, atomic1 = {"lock", "atomic-add", 1, "", 0};
+        struct point mutexp = {"lock", "mutex", top, "", 0};
+        char a[64];
+        sync_print_ratio(ctx, "uncontended, a mutex", &mutex1, "an atomic add", &atomic1, "ns_per_op", 0);
+        snprintf(a, sizeof(a), "a mutex at %d workers", top);
+        if (top > 1)
+            sync_print_ratio(ctx, a, &mutexp, "its uncontended cost", &mutex1, "ns_per_op", 0);
     }
     return EXIT_OK;
 }
 
-/* ---- experiment 2: barrier ----------------------------------------------------------------- */
+/* ---- experiment 3: barrier ------------------------------------------------------------------ */
 
 enum { BR_PTHREAD, BR_SPIN, BR_OMP, BR_N };
 static const char *const barrier_names[BR_N] = {"pthread-barrier", "spin-barrier", "omp-barrier"};
@@ -558,62 +433,71 @@ static void barrier_body(struct job *j, int id)
     int sense = 0;
     if (j->reference) {
         reference_loop(j, id);
-    } else if (j->kind == BR_PTHREAD) {
+    } else if (j->kind == BR_PTHREAD) { /* sleeps in the kernel until the last arrives */
         for (uint64_t i = 0; i < j->iters; i++)
             pthread_barrier_wait(&j->pbarrier);
-    } else {
+    } else { /* spins until the last arrival flips the sense (prims.h) */
         for (uint64_t i = 0; i < j->iters; i++)
             sync_barrier_wait(&j->sbarrier, &sense);
     }
 }
 
-static int run_barrier(struct lab_ctx *ctx, const int *w, int nw, int maxw_in, double target)
+static int barrier_points(const struct lab_ctx *ctx)
 {
+    int *w, n = cost_counts(ctx, &w);
+    free(w);
+    return BR_N * n;
+}
+
+static int barrier(struct lab_ctx *ctx)
+{
+    int *w, nw = cost_counts(ctx, &w), rc = EXIT_OK;
     printf("\n== barrier: us per barrier (every worker waits for all), minus the same loop "
            "without it\n");
     if (harness_oversubscribed(ctx, w[nw - 1]))
         printf("   oversubscribed (*): the spin barrier yields after %d spins, a bound\n",
                SYNC_SPIN_LIMIT);
-    for (int v = 0; v < BR_N; v++) {
+    for (int v = 0; v < BR_N && rc == EXIT_OK; v++)
+        for (int i = 0; i < nw && rc == EXIT_OK; i++) {
+            /* libgomp's barrier spins a while before it sleeps: CPU-bound like ours */
+            struct point pt = {"barrier", barrier_names[v], w[i], "",
+                               v == BR_PTHREAD ? 0 : harness_cores_for(ctx, w[i])};
+            struct job *j;
 #ifndef _OPENMP
-        if (v == BR_OMP) {
-            printf("   omp-barrier: skipped, this build has no OpenMP\n");
-            continue;
-        }
+            if (v == BR_OMP) {
+                harness_skip(ctx, &pt, "this build has no OpenMP");
+                continue;
+            }
 #endif
-        for (int i = 0; i < nw; i++) {
-            struct point pt = {"barrier", barrier_names[v], w[i], ""};
-            struct job *j = job_new(ctx, w[i], barrier_body, v == BR_OMP ? KIND_OMP_BARRIER : v);
-            double (*run)(struct job *) = v == BR_OMP ? omp_team_run : team_run;
-            int rc, col;
-            harness_point(ctx, &pt);
-            team_calibrate(j, run, target);
-            rc = team_sample(ctx, &pt, j, run, "us", "us", 1e6, NULL);
+            if (w[i] > 1 && ctx->topo->usable < 2) {
+                harness_skip(ctx, &pt, "%s", ONE_CPU);
+                continue;
+            }
+            j = job_new(ctx, w[i], barrier_body, v == BR_OMP ? KIND_OMP_BARRIER : v);
+            if (v == BR_OMP)
+                j->run = omp_team_run;
+            rc = overhead_point(ctx, &pt, j, "us", 1e6, NULL);
             job_free(j);
-            if (rc != EXIT_OK)
-                return rc;
-            harness_print(ctx, &pt, "us");
-            note_cpu_share(ctx, &pt);
-            if ((col = cost_col(ctx, w[i], maxw_in)) >= 0)
-                sync_cost_note("barrier", barrier_names[v], col, w[i],
-                          1e3 * results_summary(ctx->res, &pt, "us")->median);
         }
-    }
-    return EXIT_OK;
+    free(w);
+    return rc;
 }
 
-/* ---- experiment 4: false sharing ------------------------------------------------------------ */
+/* ---- experiment 5: false sharing ------------------------------------------------------------ */
 
 /* Each worker adds 1 to its OWN counter: no data is shared, so no lock is needed. But
  * caches move memory in 64-byte lines, and a core must own the whole line to write any
- * byte of it. Counters side by side on one line make the line bounce between cores on
- * every write, as if the data were shared: false sharing.
+ * byte of it. Counters side by side on one line make the line bounce between cores, as
+ * if the data were shared: false sharing.
  *   same-line  counters 8 bytes apart, one line for all
  *   padded     counters 128 bytes apart (one line each; 128 because the neighbouring-
- *              line prefetcher fetches lines in pairs)
+ *              line prefetcher of many x86 cores fetches lines in pairs)
  *   local      a counter on the worker's own stack, copied out once at the end
  * op=store: a relaxed atomic load and store, which on x86 compile to plain `mov`s: what
- * `c[id]++` on a plain array does, kept in memory. op=atomic: atomic_fetch_add. */
+ * `c[id]++` on a plain array does, kept in memory. A plain store goes into the core's
+ * store buffer and reaches the line later, so how much a shared line slows stores
+ * down depends on the CPU (docs/reference-numbers.md, False sharing). op=atomic:
+ * atomic_fetch_add, which must own the line for every single add, on every CPU. */
 enum { FS_SAME, FS_PADDED, FS_LOCAL, FS_N };
 static const char *const fs_names[FS_N] = {"same-line", "padded", "local"};
 static const char *const fs_ops[2] = {"store", "atomic"};
@@ -638,246 +522,250 @@ static void fs_body(struct job *j, int id)
     j->slots[id].n = atomic_load_explicit(c, memory_order_relaxed);
 }
 
-static double fs_ratio[2] = {-1, -1}; /* same-line / padded at the most workers */
-
-static int run_false_sharing(struct lab_ctx *ctx, const int *w, int nw, double target, int oversub)
+/* 1 (the baseline: nobody to share a line with), then the counts up to the usable CPUs:
+ * threads that take turns on a CPU do not fight over a line, so oversubscribed counts
+ * are left out; with one CPU, a 2-worker point is shown as skipped. */
+static int fs_counts(const struct lab_ctx *ctx, int **out)
 {
-    printf("\n== false-sharing: ns per increment of a worker's own counter\n");
-    if (oversub)
-        printf("   oversubscribed counts skipped: threads that take turns on a CPU do not "
-               "fight over a line\n");
-    for (int op = 0; op < 2; op++) {
-        double med[FS_N] = {0};
-        int last_w = 0;
+    int *w, n = cost_counts(ctx, &w), k = 0, cap = ctx->topo->usable < 2 ? 2 : ctx->topo->usable;
+    for (int i = 0; i < n; i++)
+        if (w[i] <= cap)
+            w[k++] = w[i];
+    *out = w;
+    return k;
+}
+
+static int fs_points(const struct lab_ctx *ctx)
+{
+    int *w, n = fs_counts(ctx, &w);
+    free(w);
+    return 2 * FS_N * n;
+}
+
+/* Every counter must hold exactly its worker's increments. */
+static int fs_counted_right(const struct job *j)
+{
+    for (int k = 0; k < j->workers; k++)
+        if (j->slots[k].n != j->iters)
+            return 0;
+    return 1;
+}
+
+/* One op at one worker count: the three layouts measured rep by rep side by side (a
+ * series), so same-line / padded is taken within each repetition: paired. */
+static int fs_series(struct lab_ctx *ctx, int op, int w, const char *param)
+{
+    struct point pts[FS_N];
+    struct job *jobs[FS_N];
+    uint64_t iters[FS_N];
+    int rc = EXIT_OK;
+    for (int v = 0; v < FS_N; v++)
+        pts[v] = (struct point){"false-sharing", fs_names[v], w, param, harness_cores_for(ctx, w)};
+    if (w > 1 && ctx->topo->usable < 2) {
         for (int v = 0; v < FS_N; v++)
-            for (int i = 0; i < nw; i++) {
-                char param[32];
-                struct point pt = {"false-sharing", fs_names[v], w[i],
-                                   fmt_param(param, sizeof(param), "op=%s", fs_ops[op])};
-                struct job *j = job_new(ctx, w[i], fs_body, op * FS_N + v);
-                uint64_t sum = 0;
-                j->stride = v == FS_SAME ? 1 : 128 / sizeof(uint64_t);
-                j->cells = aligned_alloc(128, ((size_t)w[i] * j->stride * sizeof(uint64_t) + 127) / 128 * 128);
-                if (!j->cells)
-                    die("out of memory");
-                harness_point(ctx, &pt);
-                team_calibrate(j, team_run, target);
-                harness_rep(ctx, 0);
-                team_run(j); /* warm-up */
-                for (int rep = 1; rep <= ctx->reps; rep++) {
-                    if (harness_interrupted()) {
-                        job_free(j);
-                        return EXIT_INTERRUPTED;
-                    }
-                    harness_rep(ctx, rep);
-                    results_add(ctx->res, &pt, rep, "ns_per_op", team_run(j) * 1e9 / (double)j->iters, "ns");
-                    results_add(ctx->res, &pt, rep, "cpu_share", cpu_share(j), "fraction");
-                }
-                /* each counter must hold exactly its worker's increments */
-                for (int k = 0; k < w[i]; k++)
-                    sum += j->slots[k].n == j->iters;
-                job_free(j);
-                if (sum != (uint64_t)w[i]) {
-                    fprintf(stderr, "parlab: sync: false-sharing %s: a counter lost increments\n", fs_names[v]);
-                    return EXIT_FAIL;
-                }
-                harness_print(ctx, &pt, "ns_per_op");
-                note_cpu_share(ctx, &pt);
-                if (i == nw - 1) {
-                    med[v] = results_summary(ctx->res, &pt, "ns_per_op")->median;
-                    last_w = w[i];
-                }
-            }
-        if (last_w >= 2 && med[FS_PADDED] > 0) {
-            fs_ratio[op] = med[FS_SAME] / med[FS_PADDED];
-            printf("   op=%s, %d workers: same-line is %.1fx the padded cost (here; ANCHORS: %s)\n",
-                   fs_ops[op], last_w, fs_ratio[op], op ? "1.4x" : "5.2x");
-        }
+            harness_skip(ctx, &pts[v], "%s", ONE_CPU);
+        return EXIT_OK;
     }
+    harness_series(ctx, pts, FS_N);
+    for (int v = 0; v < FS_N; v++) {
+        struct harness_work work;
+        jobs[v] = job_new(ctx, w, fs_body, op * FS_N + v);
+        jobs[v]->stride = v == FS_SAME ? 1 : 128 / sizeof(uint64_t);
+        jobs[v]->cells = aligned_alloc(128, ((size_t)w * jobs[v]->stride * sizeof(uint64_t) + 127) / 128 * 128);
+        if (!jobs[v]->cells)
+            die("out of memory");
+        work = job_work(jobs[v], 0);
+        iters[v] = harness_calibrate(&work, sync_sample_s(ctx), 16, UINT64_C(1) << 36);
+    }
+    for (int rep; rc == EXIT_OK && harness_next_rep(ctx, &rep);) {
+        double ns[FS_N];
+        for (int k = 0; k < FS_N; k++) {
+            int v = harness_series_order(rep, k, FS_N);
+            struct harness_work work = job_work(jobs[v], 0);
+            ns[v] = harness_time(&work, iters[v]) * 1e9 / (double)iters[v];
+            if (!fs_counted_right(jobs[v])) {
+                note("false-sharing %s: a counter lost increments", fs_names[v]);
+                rc = EXIT_FAIL;
+                break;
+            }
+            if (rep > 0) {
+                results_add(ctx->res, &pts[v], rep, "ns_per_op", ns[v], "ns");
+                results_add(ctx->res, &pts[v], rep, "cpu_cores", team_cpu_cores(jobs[v]), "cores");
+            }
+        }
+        /* the paired ratio, kept beside the numbers it comes from (the claim reads it) */
+        if (rc == EXIT_OK && rep > 0 && ns[FS_PADDED] > 0)
+            results_add(ctx->res, &pts[FS_SAME], rep, "vs_padded", ns[FS_SAME] / ns[FS_PADDED], "x");
+    }
+    for (int v = 0; v < FS_N; v++)
+        job_free(jobs[v]);
+    if (rc != EXIT_OK || harness_interrupted())
+        return rc != EXIT_OK ? rc : EXIT_INTERRUPTED;
+    for (int v = 0; v < FS_N; v++)
+        harness_print(ctx, &pts[v], "ns_per_op");
     return EXIT_OK;
 }
 
-/* The bars of the false-sharing chart: ns per op at the most workers measured. */
-static int write_fs_table(struct lab_ctx *ctx, int wmax)
+static int false_sharing(struct lab_ctx *ctx)
 {
-    static const char *const head[] = {"op", "workers", "same_line_ns", "padded_ns", "local_ns"};
-    struct csvw *cw;
-    if (wmax < 2)
-        return 0;
-    if (!(cw = csvw_open(ctx->out_dir, "sync-false-sharing.csv")))
-        return -1;
-    csvw_row(cw, head, 5);
-    for (int op = 0; op < 2; op++) {
+    int *w, nw = fs_counts(ctx, &w), rc = EXIT_OK;
+    printf("\n== false-sharing: ns per increment of a worker's own counter\n");
+    if (ctx->topo->usable >= 2 && ctx->nworkers && ctx->workers[ctx->nworkers - 1] > ctx->topo->usable)
+        printf("   counts above the %d usable CPUs are left out: threads that take turns on a "
+               "CPU do not fight over a line\n", ctx->topo->usable);
+    for (int op = 0; op < 2 && rc == EXIT_OK; op++) {
         char param[32];
         fmt_param(param, sizeof(param), "op=%s", fs_ops[op]);
-        csvw_str(cw, fs_ops[op]);
-        csvw_int(cw, wmax);
-        for (int v = 0; v < FS_N; v++) {
-            struct point pt = {"false-sharing", fs_names[v], wmax, param};
-            const struct summary *s = results_summary(ctx->res, &pt, "ns_per_op");
-            csvw_num(cw, s ? s->median : -1);
+        for (int i = 0; i < nw && rc == EXIT_OK; i++)
+            rc = fs_series(ctx, op, w[i], param);
+        if (rc == EXIT_OK && w[nw - 1] > 1 && ctx->topo->usable >= 2) {
+            struct point same = {"false-sharing", "same-line", w[nw - 1], param, 0};
+            struct point padded = {"false-sharing", "padded", w[nw - 1], param, 0};
+            char what[64];
+            snprintf(what, sizeof(what), "%s, %d workers: same-line", param, w[nw - 1]);
+            sync_print_ratio(ctx, what, &same, "the padded cost", &padded, "ns_per_op", 1);
         }
-        csvw_endrow(cw);
     }
-    return csvw_commit(cw);
-}
-
-/* sync-costs.csv: the ladder chart (plots/sync.gp), one row per construct, in ns. */
-static int write_cost_table(struct lab_ctx *ctx)
-{
-    static const char *const head[] = {"experiment", "construct", "uncontended_ns",
-                                       "contended_ns", "contended_workers", "oversubscribed_ns",
-                                       "oversubscribed_workers"};
-    struct csvw *cw;
-    if (!ncosts)
-        return 0;
-    if (!(cw = csvw_open(ctx->out_dir, "sync-costs.csv")))
-        return -1;
-    csvw_row(cw, head, 7);
-    for (int i = 0; i < ncosts; i++) {
-        csvw_str(cw, costs[i].experiment);
-        csvw_str(cw, costs[i].name);
-        for (int col = 0; col < 3; col++) {
-            csvw_num(cw, costs[i].workers[col] ? costs[i].ns[col] : (double)NAN);
-            if (col)
-                csvw_int(cw, costs[i].workers[col]);
-        }
-        csvw_endrow(cw);
-    }
-    return csvw_commit(cw);
-}
-
-/* ---- the lab ------------------------------------------------------------------------------------ */
-
-static const char *const experiments[] = {"race", "lock", "barrier", "handoff", "false-sharing", "c2c"};
-
-/* Which experiments to run: --experiment lock,c2c (default all). */
-static void pick_experiments(const struct lab_ctx *ctx, int *on)
-{
-    const char *list = lab_opt(ctx, "experiment");
-    char *copy, *rest, *tok;
-    for (size_t e = 0; e < ARRAY_SIZE(experiments); e++)
-        on[e] = list == NULL;
-    if (!list)
-        return;
-    rest = copy = xstrdup(list);
-    while ((tok = strsep(&rest, ",")) != NULL) {
-        size_t e;
-        if (!*tok)
-            usage_error("--experiment: '%s' has an empty entry", list);
-        for (e = 0; e < ARRAY_SIZE(experiments); e++)
-            if (!strcmp(tok, experiments[e]))
-                break;
-        if (e == ARRAY_SIZE(experiments))
-            usage_error("--experiment: '%s' is not one of race, lock, barrier, handoff, "
-                        "false-sharing, c2c", tok);
-        on[e] = 1;
-    }
-    free(copy);
-}
-
-static int sync_run(struct lab_ctx *ctx)
-{
-    int on[ARRAY_SIZE(experiments)], usable = ctx->topo->usable;
-    double target = lab_opt_double(ctx, "sample-ms", ctx->quick ? 1 : 10, 0.1, 10000) / 1e3;
-    int *w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1)), nw = 0;
-    int *race_w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1)), nrace = 0;
-    int *fs_w = xmalloc(sizeof(int) * (size_t)(ctx->nworkers + 1)), nfs = 0;
-    int maxw_in = 1, skipped = 0, rc = EXIT_OK, c2c_n = 0, c2c_step = 1, nlock, nbar = BR_N;
-    cpu_set_t saved;
-
-    pick_experiments(ctx, on);
-    /* check every option now, not after a minute of measuring */
-    sync_c2c_npairs(ctx);
-    /* Worker counts: 1 (uncontended) always comes first. With one usable CPU only the
-     * uncontended points are measured: there is no second core to contend with. */
-    w[nw++] = 1;
-    for (int i = 0; i < ctx->nworkers; i++) {
-        int k = ctx->workers[i];
-        /* The default sweep on a big machine (1..8, 16, ... 256, 512) would take minutes:
-         * keep 1, 2, the powers of 4, all usable CPUs and the oversubscribed point. */
-        if (!ctx->workers_given && k > 2 && k < usable && (k & (k - 1) || __builtin_ctz((unsigned)k) % 2))
-            continue;
-        if (k > 1 && usable >= 2)
-            w[nw++] = k;
-        else if (k > 1)
-            skipped++;
-        if (k > 1 && k <= usable) {
-            maxw_in = k > maxw_in ? k : maxw_in;
-            fs_w[nfs++] = k;
-        }
-        if (k > 1)
-            race_w[nrace++] = k;
-    }
-    if (!nrace)
-        race_w[nrace++] = 2;
-    if (!nfs || fs_w[0] != 1) { /* false sharing: 1 worker is the baseline */
-        memmove(fs_w + 1, fs_w, sizeof(int) * (size_t)nfs);
-        fs_w[0] = 1;
-        nfs++;
-    }
-    printf("sample: >= %.1f ms (inner repetitions doubled until then), %d outer repetitions "
-           "after an untimed warm-up\n", target * 1e3, ctx->reps);
-    if (usable < 2)
-        printf("1 usable CPU: only uncontended (1-worker) points are measured (%d worker "
-               "count%s above 1 skipped); contended locks and barriers, handoff, false sharing "
-               "and c2c need a second CPU to contend with, so they are skipped\n",
-               skipped, skipped == 1 ? "" : "s");
-    {
-        /* spinlock and ticket skip the oversubscribed counts (see run_lock) */
-        int nover = 0, nlock_var = LK_N;
-        for (int i = 0; i < nw; i++)
-            nover += harness_oversubscribed(ctx, w[i]);
-#ifndef _OPENMP
-        nlock_var = LK_OMP_CRITICAL; /* the OpenMP variants are skipped */
-        nbar = BR_OMP;
-#endif
-        nlock = nlock_var * nw - 2 * nover;
-    }
-    harness_plan(ctx, (on[0] ? nrace : 0) + (on[1] ? nlock : 0) + (on[2] ? nbar * nw : 0) +
-                          (on[3] && usable >= 2 ? 3 /* handoff variants */ : 0) + (on[4] ? 2 * FS_N * nfs : 0) +
-                          (on[5] && usable >= 2 ? sync_c2c_npairs(ctx) : 0));
-    pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
-    ncosts = 0;
-
-    if (rc == EXIT_OK && on[0])
-        rc = run_race(ctx, race_w, nrace);
-    if (rc == EXIT_OK && on[1])
-        rc = run_lock(ctx, w, nw, maxw_in, target);
-    if (rc == EXIT_OK && on[2])
-        rc = run_barrier(ctx, w, nw, maxw_in, target);
-    if (rc == EXIT_OK && on[3] && usable >= 2)
-        rc = sync_run_handoff(ctx, target);
-    if (rc == EXIT_OK && on[4]) {
-        int k = usable >= 2 ? nfs : 1;
-        rc = run_false_sharing(ctx, fs_w, k, target,
-                               usable >= 2 && harness_oversubscribed(ctx, ctx->workers[ctx->nworkers - 1]));
-        if (rc == EXIT_OK && write_fs_table(ctx, fs_w[k - 1]) < 0)
-            rc = EXIT_FAIL;
-    }
-    if (rc == EXIT_OK && on[5] && usable >= 2) {
-        rc = sync_run_c2c(ctx, &c2c_n, &c2c_step);
-        if (rc == EXIT_OK && sync_write_c2c_table(ctx, c2c_n, c2c_step) < 0)
-            rc = EXIT_FAIL;
-    }
-    pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
-    if (rc == EXIT_OK && write_cost_table(ctx) < 0)
-        rc = EXIT_FAIL;
-    if (rc == EXIT_OK && fs_ratio[0] > 0)
-        printf("\nfalse sharing: same-line / padded = %.1fx with stores, %.1fx with atomics\n",
-               fs_ratio[0], fs_ratio[1]);
     free(w);
-    free(race_w);
-    free(fs_w);
     return rc;
 }
 
-static const struct lab_option sync_options[] = {
-    {"experiment", "LIST", "only these, comma-separated: race,lock,barrier,handoff,false-sharing,c2c"},
-    {"sample-ms", "MS", "shortest timed sample in ms (EPCC: 1; default 10; --quick 1)"},
-    {"pairs", "N", "c2c: most CPU pairs to measure (default 2048, --quick 64); more CPUs are sampled"},
+/* ---- the lesson's claims, judged on the numbers (parlab report) ----------------------------- */
+
+static void judge_race(const struct report_lab *l, struct claim_out *o)
+{
+    int p;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    if (!(p = report_top_workers(l, "race", "unsynchronised", "", "lost_updates", 2))) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "no race point with 2 or more workers within the "
+                                              "usable CPUs");
+        return;
+    }
+    claim_at_least(o, l, report_row(l, "race", "unsynchronised", p, "", "lost_updates"), 1,
+                   "updates lost with %d workers", p);
+}
+
+static void judge_atomic_vs_mutex(const struct report_lab *l, struct claim_out *o)
+{
+    claim_ratio_at_least(o, l, report_row(l, "lock", "mutex", 1, "", "ns_per_op"),
+                         report_row(l, "lock", "atomic-add", 1, "", "ns_per_op"), 1.2,
+                         "uncontended mutex / atomic add");
+}
+
+static void judge_contended_mutex(const struct report_lab *l, struct claim_out *o)
+{
+    int p;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    if (!(p = report_top_workers(l, "lock", "mutex", "", "ns_per_op", 2))) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "no mutex point with 2 or more workers within the "
+                                              "usable CPUs");
+        return;
+    }
+    claim_ratio_at_least(o, l, report_row(l, "lock", "mutex", p, "", "ns_per_op"),
+                         report_row(l, "lock", "mutex", 1, "", "ns_per_op"), 1.5,
+                         "mutex at %d workers / at 1", p);
+}
+
+static void judge_handoff(const struct report_lab *l, struct claim_out *o)
+{
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    claim_ratio_at_least(o, l, report_row(l, "handoff", "condvar", 2, "", "us"),
+                         report_row(l, "handoff", "spin", 2, "", "us"), 2,
+                         "condvar handoff / spin handoff");
+}
+
+static void judge_false_sharing(const struct report_lab *l, struct claim_out *o)
+{
+    int p;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    if (!(p = report_top_workers(l, "false-sharing", "same-line", "op=atomic", "vs_padded", 2))) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "no op=atomic point with 2 or more workers within "
+                                              "the usable CPUs");
+        return;
+    }
+    claim_at_least(o, l, report_row(l, "false-sharing", "same-line", p, "op=atomic", "vs_padded"),
+                   1.5, "same-line / padded, atomic adds, %d workers, paired", p);
+}
+
+static const struct lab_claim sync_claims[] = {
+    {"race", "counter++ from 2 or more threads without synchronisation loses updates", judge_race},
+    {"lock", "An uncontended atomic add costs less than an uncontended mutex lock + unlock "
+             "(the mutex at least 1.2x)", judge_atomic_vs_mutex},
+    {"lock", "A contended mutex costs more per operation than an uncontended one (at least "
+             "1.5x, at the most workers within the usable CPUs)", judge_contended_mutex},
+    {"handoff", "Handing a turn to a spinning thread is cheaper than waking a sleeping one "
+                "through a condition variable (the condvar at least 2x)", judge_handoff},
+    {"false-sharing", "Atomic adds to per-thread counters on one cache line cost more than on "
+                      "lines of their own (same-line at least 1.5x padded)", judge_false_sharing},
     {NULL, NULL, NULL},
 };
+
+/* ---- the lab ---------------------------------------------------------------------------------- */
+
+static int sync_prepare(struct lab_ctx *ctx)
+{
+    /* A bound on pathological points (spinning with more threads than CPUs, a busy
+     * machine): after 3 repetitions and this long, keep what we have (the harness says so). */
+    ctx->point_budget_s = ctx->quick ? 2 : 10;
+#ifdef _OPENMP
+    omp_set_dynamic(0); /* exactly the threads asked for, or the check below fails */
+#endif
+    printf("sample: >= %.3g ms (inner repetitions doubled until then), %d outer repetitions "
+           "after an untimed warm-up\n", sync_sample_s(ctx) * 1e3, ctx->reps);
+    if (ctx->topo->usable < 2)
+        printf("1 usable CPU: only uncontended (1-worker) points are measured; contended locks "
+               "and barriers, handoff, false sharing and c2c need a second CPU to contend with, "
+               "so they are skipped, each saying why\n");
+    return EXIT_OK;
+}
+
+/* OpenMP cannot be asked for more threads than OMP_THREAD_LIMIT allows: say so before
+ * anything runs, not after minutes of measuring. */
+static const char *sync_check(const struct lab_ctx *ctx)
+{
+#ifdef _OPENMP
+    static char msg[200];
+    int *w, n = cost_counts(ctx, &w), maxw = w[n - 1], limit = omp_get_thread_limit();
+    int on = ctx->exp_on[lab_experiment_index(ctx->lab, "lock")] ||
+             ctx->exp_on[lab_experiment_index(ctx->lab, "barrier")];
+    free(w);
+    if (on && maxw > limit) {
+        snprintf(msg, sizeof(msg), "--workers: %d workers, but OpenMP allows at most %d threads "
+                                   "here (OMP_THREAD_LIMIT)", maxw, limit);
+        return msg;
+    }
+#else
+    (void)ctx;
+#endif
+    return NULL;
+}
+
+static const struct lab_experiment sync_experiments[] = {
+    {"race", "counter++ with no synchronisation: lost updates (a deliberate bug)", race, race_points},
+    {"lock", "ns per lock + unlock or atomic, 1 worker (uncontended) and more (contended)", lock,
+     lock_points},
+    {"barrier", "us per barrier: pthread, spinning, OpenMP", barrier, barrier_points},
+    {"handoff", "one-way wake-up latency between two pinned threads: condvar, futex, spin",
+     sync_handoff, sync_handoff_points},
+    {"false-sharing", "ns per increment of a worker's own counter: same-line, padded, local",
+     false_sharing, fs_points},
+    {"c2c", "one-way core-to-core latency per pair of CPUs (pinned ping-pong)", sync_c2c,
+     sync_c2c_points},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const struct lab_option sync_options[] = {
+    {"sample-ms", "MS", "shortest timed sample in ms (EPCC: 1)", LAB_OPT_NUMBER, 10, 1, 0.1, 10000},
+    {"pairs", "N", "c2c: most CPU pairs to measure (more CPUs: every k-th is measured)",
+     LAB_OPT_INTEGER, 2048, 64, 1, 1000000},
+    {NULL, NULL, NULL, 0, 0, 0, 0, 0},
+};
+
+static const char *const sync_charts[] = {"sync", "sync_fs", "c2c", NULL};
 
 const struct lab lab_sync = {
     .name = "sync",
@@ -890,12 +778,19 @@ const struct lab lab_sync = {
         "                 mutex spinlock tas ttas ticket rwlock-read atomic-add cas-loop\n"
         "                 omp-critical omp-atomic omp-reduction\n"
         "  barrier        us per barrier: pthread-barrier spin-barrier omp-barrier\n"
-        "  handoff        one-way wake-up latency, us: condvar futex spin\n"
-        "  false-sharing  ns per increment: same-line padded local, op=store|atomic\n"
-        "  c2c            one-way core-to-core latency per CPU pair, ns (sync-c2c.csv)\n"
-        "Charts: plots/sync.gp (cost ladder), sync_fs.gp (false sharing), c2c.gp (heatmap).",
+        "  handoff        one-way wake-up latency, us, two threads pinned to two CPUs:\n"
+        "                 condvar futex spin\n"
+        "  false-sharing  ns per increment: same-line padded local, op=store|atomic, measured\n"
+        "                 side by side (the ratio same-line / padded is paired: vs_padded)\n"
+        "  c2c            one-way core-to-core latency per CPU pair, ns (param cpu_a=A;cpu_b=B)\n"
+        "With 1 usable CPU only the uncontended points run; the others say why they are skipped.\n"
+        "Charts: plots/sync.gp (costs), sync_fs.gp (false sharing), c2c.gp (core to core).",
+    .experiments = sync_experiments,
     .options = sync_options,
-    .run = sync_run,
+    .claims = sync_claims,
+    .charts = sync_charts,
+    .check = sync_check,
+    .prepare = sync_prepare,
     .default_reps = 20,
     .quick_reps = 3,
 };

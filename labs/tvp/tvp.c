@@ -10,12 +10,14 @@
  * on purpose. The payoff is isolation: a crash, a leak or a global interpreter lock
  * in one process does not touch the others.
  *
- * Four experiments, top to bottom:
- *   create       the cost of starting and reaping one worker, six ways  (this file)
- *   memory       what each extra worker costs in memory, copy-on-write   (this file)
- *   communicate  latency and bandwidth of messages between two workers  (tvp_comm.c)
- *   cpu-bound, io-bound  the same total work on T threads and T processes (tvp_comm.c)
- */
+ * Five experiments, top to bottom:
+ *   create       the cost of starting and reaping one worker, seven ways  (this file)
+ *   memory       what each extra worker costs in memory, copy-on-write    (this file)
+ *   communicate  latency and bandwidth of messages between two workers   (tvp_comm.c,
+ *                over a ring in shared memory built in tvp_ring.c)
+ *   cpu-bound, io-bound  the same total work on T threads and T processes (tvp_scaling.c)
+ * and, at the end of this file, the lesson's claims, judged on the numbers.
+ * Machinery: tvp_proc.c reads what /proc says about a process's memory. */
 #include "tvp.h"
 
 #include <errno.h>
@@ -29,105 +31,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "report.h"
+
 extern char **environ;
 
-/* ---- /proc parsers --------------------------------------------------------------------- */
-
-/* Both /proc/PID/smaps_rollup and /proc/PID/status are lines "Key:   value kB". We
- * look for each key at the start of a line, so "Pss:" never matches "SwapPss:". */
-int tvp_parse_kb_fields(const char *text, const char *const *keys, double *out, int n)
+/* Map and touch mib MiB: every page really resident, as in a parent that has been
+ * working for a while. In 4 KiB pages on purpose: where transparent huge pages are
+ * "always", the kernel would otherwise back it with 2 MiB pages, 512 times fewer page
+ * table entries for fork to copy, and hide what a parent with scattered memory pays. */
+static void *touch_big(long mib)
 {
-    int found = 0;
-    for (const char *line = text; line && *line; line = strchr(line, '\n'), line += line != NULL) {
-        for (int i = 0; i < n; i++) {
-            size_t len = strlen(keys[i]);
-            char *end;
-            double v;
-            if (strncmp(line, keys[i], len) || line[len] != ':')
-                continue;
-            v = strtod(line + len + 1, &end);
-            if (end == line + len + 1)
-                continue; /* no number after the key: not a value we understand */
-            out[i] = v;
-            found++;
-        }
-        if (!*line)
-            break;
-    }
-    return found;
-}
-
-int tvp_read_kb_fields(const char *path, const char *const *keys, double *out, int n)
-{
-    static char buf[16384];
-    if (read_small_file(path, buf, sizeof(buf)) < 0)
-        return -1;
-    return tvp_parse_kb_fields(buf, keys, out, n);
-}
-
-int tvp_mem_from(const char *rollup_path, const char *status_path, struct tvp_mem *m)
-{
-    static const char *const rk[] = {"Rss", "Pss", "Private_Clean", "Private_Dirty"};
-    static const char *const sk[] = {"VmRSS"};
-    double v[4] = {NAN, NAN, NAN, NAN};
-
-    m->rss = m->pss = m->private_kib = NAN;
-    if (rollup_path && tvp_read_kb_fields(rollup_path, rk, v, 4) == 4) {
-        m->rss = v[0];
-        m->pss = v[1];
-        m->private_kib = v[2] + v[3];
-        return 0;
-    }
-    /* No smaps_rollup: RSS alone, from status. PSS stays unknown, and we say so. */
-    if (tvp_read_kb_fields(status_path, sk, v, 1) == 1) {
-        m->rss = v[0];
-        return 0;
-    }
-    return -1;
-}
-
-int tvp_mem_of(pid_t pid, struct tvp_mem *m)
-{
-    char r[64], s[64];
-    if (pid == 0)
-        pid = getpid();
-    snprintf(r, sizeof(r), "/proc/%d/smaps_rollup", (int)pid);
-    snprintf(s, sizeof(s), "/proc/%d/status", (int)pid);
-    return tvp_mem_from(r, s, m);
-}
-
-/* ---- the charts' tables -------------------------------------------------------------- */
-/* Each experiment leaves a small table for its chart (tvp-create.csv, ...). They are
- * written to temporary files and renamed into place only when the whole run ends
- * well, with the runs and summary files: an interrupted run leaves the previous set
- * of files whole and consistent. */
-
-static struct csvw *pending[8];
-static int npending;
-
-struct csvw *tvp_table_open(const struct lab_ctx *ctx, const char *name)
-{
-    struct csvw *w = csvw_open(ctx->out_dir, name);
-    if (!w)
-        die("cannot write '%s/%s': %s", ctx->out_dir, name, strerror(errno));
-    if (npending == (int)ARRAY_SIZE(pending))
-        die("tvp: too many tables");
-    pending[npending++] = w;
-    return w;
-}
-
-/* Commit every table (ok) or throw them all away. Returns 0, or -1 if one failed. */
-static int tables_finish(int ok)
-{
-    int rc = 0;
-    for (int i = 0; i < npending; i++) {
-        if (ok && csvw_commit(pending[i]) < 0)
-            rc = -1;
-        else if (!ok)
-            csvw_abort(pending[i]);
-    }
-    npending = 0;
-    return rc;
+    size_t bytes = (size_t)mib << 20;
+    char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED)
+        return NULL;
+#ifdef MADV_NOHUGEPAGE
+    madvise(p, bytes, MADV_NOHUGEPAGE);
+#endif
+    for (size_t i = 0; i < bytes; i += 4096)
+        p[i] = (char)i;
+    return p;
 }
 
 /* ---- create: starting and reaping one worker ------------------------------------------ */
@@ -253,158 +176,90 @@ static void create_fork_exec(void *p, uint64_t n)
     }
 }
 
-/* A table of what the chart shows: the variant, its param, and a label. */
-struct create_result {
-    const char *variant, *param;
-    char label[48];
-    double us, lo, hi;
+/* The ways to start a worker, in the order they run. needs_true: it execs /bin/true. */
+struct way {
+    const char *variant;
+    void (*run)(void *arg, uint64_t n);
+    int needs_true;
 };
 
-/* The result of variant, from the small parent (big = 0) or the big one (big = 1). */
-static const struct create_result *find_result(const struct create_result *r, int nr,
-                                               const char *variant, int big)
+static const struct way small_parent[] = {
+    {"pthread", create_pthread, 0},  {"vfork", create_vfork, 0},
+    {"fork", create_fork, 0},        {"posix-spawn", create_posix_spawn, 1},
+    {"fork-exec", create_fork_exec, 1},
+};
+/* Then again from a parent that touched --rss MiB: the two whose cost the parent's
+ * size could change, and the lesson says only one of them does. */
+static const struct way big_parent[] = {
+    {"fork", create_fork, 0},
+    {"posix-spawn", create_posix_spawn, 1},
+};
+
+static int create_points(const struct lab_ctx *ctx)
 {
-    for (int i = 0; i < nr; i++)
-        if (!strcmp(r[i].variant, variant) && (r[i].param[0] != '\0') == big)
-            return &r[i];
-    return NULL;
+    (void)ctx;
+    return (int)(ARRAY_SIZE(small_parent) + ARRAY_SIZE(big_parent));
 }
 
-static int create_one(struct lab_ctx *ctx, const char *variant, const char *param,
-                      harness_fn fn, struct create_result *out)
+/* One point: as many workers a sample as make it last min_s (a 50 us thread start
+ * needs hundreds to time well, a 10 ms fork of a big parent only a few), then the
+ * warm-up and the repetitions; us per worker started and reaped. */
+static int create_one(struct lab_ctx *ctx, const struct way *way, const char *param)
 {
-    struct point pt = {"create", variant, 1, param};
+    struct point pt = {"create", way->variant, 1, param, 0};
     struct create_arg a = {0};
-    double min_s = ctx->quick ? 0.01 : 0.05;
-    const struct summary *s;
+    struct harness_work w = {.run = way->run, .arg = &a};
+    double min_s = ctx->quick ? 0.02 : 0.05;
     uint64_t n;
+    int rc;
 
+    if (way->needs_true && access(true_path, X_OK) != 0) {
+        harness_skip(ctx, &pt, "%s is not executable here: nothing to exec", true_path);
+        return EXIT_OK;
+    }
     harness_point(ctx, &pt);
-    /* As many workers a sample as make it last min_s: a 50 us thread start needs
-     * hundreds to time well, a 10 ms fork of a big parent only a few. */
-    n = harness_calibrate(fn, &a, min_s);
-    if (harness_sample(ctx, &pt, fn, &a, n, "us", "us", 1e6) < 0)
-        return EXIT_INTERRUPTED;
+    n = harness_calibrate(&w, min_s, 1, 0);
+    rc = harness_sample(ctx, &pt, &w, n, "us", "us", 1e6);
+    if (rc != EXIT_OK)
+        return rc;
     if (a.failures) {
-        harness_progress_clear();
-        printf("create %s: %d worker%s failed to start or exit cleanly\n", variant, a.failures,
-               a.failures == 1 ? "" : "s");
+        harness_note(ctx, "create %s: %d worker%s failed to start or exit cleanly", way->variant,
+                     a.failures, a.failures == 1 ? "" : "s");
         return EXIT_FAIL;
     }
     harness_print(ctx, &pt, "us");
-    s = results_summary(ctx->res, &pt, "us");
-    out->variant = variant;
-    out->param = param;
-    out->us = s->median, out->lo = s->ci_lo, out->hi = s->ci_hi;
     return EXIT_OK;
 }
 
-/* Map and touch mib MiB: every page really resident, as in a parent that has been
- * working for a while. The pages are 4 KiB unless transparent huge pages are "always". */
-static void *touch_big(long mib)
+static int tvp_create(struct lab_ctx *ctx)
 {
-    size_t bytes = (size_t)mib << 20;
-    char *p = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED)
-        return NULL;
-    for (size_t i = 0; i < bytes; i += 4096)
-        p[i] = (char)i;
-    return p;
-}
-
-int tvp_create(struct lab_ctx *ctx)
-{
-    long rss_def = ctx->quick ? 64 : 256;
-    long rss = lab_opt_long(ctx, "rss", rss_def, 1, 1L << 20);
-    struct create_result r[8];
+    long rss = (long)lab_opt(ctx, "rss");
     char big[32];
-    int nr = 0, rc, have_true = access(true_path, X_OK) == 0;
-    double avail[1] = {NAN};
-    static const char *const mk[] = {"MemAvailable"};
+    int rc = EXIT_OK;
     void *mem;
 
-    /* A value the machine cannot hold is a bad value, not a crash: touching more
-     * than the free memory would wake the OOM killer. */
-    if (tvp_read_kb_fields("/proc/meminfo", mk, avail, 1) == 1 && (double)rss * 1024 > 0.7 * avail[0])
-        usage_error("--rss: '%ld' MiB is more than 70%% of the %.0f MiB available here", rss,
-                    avail[0] / 1024);
+    printf("== create: us to start and reap one worker that does nothing; then from a parent\n"
+           "   that touched %ld MiB (%s)\n", rss,
+           lab_opt_given(ctx, "rss") ? "--rss" : ctx->quick ? "--quick's size; --rss sets it"
+                                                             : "--rss sets it");
+    for (size_t i = 0; i < ARRAY_SIZE(small_parent) && rc == EXIT_OK; i++)
+        rc = create_one(ctx, &small_parent[i], "");
+    if (rc != EXIT_OK)
+        return rc;
 
-    printf("== create: start and reap one worker that does nothing (us per worker)\n");
-    if (ctx->quick && !lab_opt(ctx, "rss"))
-        printf("(quick: the big parent touches %ld MiB, not the default 256; --rss chooses)\n", rss);
-
-    struct {
-        const char *variant;
-        harness_fn fn;
-        int needs_true;
-    } small[] = {
-        {"pthread", create_pthread, 0},         {"vfork", create_vfork, 0},
-        {"fork", create_fork, 0},               {"posix-spawn", create_posix_spawn, 1},
-        {"fork-exec", create_fork_exec, 1},
-    };
-    for (size_t i = 0; i < ARRAY_SIZE(small); i++) {
-        if (small[i].needs_true && !have_true) {
-            printf("create %s: not measured: %s is missing here\n", small[i].variant, true_path);
-            continue;
-        }
-        if ((rc = create_one(ctx, small[i].variant, "", small[i].fn, &r[nr])) != EXIT_OK)
-            return rc;
-        snprintf(r[nr].label, sizeof(r[nr].label), "%s", small[i].variant);
-        nr++;
-    }
-
-    /* The same fork from a parent that touched rss MiB: now the kernel must copy one
-     * page-table entry for each of its rss * 256 pages. posix_spawn from that same
-     * parent shows the way around it. */
+    fmt_param(big, sizeof(big), "rss_mib=%ld", rss);
     if (!(mem = touch_big(rss))) {
-        printf("create fork-big: not measured: cannot map %ld MiB (%s)\n", rss, strerror(errno));
-    } else {
-        fmt_param(big, sizeof(big), "rss_mib=%ld", rss);
-        results_meta(ctx->res, "tvp_rss_mib", "%ld", rss);
-        rc = create_one(ctx, "fork-big", big, create_fork, &r[nr]);
-        if (rc == EXIT_OK) {
-            snprintf(r[nr].label, sizeof(r[nr].label), "fork-big (%ld MiB)", rss);
-            nr++;
-            if (have_true) {
-                rc = create_one(ctx, "posix-spawn", big, create_posix_spawn, &r[nr]);
-                snprintf(r[nr].label, sizeof(r[nr].label), "posix-spawn (%ld MiB parent)", rss);
-                nr += rc == EXIT_OK;
-            }
+        int e = errno;
+        for (size_t i = 0; i < ARRAY_SIZE(big_parent); i++) {
+            struct point pt = {"create", big_parent[i].variant, 1, big, 0};
+            harness_skip(ctx, &pt, "cannot map %ld MiB: %s", rss, strerror(e));
         }
-        munmap(mem, (size_t)rss << 20);
-        if (rc != EXIT_OK)
-            return rc;
+        return EXIT_OK;
     }
-
-    /* The chart's table, smallest to largest as measured. */
-    {
-        struct csvw *w = tvp_table_open(ctx, "tvp-create.csv");
-        static const char *const hdr[] = {"variant", "param", "label", "us", "ci_lo", "ci_hi"};
-        csvw_row(w, hdr, 6);
-        for (int i = 0; i < nr; i++) {
-            csvw_str(w, r[i].variant), csvw_str(w, r[i].param), csvw_str(w, r[i].label);
-            csvw_num(w, r[i].us), csvw_num(w, r[i].lo), csvw_num(w, r[i].hi);
-            csvw_endrow(w);
-        }
-    }
-
-    {
-        const struct create_result *f = find_result(r, nr, "fork", 0);
-        const struct create_result *fb = find_result(r, nr, "fork-big", 1);
-        const struct create_result *sp = find_result(r, nr, "posix-spawn", 0);
-        const struct create_result *sb = find_result(r, nr, "posix-spawn", 1);
-        printf("\nreading it:");
-        if (f && fb)
-            printf(" fork-big costs %.1fx a small fork: about %.1f ms more per GiB the\n"
-                   "  parent touched, because fork copies a page-table entry for every page.",
-                   fb->us / f->us, (fb->us - f->us) / 1000 * 1024.0 / (double)rss);
-        if (sp && sb)
-            printf("\n  posix_spawn from the same big parent: %.2fx its cost from a small one\n"
-                   "  (its child borrows the parent's memory until it execs).", sb->us / sp->us);
-    }
-    printf("\n  Reference, an idle 2-vCPU EPYC VM (ANCHORS.md): pthread 57 us, vfork 68 us,\n"
-           "  fork 236 us, fork after 1 GiB 35 ms, posix_spawn 660 us, fork+exec 780 us.\n\n");
-    return EXIT_OK;
+    for (size_t i = 0; i < ARRAY_SIZE(big_parent) && rc == EXIT_OK; i++)
+        rc = create_one(ctx, &big_parent[i], big);
+    munmap(mem, (size_t)rss << 20);
+    return rc;
 }
 
 /* ---- memory: what each extra worker costs ---------------------------------------------- */
@@ -542,13 +397,37 @@ static int mem_procs_rep(int n, char *array, size_t array_bytes, int mode, struc
     return rc;
 }
 
-int tvp_memory(struct lab_ctx *ctx)
+/* The copy-on-write children need the array in the parent plus, when they write it, a
+ * copy each: skipped rather than risk the OOM killer on a small machine. */
+static int memory_fits(long array_mib, int children)
 {
-    int n = 4; /* workers alive at once: memory does not depend on the CPU count */
-    long array_mib = ctx->quick ? 16 : 64;
-    static const char *const variants[] = {"threads", "processes", "cow-read", "cow-write"};
-    static const char *const metrics[] = {"rss_kib", "pss_kib", "private_kib"};
-    double med[4][3];
+    static const char *const mk[] = {"MemAvailable"};
+    double avail[1] = {NAN};
+    if (tvp_read_kb_fields("/proc/meminfo", mk, avail, 1) != 1)
+        return 1; /* cannot tell: try */
+    return (double)array_mib * 1024 * (1 + children) <= 0.7 * avail[0];
+}
+
+#define MEM_WORKERS 4 /* alive at once: memory does not depend on the CPU count */
+
+static const char *const mem_variants[] = {"threads", "processes", "cow-read", "cow-write"};
+static const char *const mem_metrics[] = {"rss_kib", "pss_kib", "private_kib"};
+
+static int memory_points(const struct lab_ctx *ctx)
+{
+    (void)ctx;
+    return (int)ARRAY_SIZE(mem_variants);
+}
+
+static long array_mib_of(const struct lab_ctx *ctx)
+{
+    return ctx->quick ? 16 : 64;
+}
+
+static int tvp_memory(struct lab_ctx *ctx)
+{
+    int n = MEM_WORKERS, rc = EXIT_OK;
+    long array_mib = array_mib_of(ctx);
     char param[48], param_cow[48];
     char *array = NULL;
     struct tvp_mem probe;
@@ -564,28 +443,29 @@ int tvp_memory(struct lab_ctx *ctx)
     fmt_param(param, sizeof(param), "stack_kib=%d", MEM_STACK_KIB);
     fmt_param(param_cow, sizeof(param_cow), "stack_kib=%d;array_mib=%ld", MEM_STACK_KIB, array_mib);
 
-    for (int v = 0; v < 4; v++) {
-        struct point pt = {"memory", variants[v], n, v >= 2 ? param_cow : param};
-        if (v == 2) {
+    for (int v = 0; v < (int)ARRAY_SIZE(mem_variants) && rc == EXIT_OK; v++) {
+        struct point pt = {"memory", mem_variants[v], n, v >= 2 ? param_cow : param, 0};
+        if (v >= 2 && !array) {
             /* The array copy-on-write acts on, touched by the parent before forking. */
-            if (!(array = touch_big(array_mib)))
-                die("memory: cannot map %ld MiB: %s", array_mib, strerror(errno));
+            if (!memory_fits(array_mib, n) || !(array = touch_big(array_mib))) {
+                for (; v < (int)ARRAY_SIZE(mem_variants); v++) {
+                    pt.variant = mem_variants[v];
+                    harness_skip(ctx, &pt, "the parent's %ld MiB array and a copy for each of %d "
+                                           "children do not fit in the memory available", array_mib, n);
+                }
+                break;
+            }
         }
         harness_point(ctx, &pt);
-        for (int rep = 0; rep <= ctx->reps; rep++) { /* rep 0: warm-up, not recorded */
+        for (int rep; harness_next_rep(ctx, &rep);) { /* rep 0: the warm-up */
             struct tvp_mem per;
-            int rc;
-            if (harness_interrupted())
+            int bad = v == 0 ? mem_threads_rep(n, &per)
+                             : mem_procs_rep(n, array, array ? (size_t)array_mib << 20 : 0, v - 1, &per);
+            if (bad) {
+                harness_note(ctx, "memory %s: not measured: a worker failed or /proc could not be read",
+                             mem_variants[v]);
+                rc = EXIT_FAIL;
                 break;
-            harness_rep(ctx, rep);
-            rc = v == 0 ? mem_threads_rep(n, &per)
-                        : mem_procs_rep(n, array, array ? (size_t)array_mib << 20 : 0, v - 1, &per);
-            if (rc < 0) {
-                if (array)
-                    munmap(array, (size_t)array_mib << 20);
-                printf("memory %s: not measured: a worker failed or /proc could not be read\n",
-                       variants[v]);
-                return EXIT_FAIL;
             }
             if (rep == 0)
                 continue;
@@ -595,130 +475,319 @@ int tvp_memory(struct lab_ctx *ctx)
                 results_add(ctx->res, &pt, rep, "private_kib", per.private_kib, "KiB");
             }
         }
-        if (harness_interrupted()) {
-            if (array)
-                munmap(array, (size_t)array_mib << 20);
-            return EXIT_INTERRUPTED;
-        }
-        for (int k = 0; k < 3; k++) {
-            const struct summary *s = results_summary(ctx->res, &pt, metrics[k]);
-            med[v][k] = s ? s->median : NAN;
-            if (s)
-                harness_print(ctx, &pt, metrics[k]);
-        }
+        if (harness_interrupted())
+            rc = EXIT_INTERRUPTED;
+        for (int k = 0; k < 3 && rc == EXIT_OK; k++)
+            harness_print(ctx, &pt, mem_metrics[k]);
     }
     if (array)
         munmap(array, (size_t)array_mib << 20);
-
-    {
-        struct csvw *w = tvp_table_open(ctx, "tvp-memory.csv");
-        static const char *const hdr[] = {"variant", "rss_kib", "pss_kib", "private_kib"};
-        csvw_row(w, hdr, 4);
-        for (int v = 0; v < 4; v++) {
-            csvw_str(w, variants[v]);
-            for (int k = 0; k < 3; k++)
-                csvw_num(w, med[v][k]);
-            csvw_endrow(w);
-        }
-    }
-    printf("\nreading it: a thread costs about %.0f KiB resident (its touched stack);\n"
-           "  a process shows %.0f KiB RSS but only %.0f KiB PSS and %.0f KiB private: RSS counts\n"
-           "  the pages it shares with the parent. Children reading a %ld MiB array stay shared\n"
-           "  (%.0f KiB private each); children writing it get private copies (%.0f KiB each).\n\n",
-           med[0][0], med[1][0], med[1][1], med[1][2], array_mib, med[2][2], med[3][2]);
-    return EXIT_OK;
-}
-
-/* ---- the lab ------------------------------------------------------------------------- */
-
-static const char *const experiments[] = {"create", "memory", "communicate", "cpu-bound", "io-bound"};
-
-/* --only create,memory: the experiments to run (all by default). */
-static int wanted(const struct lab_ctx *ctx, const char *exp)
-{
-    const char *only = lab_opt(ctx, "only");
-    size_t len = strlen(exp);
-    if (!only)
-        return 1;
-    for (const char *p = only; *p;) {
-        const char *comma = strchr(p, ',');
-        size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        if (n == len && !strncmp(p, exp, n))
-            return 1;
-        p += n + (comma != NULL);
-    }
-    return 0;
-}
-
-static int tvp_run(struct lab_ctx *ctx)
-{
-    const char *only = lab_opt(ctx, "only");
-    int rc = EXIT_OK;
-
-    /* Check --only before measuring anything: every name must be an experiment. */
-    if (only) {
-        char *copy = xstrdup(only), *save = NULL;
-        for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            size_t i = 0;
-            while (i < ARRAY_SIZE(experiments) && strcmp(tok, experiments[i]))
-                i++;
-            if (i == ARRAY_SIZE(experiments))
-                usage_error("--only: '%s' is not an experiment (create, memory, communicate, "
-                            "cpu-bound, io-bound)", tok);
-        }
-        free(copy);
-    }
-    /* --rss is checked up front too, even when create is not run. */
-    lab_opt_long(ctx, "rss", 256, 1, 1L << 20);
-
-    harness_plan(ctx, (wanted(ctx, "create") ? 7 : 0) + (wanted(ctx, "memory") ? 4 : 0) +
-                          (wanted(ctx, "communicate") ? tvp_comm_points(ctx) : 0) +
-                          (wanted(ctx, "cpu-bound") ? tvp_scaling_points(ctx, 0) : 0) +
-                          (wanted(ctx, "io-bound") ? tvp_scaling_points(ctx, 1) : 0));
-
-    if (rc == EXIT_OK && wanted(ctx, "create"))
-        rc = tvp_create(ctx);
-    if (rc == EXIT_OK && wanted(ctx, "memory"))
-        rc = tvp_memory(ctx);
-    if (rc == EXIT_OK && wanted(ctx, "communicate"))
-        rc = tvp_communicate(ctx);
-    if (rc == EXIT_OK && wanted(ctx, "cpu-bound"))
-        rc = tvp_scaling(ctx, 0);
-    if (rc == EXIT_OK && wanted(ctx, "io-bound"))
-        rc = tvp_scaling(ctx, 1);
-    if (harness_interrupted())
-        rc = EXIT_INTERRUPTED;
-    if (tables_finish(rc == EXIT_OK) < 0)
-        rc = EXIT_FAIL;
     return rc;
 }
 
-static const struct lab_option tvp_options[] = {
-    {"rss", "MIB", "MiB the parent touches before fork-big (default 256; --quick 64)"},
-    {"only", "LIST", "run only these experiments: create,memory,communicate,cpu-bound,io-bound"},
+/* ---- the lesson's claims, judged on the numbers (parlab report) ---------------------------
+ * Each judge reads the summary rows (a saved file or this run's) and says holds, does not
+ * hold, or cannot tell (with why). Thresholds are what is physically true on any common
+ * machine, with room for a noisy one: a claim that fails says something real. */
+
+/* The row of (experiment, variant, metric) with any workers and a param that starts
+ * with prefix (NULL: any), or NULL. */
+static const struct sumrow *find_row(const struct report_lab *l, const char *experiment,
+                                     const char *variant, const char *prefix, const char *metric)
+{
+    for (int i = 0; i < l->nrows; i++) {
+        const struct sumrow *r = &l->rows[i];
+        if (!strcmp(r->experiment, experiment) && !strcmp(r->variant, variant) &&
+            !strcmp(r->metric, metric) && (!prefix || !strncmp(r->param, prefix, strlen(prefix))))
+            return r;
+    }
+    return NULL;
+}
+
+/* A number from a param "a=1;b=2" (0 if absent). */
+static long param_long(const char *param, const char *key)
+{
+    const char *p = strstr(param, key);
+    return p ? atol(p + strlen(key)) : 0;
+}
+
+static double lo_of(const struct sumrow *r)
+{
+    return isnan(r->ci_lo) ? r->median : r->ci_lo;
+}
+
+static double hi_of(const struct sumrow *r)
+{
+    return isnan(r->ci_hi) ? r->median : r->ci_hi;
+}
+
+/* Rows with fewer than 3 repetitions have no interval worth judging. */
+static bool enough_reps(struct claim_out *o, const struct sumrow *r, const char *name)
+{
+    if (r->n >= 3)
+        return true;
+    claim_verdict(o, VERDICT_CANNOT_TELL, "%s: only %d repetition%s (at least 3 give an interval)",
+                  name, r->n, r->n == 1 ? "" : "s");
+    return false;
+}
+
+/* a < b, judged on their intervals: holds when a's whole interval is below b's, does not
+ * hold when it is above, cannot tell when they overlap. (A ratio would do, but a thread's
+ * private memory can be 0 KiB.) */
+static void claim_less(struct claim_out *o, const struct sumrow *a, const struct sumrow *b,
+                       const char *name_a, const char *name_b)
+{
+    char ra[200], rb[200];
+    if (!a || !b) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "%s or %s: not measured in these results", name_a, name_b);
+        return;
+    }
+    claim_note(o, "%s: %s", name_a, report_fmt_row(a, ra, sizeof(ra)));
+    claim_note(o, "%s: %s", name_b, report_fmt_row(b, rb, sizeof(rb)));
+    if (!enough_reps(o, a, name_a) || !enough_reps(o, b, name_b))
+        return;
+    if (hi_of(a) < lo_of(b))
+        claim_verdict(o, VERDICT_HOLDS, NULL);
+    else if (lo_of(a) > hi_of(b))
+        claim_verdict(o, VERDICT_FAILS, "%s is above %s", name_a, name_b);
+    else
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the intervals of %s and %s overlap", name_a, name_b);
+}
+
+/* create: fork + wait costs at least twice pthread_create + join. */
+static void judge_thread_starts_faster(const struct report_lab *l, struct claim_out *o)
+{
+    claim_ratio_at_least(o, l, report_row(l, "create", "fork", 1, "", "us"),
+                         report_row(l, "create", "pthread", 1, "", "us"), 2,
+                         "fork / pthread_create, us per worker");
+}
+
+/* create: the big parent over the small one, for fork and for posix_spawn. fork copies a
+ * page-table entry for every page the parent touched; posix_spawn's child borrows the
+ * parent's address space until it execs, so nothing grows with it. The claim is the
+ * comparison: fork's ratio is at least twice posix_spawn's. */
+static void judge_fork_grows(const struct report_lab *l, struct claim_out *o)
+{
+    const struct sumrow *fb = find_row(l, "create", "fork", "rss_mib=", "us");
+    const struct sumrow *f = report_row(l, "create", "fork", 1, "", "us");
+    const struct sumrow *sb = find_row(l, "create", "posix-spawn", "rss_mib=", "us");
+    const struct sumrow *s = report_row(l, "create", "posix-spawn", 1, "", "us");
+    double rf_lo, rf_hi, rs_lo, rs_hi, q_lo, q_hi;
+    long rss;
+    char lvl[16];
+
+    if (!fb || !f) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "fork from a big parent: not measured in these results");
+        return;
+    }
+    rss = param_long(fb->param, "rss_mib=");
+    if (!sb || !s) { /* no /bin/true to spawn: fork's growth alone */
+        claim_ratio_at_least(o, l, fb, f, 2, "fork from a %ld MiB parent / from a small one", rss);
+        claim_note(o, "posix_spawn not measured");
+        return;
+    }
+    if (!enough_reps(o, fb, "fork (big parent)") || !enough_reps(o, f, "fork") ||
+        !enough_reps(o, sb, "posix_spawn (big parent)") || !enough_reps(o, s, "posix_spawn"))
+        return;
+    rf_lo = lo_of(fb) / hi_of(f), rf_hi = hi_of(fb) / lo_of(f);
+    rs_lo = lo_of(sb) / hi_of(s), rs_hi = hi_of(sb) / lo_of(s);
+    q_lo = rf_lo / rs_hi, q_hi = rf_hi / rs_lo;
+    claim_note(o, "from a %ld MiB parent over a small one: fork %.2fx [%.2f, %.2f], posix_spawn "
+                  "%.2fx [%.2f, %.2f]; fork's ratio over posix_spawn's %.2fx [%.2f, %.2f] (at least "
+                  "%s coverage)", rss, fb->median / f->median, rf_lo, rf_hi, sb->median / s->median,
+               rs_lo, rs_hi, fb->median / f->median / (sb->median / s->median), q_lo, q_hi,
+               fmt_level(fb->ci_level * f->ci_level * sb->ci_level * s->ci_level, lvl, sizeof(lvl)));
+    if (rss < 32)
+        claim_verdict(o, VERDICT_CANNOT_TELL, "a parent of %ld MiB is too small to show it "
+                                              "(--rss 64 or more)", rss);
+    else if (q_lo >= 2)
+        claim_verdict(o, VERDICT_HOLDS, NULL);
+    else if (q_hi < 2)
+        claim_verdict(o, VERDICT_FAILS, "fork's ratio is less than twice posix_spawn's");
+    else
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the interval [%.2f, %.2f] straddles 2 (more --reps, "
+                                              "or a quieter machine, would tell)", q_lo, q_hi);
+}
+
+/* memory: private KiB per extra worker, thread < process. */
+static void judge_thread_memory(const struct report_lab *l, struct claim_out *o)
+{
+    claim_less(o, find_row(l, "memory", "threads", NULL, "private_kib"),
+               find_row(l, "memory", "processes", NULL, "private_kib"),
+               "private KiB per thread", "per process");
+}
+
+/* memory: readers of the inherited array stay shared, writers own a copy. */
+static void judge_cow(const struct report_lab *l, struct claim_out *o)
+{
+    const struct sumrow *r = find_row(l, "memory", "cow-read", NULL, "private_kib");
+    const struct sumrow *w = find_row(l, "memory", "cow-write", NULL, "private_kib");
+    struct claim_out part = {0};
+    double kib;
+    if (!r || !w) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "private memory of the copy-on-write children: not "
+                                              "measured in these results");
+        return;
+    }
+    kib = 1024.0 * (double)param_long(w->param, "array_mib=");
+    claim_at_most(o, l, r, 0.1 * kib, "private KiB of a child that read the %.0f KiB array", kib);
+    claim_at_least(&part, l, w, 0.9 * kib, "of one that wrote it");
+    claim_merge(o, &part, 0);
+}
+
+/* communicate: at the smallest message, shared memory at most half a pipe's and a
+ * socket's latency. Needs two CPUs: the rings spin only when each side has its own (on
+ * one CPU every message, through any transport, waits for a context switch). */
+static void judge_shm_small(const struct report_lab *l, struct claim_out *o)
+{
+    static const char *const shm[] = {"threads-shm", "processes-shm"};
+    static const char *const kern[] = {"pipe", "socketpair"};
+    char param[48];
+    int first = 1;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    snprintf(param, sizeof(param), "bytes=%d;pattern=pingpong", TVP_SMALL_MSG);
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < 2; k++) {
+            struct claim_out part = {0};
+            claim_ratio_at_least(&part, l, report_row(l, "communicate", kern[k], 2, param, "latency_us"),
+                                 report_row(l, "communicate", shm[i], 2, param, "latency_us"), 2,
+                                 "%s / %s at %d B", kern[k], shm[i], TVP_SMALL_MSG);
+            claim_merge(o, &part, first);
+            first = 0;
+        }
+}
+
+/* cpu-bound: speedup >= 0.8 P at the most workers P within the usable CPUs, both ways. */
+static void judge_cpu_scales(const struct report_lab *l, struct claim_out *o)
+{
+    static const char *const v[] = {"threads", "processes"};
+    int judged = 0;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    for (int i = 0; i < 2; i++) {
+        int p = report_top_workers(l, "cpu-bound", v[i], NULL, "speedup", 2);
+        struct claim_out part = {0};
+        if (!p)
+            continue;
+        claim_at_least(&part, l, report_row(l, "cpu-bound", v[i], p, NULL, "speedup"), 0.8 * p,
+                       "%s at %d workers", v[i], p);
+        claim_merge(o, &part, judged++ == 0);
+    }
+    if (!judged)
+        claim_verdict(o, VERDICT_CANNOT_TELL, "no speedup measured at 2 or more workers");
+}
+
+/* io-bound: T threads all on one CPU reach at least T/2 (the ideal is T: the waits
+ * overlap; starting T threads one after another takes some of it back). Any number of
+ * CPUs will do: that is the point. */
+static void judge_io_one_cpu(const struct report_lab *l, struct claim_out *o)
+{
+    const struct sumrow *best = NULL;
+    for (int i = 0; i < l->nrows; i++) {
+        const struct sumrow *r = &l->rows[i];
+        if (!strcmp(r->experiment, "io-bound") && !strcmp(r->variant, "threads-1cpu") &&
+            !strcmp(r->metric, "speedup") && (!best || r->workers > best->workers))
+            best = r;
+    }
+    if (!best || best->workers < 2) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "threads-1cpu: no speedup measured at 2 or more workers");
+        return;
+    }
+    claim_at_least(o, l, best, best->workers / 2.0, "%d threads on one CPU", best->workers);
+}
+
+static const struct lab_claim tvp_claims[] = {
+    {"create", "A thread starts faster than a process: fork + wait costs at least twice "
+               "pthread_create + join", judge_thread_starts_faster},
+    {"create", "fork's cost grows with the parent's memory, posix_spawn's does not: from a parent "
+               "that touched --rss MiB, fork's cost ratio (big parent / small) is at least twice "
+               "posix_spawn's", judge_fork_grows},
+    {"memory", "A thread costs less memory than a process: fewer private KiB per extra worker",
+     judge_thread_memory},
+    {"memory", "Copy-on-write: children that only read the parent's array keep sharing it "
+               "(private < 10% of it), children that write it own a copy (private >= 90% of it)",
+     judge_cow},
+    {"communicate", "Shared memory beats a pipe and a socket for small messages: at 8 B, half a "
+                    "round trip takes at most half as long (with a CPU for each side)",
+     judge_shm_small},
+    {"cpu-bound", "CPU-bound work speeds up on threads and processes alike: at P workers on P "
+                  "CPUs, each reaches at least 0.8 P", judge_cpu_scales},
+    {"io-bound", "Waiting needs no CPU: T threads pinned to ONE CPU finish I/O-bound work at least "
+                 "T/2 times faster than one thread", judge_io_one_cpu},
     {NULL, NULL, NULL},
 };
+
+/* ---- the lab ------------------------------------------------------------------------------ */
+
+/* --rss MiB must fit: touching more than the free memory would wake the OOM killer. */
+static const char *tvp_check(const struct lab_ctx *ctx)
+{
+    static char why[256];
+    static const char *const mk[] = {"MemAvailable"};
+    double avail[1] = {NAN};
+    long rss = (long)lab_opt(ctx, "rss");
+    int create = lab_experiment_index(ctx->lab, "create");
+    if (!lab_opt_given(ctx, "rss") && !ctx->exp_on[create])
+        return NULL;
+    if (tvp_read_kb_fields("/proc/meminfo", mk, avail, 1) == 1 && (double)rss * 1024 > 0.7 * avail[0]) {
+        snprintf(why, sizeof(why), "--rss: %s'%ld' MiB is more than 70%% of the memory available "
+                                   "now (%.0f MiB); give a smaller --rss",
+                 lab_opt_given(ctx, "rss") ? "" : "the default ", rss, avail[0] / 1024);
+        return why;
+    }
+    return NULL;
+}
+
+static const struct lab_experiment tvp_experiments[] = {
+    {"create", "us to start and reap one worker, seven ways (pthread ... fork+exec; fork and "
+               "posix_spawn from a big parent)", tvp_create, create_points},
+    {"memory", "RSS, PSS and private KiB per extra worker: threads, processes, copy-on-write",
+     tvp_memory, memory_points},
+    {"communicate", "latency and bandwidth of 8 B to 1 MiB messages: shared memory, pipe, socket",
+     tvp_communicate, tvp_communicate_points},
+    {"cpu-bound", "the same CPU work on T threads or T processes: paired speedups",
+     tvp_cpu_bound, tvp_cpu_bound_points},
+    {"io-bound", "the same blocking waits on T threads, T processes, T threads on one CPU",
+     tvp_io_bound, tvp_io_bound_points},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const struct lab_option tvp_options[] = {
+    {"rss", "MIB", "MiB the big parent touches before create's second fork and posix_spawn",
+     LAB_OPT_INTEGER, 256, 64, 1, 1 << 20},
+    {"seconds", "S", "length of the one-worker cpu-bound run", LAB_OPT_NUMBER, 0.4, 0.1, 0.001, 60},
+    {NULL, NULL, NULL, 0, 0, 0, 0, 0},
+};
+
+static const char *const tvp_charts[] = {"tvp-create", "tvp-memory", "tvp-latency",
+                                         "tvp-bandwidth", "tvp-scaling", NULL};
 
 const struct lab lab_tvp = {
     .name = "tvp",
     .summary = "threads vs processes: start-up cost, memory, messages, and when each scales",
     .help =
         "create:      us to start and reap one worker: pthread, vfork, fork, posix-spawn and\n"
-        "             fork-exec of /bin/true, then fork-big and posix-spawn from a parent that\n"
-        "             touched --rss MiB.\n"
+        "             fork-exec of /bin/true; then fork and posix-spawn again from a parent\n"
+        "             that touched --rss MiB (param rss_mib=N).\n"
         "memory:      RSS, PSS and private KiB per extra worker (4 at once): threads,\n"
         "             processes, and copy-on-write: children that read (cow-read) or write\n"
         "             (cow-write) an array the parent touched.\n"
-        "communicate: ping-pong latency_us (half a round trip) and one-way bandwidth_mbps,\n"
-        "             8 B to 1 MiB (param bytes=N): threads-shm, pipe, socketpair,\n"
-        "             processes-shm.\n"
-        "cpu-bound:   seconds and speedup of the same CPU work on T threads / T processes.\n"
+        "communicate: ping-pong latency_us (half a round trip) and one-way us_per_msg and\n"
+        "             bandwidth_mbps, 8 B to 1 MiB (param bytes=N): threads-shm, pipe,\n"
+        "             socketpair, processes-shm.\n"
+        "cpu-bound:   seconds and paired speedup of the same CPU work on T threads / T\n"
+        "             processes (each repetition runs every T; speedup against the same\n"
+        "             repetition's one-worker run).\n"
         "io-bound:    the same for blocking waits (nanosleep); threads-1cpu pins them all to\n"
         "             one CPU to show that waiting needs no cores.\n"
         "Charts: plots/tvp-create.gp, tvp-memory.gp, tvp-latency.gp, tvp-bandwidth.gp,\n"
         "tvp-scaling.gp (make plots). Lesson: labs/tvp/README.md.",
+    .experiments = tvp_experiments,
     .options = tvp_options,
-    .run = tvp_run,
+    .claims = tvp_claims,
+    .charts = tvp_charts,
+    .check = tvp_check,
     .default_reps = 5,
-    .quick_reps = 3,
+    .quick_reps = 5,
 };

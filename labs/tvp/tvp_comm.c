@@ -164,11 +164,15 @@ static double comm_timed(void *arg, uint64_t count)
     return t;
 }
 
+/* Two points a size: a ping-pong (latency_us) and a one-way stream (us_per_msg and
+ * bandwidth_mbps), told apart by the param's pattern=. */
+static const char *const patterns[] = {"pingpong", "stream"};
+
 static const char *const transports[] = {"threads-shm", "pipe", "socketpair", "processes-shm"};
 #define NTRANSPORTS 4
 
-static const uint32_t sizes_full[] = {8, 32, 128, 512, 2048, 8192, 32768, 131072, 524288, 1048576};
-static const uint32_t sizes_quick[] = {8, 512, 32768, 1048576};
+static const uint32_t sizes_full[] = {TVP_SMALL_MSG, 32, 128, 512, 2048, 8192, 32768, 131072, 524288, 1048576};
+static const uint32_t sizes_quick[] = {TVP_SMALL_MSG, 512, 32768, 1048576};
 
 /* Does transport k pin its two sides to two CPUs? (the rings, given 2+ CPUs) */
 static int far_pinned(const struct lab_ctx *ctx, int k)
@@ -267,19 +271,59 @@ static int comm_stop(int k, struct link *l, pthread_t th, pid_t pid, void *mem, 
     return rc;
 }
 
-int tvp_comm_points(const struct lab_ctx *ctx)
+static int nsizes_of(const struct lab_ctx *ctx, const uint32_t **sizes)
 {
-    return NTRANSPORTS * 2 * (int)(ctx->quick ? ARRAY_SIZE(sizes_quick) : ARRAY_SIZE(sizes_full));
+    *sizes = ctx->quick ? sizes_quick : sizes_full;
+    return (int)(ctx->quick ? ARRAY_SIZE(sizes_quick) : ARRAY_SIZE(sizes_full));
+}
+
+/* Every transport, both metrics, every size: a transport that cannot be set up here is
+ * skipped point by point. */
+int tvp_communicate_points(const struct lab_ctx *ctx)
+{
+    const uint32_t *sizes;
+    return NTRANSPORTS * 2 * nsizes_of(ctx, &sizes);
+}
+
+/* One point: count messages of `bytes` as a ping-pong (latency_us) or a one-way stream
+ * (us_per_msg, and bandwidth_mbps from it, repetition by repetition). */
+static int comm_point(struct lab_ctx *ctx, const struct point *pt, struct link *l, char *buf,
+                      int op, uint32_t bytes)
+{
+    struct comm_work cw = {l, buf, op, bytes, 0};
+    struct harness_work w = {.timed = comm_timed, .arg = &cw};
+    double min_s = ctx->quick ? 0.005 : 0.01;
+    uint64_t n;
+    int rc;
+
+    harness_point(ctx, pt);
+    /* As many messages a sample as make it last min_s: a 0.1 us shared-memory message
+     * needs ten thousands, a 1 ms pipe round trip of 1 MiB a few. */
+    n = harness_calibrate(&w, min_s, 1, UINT64_C(1) << 24);
+    if (op == OP_PINGPONG)
+        rc = harness_sample(ctx, pt, &w, n, "latency_us", "us", 1e6 / 2); /* half a round trip */
+    else
+        rc = harness_sample(ctx, pt, &w, n, "us_per_msg", "us", 1e6);
+    if (cw.failed)
+        return EXIT_FAIL; /* comm_stop says how the worker died */
+    if (rc != EXIT_OK)
+        return rc;
+    if (op == OP_STREAM) {
+        double us[1024];
+        int reps[1024], k = results_values(ctx->res, pt, "us_per_msg", us, reps, 1024);
+        for (int i = 0; i < k; i++)
+            results_add(ctx->res, pt, reps[i], "bandwidth_mbps", bytes / us[i], "MB/s");
+    }
+    harness_print(ctx, pt, op == OP_PINGPONG ? "latency_us" : "bandwidth_mbps");
+    return EXIT_OK;
 }
 
 int tvp_communicate(struct lab_ctx *ctx)
 {
-    const uint32_t *sizes = ctx->quick ? sizes_quick : sizes_full;
-    int nsizes = (int)(ctx->quick ? ARRAY_SIZE(sizes_quick) : ARRAY_SIZE(sizes_full));
+    const uint32_t *sizes;
+    int nsizes = nsizes_of(ctx, &sizes), rc = EXIT_OK;
     char *buf = xcalloc(1, MAX_MSG);
-    static const char *const metrics[] = {"latency_us", "bandwidth_mbps"};
-    int rc = EXIT_OK;
-    cpu_set_t saved;
+    struct affinity saved;
 
     printf("== communicate: two workers, messages of %u B to %u KiB (latency = half a round "
            "trip; bandwidth one way)\n", sizes[0], sizes[nsizes - 1] >> 10);
@@ -287,7 +331,7 @@ int tvp_communicate(struct lab_ctx *ctx)
         printf("(1 usable CPU: the two workers take turns on it, so every message waits for a\n"
                " context switch, and the rings sleep at once instead of spinning)\n");
 
-    pthread_getaffinity_np(pthread_self(), sizeof(saved), &saved);
+    affinity_save(&saved);
     for (int k = 0; k < NTRANSPORTS && rc == EXIT_OK; k++) {
         struct link l, far;
         pthread_t th = 0;
@@ -304,67 +348,33 @@ int tvp_communicate(struct lab_ctx *ctx)
         if (far_pinned(ctx, k))
             topo_pin_thread(ctx->topo, 0);
         else
-            pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
+            affinity_restore(&saved);
 
         if (comm_start(ctx, k, &l, &far, &th, &pid, &mem, &mem_bytes) < 0) {
-            printf("communicate %s: not measured: cannot set it up (%s)\n", transports[k],
-                   strerror(errno));
+            int e = errno;
+            for (int m = 0; m < 2; m++)
+                for (int s = 0; s < nsizes; s++) {
+                    char param[48];
+                    struct point pt = {"communicate", transports[k], 2, param, 0};
+                    fmt_param(param, sizeof(param), "bytes=%u;pattern=%s", sizes[s], patterns[m]);
+                    harness_skip(ctx, &pt, "cannot set up %s here (%s)", transports[k], strerror(e));
+                }
             continue;
         }
         for (int m = 0; m < 2 && rc == EXIT_OK; m++)
             for (int s = 0; s < nsizes && rc == EXIT_OK; s++) {
-                char param[32];
-                struct point pt = {"communicate", transports[k], 2, param};
-                int r;
-                fmt_param(param, sizeof(param), "bytes=%u", sizes[s]);
-                harness_point(ctx, &pt);
-                r = comm_sample(ctx, &pt, &l, buf, m == 0 ? OP_PINGPONG : OP_STREAM, sizes[s]);
-                if (r < 0)
-                    rc = EXIT_INTERRUPTED;
-                else if (r > 0)
-                    rc = EXIT_FAIL; /* comm_stop reports how the worker died */
-                else
-                    harness_print(ctx, &pt, metrics[m]);
+                char param[48];
+                /* cores_wanted 0: the two sides mostly wait for each other. */
+                struct point pt = {"communicate", transports[k], 2, param, 0};
+                fmt_param(param, sizeof(param), "bytes=%u;pattern=%s", sizes[s], patterns[m]);
+                rc = comm_point(ctx, &pt, &l, buf, m == 0 ? OP_PINGPONG : OP_STREAM, sizes[s]);
             }
         if (comm_stop(k, &l, th, pid, mem, mem_bytes) < 0 || rc == EXIT_FAIL) {
             printf("communicate %s: stopped: the worker died in the middle\n", transports[k]);
             rc = EXIT_FAIL;
         }
     }
-    pthread_setaffinity_np(pthread_self(), sizeof(saved), &saved);
-    if (rc != EXIT_OK) {
-        free(buf);
-        return rc;
-    }
-
-    /* The charts' table: one row a size, one column a transport and metric. */
-    {
-        struct csvw *w = tvp_table_open(ctx, "tvp-comm.csv");
-        csvw_str(w, "bytes");
-        for (int m = 0; m < 2; m++)
-            for (int k = 0; k < NTRANSPORTS; k++) {
-                char h[64];
-                snprintf(h, sizeof(h), "%s %s", transports[k], metrics[m]);
-                csvw_str(w, h);
-            }
-        csvw_endrow(w);
-        for (int s = 0; s < nsizes; s++) {
-            char param[32];
-            fmt_param(param, sizeof(param), "bytes=%u", sizes[s]);
-            csvw_int(w, (long)sizes[s]);
-            for (int m = 0; m < 2; m++)
-                for (int k = 0; k < NTRANSPORTS; k++) {
-                    struct point pt = {"communicate", transports[k], 2, param};
-                    const struct summary *x = results_summary(ctx->res, &pt, metrics[m]);
-                    csvw_num(w, x ? x->median : NAN);
-                }
-            csvw_endrow(w);
-        }
-    }
-    printf("\nreading it: small messages cost a wake-up (pipe and socket: system calls and,\n"
-           "  if the peer sleeps, the scheduler); big ones cost copying. Shared memory skips\n"
-           "  the kernel when both sides spin on their own core.\n\n");
+    affinity_restore(&saved);
     free(buf);
-    return EXIT_OK;
+    return rc;
 }
-

@@ -1,0 +1,338 @@
+"""pool_tasks.py: what one task costs in Python's pools, and how big a task must be
+for a pool to pay. The Python half of the pool lab (labs/pool/pool.c).
+
+Run it on its own:
+
+    /usr/bin/python3 labs/pool/pool_tasks.py [WORKERS]
+
+and it prints the microseconds one empty task costs in each of Python's pools
+(ThreadPoolExecutor, ProcessPoolExecutor, multiprocessing.Pool, joblib). Inside parlab
+(`parlab run pool`) the same functions measure the lab's py-* variants and report
+through the harness (the built-in module _parlab): every point, repetition and result
+travels to parlab like those of the C variants.
+
+The pools are always shut down by this file, also when the run is stopped (Ctrl-C
+makes _parlab.next_rep() return None; then every `with` below closes its pool), so no
+worker process is left behind.
+"""
+import contextlib
+import ctypes
+import multiprocessing as mp
+import os
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+try:
+    import _parlab  # inside parlab: the harness
+except ImportError:
+    _parlab = None  # on its own: the small stand-in at the end of this file prints
+
+perf = time.perf_counter
+
+# The pools fork their workers (the default on Linux in 3.11): the workers start with
+# this interpreter's modules, so tasks are found by name.
+FORK = mp.get_context("fork")
+
+try:
+    from joblib import Parallel, delayed
+    from joblib.externals import cloudpickle
+    from joblib.externals.loky import get_reusable_executor
+
+    # joblib's workers are fresh interpreters (fork + exec): they cannot import this
+    # file by name inside parlab, so its functions travel by value.
+    if __name__ != "__main__":
+        cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    NO_JOBLIB = None
+except Exception as e:  # not installed, or too old
+    NO_JOBLIB = "cannot import joblib (%s); apt-get install python3-joblib" % e
+
+
+# ---- the work: a task of n loop turns ---------------------------------------------------
+
+def spin(n):
+    """The task: n turns of an empty Python loop. spin(0) is the "empty task": a call
+    and a return, so what is timed is the pool."""
+    for _ in range(n):
+        pass
+    return n
+
+
+def loop_turns_per_us():
+    """How many turns of spin's loop this interpreter does in a microsecond: the fastest
+    of five runs (a run that was preempted would make the loop look slower)."""
+    for _ in range(16):
+        spin(1)  # CPython 3.11 specialises a function after its 8th call
+    best = float("inf")
+    for _ in range(5):
+        t0 = perf()
+        spin(200000)
+        best = min(best, perf() - t0)
+    return 200000 / best / 1e6
+
+
+def loop_time(turns, count):
+    """Seconds one task of `turns` takes in a plain loop (the fastest of 3 loops of
+    `count` tasks): the baseline a pool's efficiency is measured against."""
+    tasks = [turns] * count
+    best = float("inf")
+    for _ in range(3):
+        t0 = perf()
+        for x in tasks:
+            spin(x)
+        best = min(best, perf() - t0)
+    return best / count
+
+
+def tree_cpu():
+    """CPU seconds of this process (all its threads) and of its live children (the
+    pools' worker processes, whose time the OS only counts for us once they exit)."""
+    s = time.process_time()
+    for t in os.listdir("/proc/self/task"):
+        try:
+            kids = open("/proc/self/task/%s/children" % t).read().split()
+        except OSError:
+            continue
+        for k in kids:
+            try:
+                for kt in os.listdir("/proc/%s/task" % k):
+                    s += int(open("/proc/%s/task/%s/schedstat" % (k, kt)).read().split()[0]) * 1e-9
+            except (OSError, ValueError, IndexError):
+                pass  # it exited meanwhile
+    return s
+
+
+def _die_with_parent():
+    """In each forked worker: die if our process dies (a second Ctrl-C kills it at once,
+    with no time to shut the pool down)."""
+    try:
+        ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
+    except Exception:
+        pass
+
+
+# ---- the pools ----------------------------------------------------------------------------
+
+POOLS = ["py-thread-pool", "py-process-pool", "py-mp-pool", "py-joblib"]
+
+
+@contextlib.contextmanager
+def pool(name, w):
+    """A started pool of w workers, as a function run(tasks, chunksize=None) that maps
+    spin over the tasks. Leaving the `with` shuts it down, also on an error or Ctrl-C."""
+    if name == "py-thread-pool":
+        ex = ThreadPoolExecutor(w)
+        try:
+            yield lambda a, c=None: list(ex.map(spin, a))
+        finally:
+            ex.shutdown(wait=True, cancel_futures=True)
+    elif name == "py-process-pool":
+        # ProcessPoolExecutor.map sends one task a message unless told otherwise
+        ex = ProcessPoolExecutor(w, mp_context=FORK, initializer=_die_with_parent)
+        try:
+            yield lambda a, c=None: list(ex.map(spin, a, chunksize=c or 1))
+        finally:
+            ex.shutdown(wait=True, cancel_futures=True)
+    elif name == "py-mp-pool":
+        # Pool.map without a chunk size sends chunks of len(tasks) / (4 * workers)
+        p = FORK.Pool(w, initializer=_die_with_parent)
+        try:
+            yield lambda a, c=None: p.map(spin, a, c)
+        finally:
+            p.terminate()
+            p.join()
+    elif name == "py-joblib":
+        # joblib keeps its workers for the next Parallel (loky's reusable executor):
+        # leaving the Parallel does not stop them, so stop them here
+        try:
+            with Parallel(n_jobs=w) as par:
+                yield lambda a, c=None: par(delayed(spin)(x) for x in a)
+        finally:
+            get_reusable_executor(reuse=True).shutdown(wait=True, kill_workers=True)
+    else:
+        raise ValueError(name)
+
+
+# ---- measuring: a point, its repetitions -----------------------------------------------------
+
+def calibrate(run, target, n=1024, cap=1 << 21):
+    """How many empty tasks make one run last `target` seconds: double until it does
+    (harness_calibrate's rule)."""
+    while True:
+        t0 = perf()
+        run([0] * n)
+        t = perf() - t0
+        if t >= target or n >= cap or H.interrupted():
+            return n
+        n = min(cap, n * 8 if t < target / 16 else n * 2)
+
+
+def repetitions(exp, name, w, param, run, metric, unit, value, before=None):
+    """The point's warm-up (rep 0), then its timed repetitions. Each records
+    value(seconds, baseline) under metric, and the CPUs the pool used (cpu_cores);
+    before() (may be None) is a baseline taken right before each timed run."""
+    while True:
+        rep = H.next_rep()
+        if rep is None:
+            return
+        base = before() if before else None
+        c0 = tree_cpu()
+        t0 = perf()
+        run()
+        t = perf() - t0
+        c1 = tree_cpu()
+        if rep > 0:
+            H.result(exp, name, w, param, rep, metric, value(t, base), unit)
+            H.result(exp, name, w, param, rep, "cpu_cores", (c1 - c0) / t, "cores")
+            if base is not None:
+                H.result(exp, name, w, param, rep, "task_us_loop", base * 1e6, "us")
+
+
+def each_pool(exp, workers, params, measure):
+    """For every worker count and pool: the points params(name) names, measured by
+    measure(name, w, run, param). A pool that cannot start or fails is skipped with its
+    reason (the remaining points of it too); joblib's points are skipped without joblib."""
+    for w in workers:
+        for name in POOLS:
+            todo = list(params(name))
+            if H.interrupted():
+                return
+            if name == "py-joblib" and NO_JOBLIB:
+                for p in todo:
+                    H.skip(exp, name, w, p, NO_JOBLIB)
+                continue
+            try:
+                with pool(name, w) as run:
+                    while todo and not H.interrupted():
+                        measure(name, w, run, todo.pop(0))  # announces the point
+            except Exception as e:
+                if H.interrupted():
+                    return  # a worker stopped by Ctrl-C on the terminal: expected
+                H.note("%s, %d workers: %s: %s" % (name, w, type(e).__name__, e))
+                for p in todo:
+                    H.skip(exp, name, w, p, "the pool failed (%s)" % type(e).__name__)
+
+
+def cores_for(name, w, usable):
+    """The CPUs the pool's work can use: one for threads under the GIL."""
+    return 1.0 if name == "py-thread-pool" else float(min(w, usable))
+
+
+# ---- the experiments (the lab calls these, with its plan) -------------------------------
+
+def overhead_param(name):
+    return {"py-thread-pool": "", "py-process-pool": "chunksize=1"}.get(name, "chunksize=auto")
+
+
+def task_overhead(workers, usable, quick):
+    """Microseconds per empty task: map spin over N zeros, N calibrated per pool so a run
+    lasts long enough to time."""
+    target = 0.05 if quick else 0.2
+
+    def measure(name, w, run, param):
+        # the fee is mostly waiting and handing over, not CPU work: cores_wanted 0
+        H.point("task-overhead", name, w, param, 0.0)
+        n = calibrate(run, target)
+        tasks = [0] * n
+        repetitions("task-overhead", name, w, param, lambda: run(tasks), "us_per_task", "us",
+                    lambda t, b: t / n * 1e6)
+
+    each_pool("task-overhead", workers, lambda name: [overhead_param(name)], measure)
+
+
+def granularity(workers, usable, sizes, quick):
+    """Efficiency = (tasks x the task's time in a plain loop / workers) / elapsed, for each
+    task size. The plain loop is timed again right before every pooled run (paired): the
+    interpreter's speed wanders on a shared machine, and a baseline from seconds earlier
+    could make a pool look better or worse than it is."""
+    target = 0.01 if quick else 0.04
+    n_max = 100 if quick else 1000
+    tpu = loop_turns_per_us()
+    H.note("python: %.0f loop turns a microsecond here (the task: for _ in range(n): pass)" % tpu)
+
+    def measure(name, w, run, param):
+        us = float(param.split("=")[1])
+        turns = max(1, round(us * tpu))
+        n = int(min(n_max, max(4 * w, target * w / (us * 1e-6))))
+        count = max(1, min(n, int(0.002 / (us * 1e-6)) + 1))
+        tasks = [turns] * n
+        H.point("granularity", name, w, param, cores_for(name, w, usable))
+        repetitions("granularity", name, w, param, lambda: run(tasks), "efficiency", "fraction",
+                    lambda t, base: n * base / w / t, before=lambda: loop_time(turns, count))
+
+    each_pool("granularity", workers, lambda name: ["task_us=%g" % s for s in sizes], measure)
+
+
+def chunksize(workers, usable, chunks, task_us, quick):
+    """Tasks a second against chunk size (tasks per message) for multiprocessing.Pool,
+    joblib's automatic batching, and the plain loop."""
+    n = 500 if quick else 4000
+    turns = max(1, round(task_us * loop_turns_per_us()))
+    tasks = [turns] * n
+
+    def params(name):
+        if name == "py-mp-pool":
+            return ["chunksize=%d;task_us=%g" % (c, task_us) for c in chunks]
+        return ["chunksize=auto;task_us=%g" % task_us] if name == "py-joblib" else []
+
+    def measure(name, w, run, param):
+        c = param.split(";")[0].split("=")[1]
+        c = None if c == "auto" else int(c)
+        H.point("chunksize", name, w, param, cores_for(name, w, usable))
+        repetitions("chunksize", name, w, param, lambda: run(tasks, c), "tasks_per_s", "1/s",
+                    lambda t, b: n / t)
+
+    each_pool("chunksize", workers, params, measure)
+    if not H.interrupted():  # the loop has no workers: once
+        param = "chunksize=1;task_us=%g" % task_us
+        H.point("chunksize", "py-sequential", 1, param, 1.0)
+        repetitions("chunksize", "py-sequential", 1, param, lambda: [spin(x) for x in tasks],
+                    "tasks_per_s", "1/s", lambda t, b: n / t)
+
+
+# ---- on its own: a stand-in for the harness, and a table ---------------------------------------
+
+class Alone:
+    """What _parlab does, for a run without parlab: keep the numbers, print a table."""
+
+    def __init__(self, reps=3):
+        self.reps, self.rep, self.values = reps, None, {}
+
+    def point(self, exp, name, w, param, cores=0.0):
+        self.rep = -1
+
+    def next_rep(self):
+        self.rep = self.rep + 1 if self.rep < self.reps else None
+        return self.rep
+
+    def result(self, exp, name, w, param, rep, metric, value, unit):
+        self.values.setdefault((name, w, metric), []).append(value)
+
+    def skip(self, exp, name, w, param, why):
+        print("  %-16s skipped: %s" % (name, why))
+
+    def note(self, text):
+        print(text)
+
+    def interrupted(self):
+        return False
+
+
+H = _parlab if _parlab is not None else Alone()
+
+
+def main():
+    w = int(sys.argv[1]) if len(sys.argv) > 1 else len(os.sched_getaffinity(0))
+    print("microseconds per empty task, %d worker%s (median of %d runs):"
+          % (w, "" if w == 1 else "s", H.reps))
+    task_overhead([w], w, quick=True)
+    for name in POOLS:
+        v = H.values.get((name, w, "us_per_task"))
+        if v:
+            print("  %-16s %9.2f us   %s" % (name, statistics.median(v), overhead_param(name)))
+    print("(parlab run pool measures these beside C's pools and OpenMP, with intervals)")
+
+
+if __name__ == "__main__":
+    main()
