@@ -37,11 +37,21 @@ stats in using ((is('lock', 'ns_per_op') || is('barrier', 'us') || is('handoff',
 
 # One series of bars: x = the variant's place in list + shift, y = the median (scaled).
 # sel: the row belongs to it.
+# sel: the row belongs to the series. Rows that do not are undefined in x AND y, so they
+# take no part in the autoscaling either.
 bx(list, shift, sel) = sel && idx(list, strcol('variant')) > 0 ? idx(list, strcol('variant')) + shift : NaN
+by(sel, c) = sel ? column(c) : NaN
 lab(v) = v == v ? sprintf('%.3g', v) : ''
 
-set multiplot layout 2, 2 title sprintf("What synchronisation costs on %s (%d usable CPU%s); bars: medians, whiskers: interval of the median (%.0f%% coverage%s)", \
-    cpu, usable, usable == 1 ? '' : 's', 100 * cov, cov < 0.95 ? ', few repetitions' : '') font ',14'
+lk(w) = is('lock', 'ns_per_op') && column('workers') == w && idx(locks, strcol('variant')) > 0
+# omp-reduction is measured by the lock experiment, in ns: one reduction holds a barrier
+br(w) = (is('barrier', 'us') || is('lock', 'ns_per_op') && strcol('variant') eq 'omp-reduction') && \
+        column('workers') == w
+bus(sel, c) = sel ? (is('lock', 'ns_per_op') ? column(c) / 1000 : column(c)) : NaN
+ho(w) = is('handoff', 'us') && column('workers') == w
+
+set multiplot layout 2, 2 title sprintf("What synchronisation costs on %s (%d usable CPU%s)\nbars: medians; whiskers: the interval of the median (%.0f%% coverage)", \
+    cpu, usable, usable == 1 ? '' : 's', 100 * cov) font ',14'
 set style fill solid 0.85 border -1
 set boxwidth 0.38
 set xtics nomirror rotate by -30 left noenhanced font ',11'
@@ -49,76 +59,114 @@ set key top left box opaque font ',11'
 set grid ytics
 set offsets 0, 0, graph 0.12, 0
 set bmargin 5
-set yrange [*<0:*]
+set tmargin 3
+# The y range follows the medians (a whisker far beyond them, from a repetition the
+# machine disturbed, runs off the panel instead of flattening every bar).
+ylo = 0; yhi = 0
+span(v) = (v == v && v > yhi ? yhi = v : 0, v == v && v < ylo ? ylo = v : 0, 0)
+yr(dummy) = sprintf('set yrange [%g:%g]', ylo < 0 ? 1.3 * ylo : 0, yhi > 0 ? 1.3 * yhi : 1)
 
 # --- (a) uncontended ---------------------------------------------------------------------------
-set title 'uncontended: 1 worker, the lock always free (ns per lock + unlock, or per atomic)'
+set title '(a) uncontended: 1 worker, ns per operation'
 set ylabel 'ns per operation'
 set xrange [0.4:words(locks) + 0.6]
 set xtics ()
 do for [i = 1:words(locks)] { set xtics add (word(locks, i) i) }
 if (na > 0) {
-    plot in using (bx(locks, 0, is('lock', 'ns_per_op') && column('workers') == 1)):'median' with boxes lt 1 title '1 worker', \
-         '' using (bx(locks, 0, is('lock', 'ns_per_op') && column('workers') == 1)):'median':'ci_lo':'ci_hi' with yerrorbars lc rgb '#333333' pt -1 notitle, \
-         '' using (bx(locks, 0, is('lock', 'ns_per_op') && column('workers') == 1)):'median':(lab(column('median'))) with labels offset 0, 0.8 font ',10' notitle
+    ylo = 0; yhi = 0
+    stats in using (span(by(lk(1), 'median'))) nooutput
+    eval yr(0)
+    plot in using (bx(locks, 0, lk(1))):(by(lk(1), 'median')) with boxes lt 1 title '1 worker', \
+         '' using (bx(locks, 0, lk(1))):(by(lk(1), 'ci_lo')):(0):(by(lk(1), 'ci_hi') - by(lk(1), 'ci_lo')) \
+            with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
+         '' using (bx(locks, 0, lk(1))):(by(lk(1), 'median')):(lab(by(lk(1), 'median'))) \
+            with labels offset 0, 0.8 font ',10' notitle
 } else {
     set label 1 'the lock experiment is not in these results' at graph 0.5, 0.5 center
+    set yrange [0:1]
+    set key off
     plot 1e30 notitle
+    set key on
     unset label 1
 }
 
 # --- (b) contended -----------------------------------------------------------------------------
-set title sprintf('contended: %d workers on one counter vs 1 (ns per operation, as each worker sees it)', P)
+set title P > 1 ? sprintf('(b) contended: %d workers vs 1, ns per operation', P) : '(b) contended: 2 or more workers vs 1, ns per operation'
 if (nb > 0) {
-    plot in using (bx(locks, -0.2, is('lock', 'ns_per_op') && column('workers') == 1)):'median' with boxes lt 1 title '1 worker', \
-         '' using (bx(locks, 0.2, is('lock', 'ns_per_op') && column('workers') == P)):'median' with boxes lt 2 title sprintf('%d workers', P), \
-         '' using (bx(locks, -0.2, is('lock', 'ns_per_op') && column('workers') == 1)):'median':'ci_lo':'ci_hi' with yerrorbars lc rgb '#333333' pt -1 notitle, \
-         '' using (bx(locks, 0.2, is('lock', 'ns_per_op') && column('workers') == P)):'median':'ci_lo':'ci_hi' with yerrorbars lc rgb '#333333' pt -1 notitle, \
-         '' using (bx(locks, 0.2, is('lock', 'ns_per_op') && column('workers') == P)):'median':(lab(column('median'))) with labels offset 0, 0.8 font ',10' notitle
+    ylo = 0; yhi = 0
+    stats in using (span(by(lk(1), 'median')) + span(by(lk(P), 'median'))) nooutput
+    eval yr(0)
+    plot in using (bx(locks, -0.2, lk(1))):(by(lk(1), 'median')) with boxes lt 1 title '1 worker', \
+         '' using (bx(locks, 0.2, lk(P))):(by(lk(P), 'median')) with boxes lt 2 title sprintf('%d workers', P), \
+         '' using (bx(locks, -0.2, lk(1))):(by(lk(1), 'ci_lo')):(0):(by(lk(1), 'ci_hi') - by(lk(1), 'ci_lo')) \
+            with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
+         '' using (bx(locks, 0.2, lk(P))):(by(lk(P), 'ci_lo')):(0):(by(lk(P), 'ci_hi') - by(lk(P), 'ci_lo')) \
+            with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
+         '' using (bx(locks, 0.2, lk(P))):(by(lk(P), 'median')):(lab(by(lk(P), 'median'))) \
+            with labels offset 0, 0.8 font ',10' notitle
 } else {
-    set label 1 (usable < 2 ? "1 usable CPU: nothing to contend with, so no contended point was measured" : \
+    set label 1 (usable < 2 ? "1 usable CPU: nothing to contend with,\nso no contended point was measured" : \
                  "no contended lock point in these results") at graph 0.5, 0.5 center
+    set yrange [0:1]
+    set key off
     plot 1e30 notitle
+    set key on
     unset label 1
 }
 
 # --- (c) barriers --------------------------------------------------------------------------------
-set title sprintf('barriers: every worker waits for all (us per barrier), 1 and %d workers', P)
+set title P > 1 ? sprintf('(c) barriers: us per barrier, 1 and %d workers', P) : '(c) barriers: us per barrier, 1 worker'
 set ylabel 'us per barrier'
 set xrange [0.4:words(barriers) + 0.6]
 set xtics ()
 do for [i = 1:words(barriers)] { set xtics add (word(barriers, i) i) }
-# omp-reduction is measured by the lock experiment in ns; one reduction holds a barrier
-bar(w) = (is('barrier', 'us') || is('lock', 'ns_per_op') && strcol('variant') eq 'omp-reduction') && column('workers') == w
-us(c) = is('lock', 'ns_per_op') ? column(c) / 1000 : column(c)
 if (nc > 0) {
-    plot in using (bx(barriers, -0.2, bar(1))):(us('median')) with boxes lt 1 title '1 worker', \
-         '' using (bx(barriers, 0.2, bar(P) && P > 1)):(us('median')) with boxes lt 2 title sprintf('%d workers', P), \
-         '' using (bx(barriers, -0.2, bar(1))):(us('median')):(us('ci_lo')):(us('ci_hi')) with yerrorbars lc rgb '#333333' pt -1 notitle, \
-         '' using (bx(barriers, 0.2, bar(P) && P > 1)):(us('median')):(us('ci_lo')):(us('ci_hi')) with yerrorbars lc rgb '#333333' pt -1 notitle, \
-         '' using (bx(barriers, -0.2, bar(1))):(us('median')):(lab(us('median'))) with labels offset 0, 0.8 font ',10' notitle, \
-         '' using (bx(barriers, 0.2, bar(P) && P > 1)):(us('median')):(lab(us('median'))) with labels offset 0, 0.8 font ',10' notitle
+    ylo = 0; yhi = 0
+    stats in using (span(bus(br(1), 'median')) + span(bus(br(P), 'median'))) nooutput
+    eval yr(0)
+    plot in using (bx(barriers, -0.2, br(1))):(bus(br(1), 'median')) with boxes lt 1 title '1 worker', \
+         '' using (bx(barriers, 0.2, br(P) && P > 1)):(bus(br(P) && P > 1, 'median')) with boxes lt 2 \
+            title (P > 1 ? sprintf('%d workers', P) : ''), \
+         '' using (bx(barriers, -0.2, br(1) && P == 1)):(bus(br(1) && P == 1, 'median')):(lab(bus(br(1) && P == 1, 'median'))) \
+            with labels offset 0, 0.8 font ',10' notitle, \
+         '' using (bx(barriers, -0.2, br(1))):(bus(br(1), 'ci_lo')):(0):(bus(br(1), 'ci_hi') - bus(br(1), 'ci_lo')) \
+            with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
+         '' using (bx(barriers, 0.2, br(P) && P > 1)):(bus(br(P) && P > 1, 'ci_lo')):(0):(bus(br(P) && P > 1, 'ci_hi') - bus(br(P) && P > 1, 'ci_lo')) \
+            with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
+         '' using (bx(barriers, 0.2, br(P) && P > 1)):(bus(br(P) && P > 1, 'median')):(lab(bus(br(P) && P > 1, 'median'))) \
+            with labels offset 0, 0.8 font ',10' notitle
 } else {
     set label 1 'the barrier experiment is not in these results' at graph 0.5, 0.5 center
+    set yrange [0:1]
+    set key off
     plot 1e30 notitle
+    set key on
     unset label 1
 }
 
 # --- (d) handoff ---------------------------------------------------------------------------------
-set title 'handoff: two threads on two CPUs pass a turn (us one way)'
+set title '(d) handoff between two CPUs: us one way'
 set ylabel 'us, one way'
 set xrange [0.4:words(handoffs) + 0.6]
 set xtics ()
 do for [i = 1:words(handoffs)] { set xtics add (word(handoffs, i) i) }
 set key top right
 if (nd > 0) {
-    plot in using (bx(handoffs, 0, is('handoff', 'us'))):'median' with boxes lt 3 title 'two threads, pinned', \
-         '' using (bx(handoffs, 0, is('handoff', 'us'))):'median':'ci_lo':'ci_hi' with yerrorbars lc rgb '#333333' pt -1 notitle, \
-         '' using (bx(handoffs, 0, is('handoff', 'us'))):'median':(lab(column('median'))) with labels offset 0, 0.8 font ',10' notitle
+    ylo = 0; yhi = 0
+    stats in using (span(by(ho(2), 'median'))) nooutput
+    eval yr(0)
+    plot in using (bx(handoffs, 0, ho(2))):(by(ho(2), 'median')) with boxes lt 3 title '2 threads', \
+         '' using (bx(handoffs, 0, ho(2))):(by(ho(2), 'ci_lo')):(0):(by(ho(2), 'ci_hi') - by(ho(2), 'ci_lo')) \
+            with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
+         '' using (bx(handoffs, 0, ho(2))):(by(ho(2), 'median')):(lab(by(ho(2), 'median'))) \
+            with labels offset 0, 0.8 font ',10' notitle
 } else {
-    set label 1 (usable < 2 ? "1 usable CPU: a handoff needs two CPUs at once, so it was not measured" : \
+    set label 1 (usable < 2 ? "1 usable CPU: a handoff needs two CPUs at once,\nso it was not measured" : \
                  "the handoff experiment is not in these results") at graph 0.5, 0.5 center
+    set yrange [0:1]
+    set key off
     plot 1e30 notitle
+    set key on
     unset label 1
 }
 unset multiplot

@@ -154,13 +154,14 @@ static void kill_all_signal_safe(void)
     signal_descendants(getpid(), SIGKILL, 0);
 }
 
-/* A lab the tour started gets SIGTERM and time to clean up after itself (its own
- * temporaries, its own children); only if it does not end in 5 s, SIGKILL. */
+/* A lab the tour started, or a harness child measuring for us, gets SIGTERM and time to
+ * clean up after itself (its temporaries, its workers, a Python pool's semaphores);
+ * only if it does not end in 5 s, SIGKILL. */
 static void stop_labs_signal_safe(void)
 {
     int left = 0;
     for (int i = 0; i < MAX_CHILDREN; i++)
-        if (children[i] > 0 && child_kind[i] == 3) {
+        if (children[i] > 0 && child_kind[i] >= 2) {
             kill(children[i], SIGTERM);
             left++;
         }
@@ -168,7 +169,7 @@ static void stop_labs_signal_safe(void)
         struct timespec ts = {0, 50 * 1000 * 1000};
         left = 0;
         for (int i = 0; i < MAX_CHILDREN; i++)
-            if (children[i] > 0 && child_kind[i] == 3) {
+            if (children[i] > 0 && child_kind[i] >= 2) {
                 if (waitpid(children[i], NULL, WNOHANG) == children[i])
                     children[i] = 0;
                 else
@@ -184,8 +185,10 @@ static void on_signal(int sig)
     static const char msg[] =
         "\nparlab: stopping after this sample (press Ctrl-C again to stop now)\n";
     int saved = errno;
-    /* In a harness child, Ctrl-C only asks to stop: the parent decides the rest. */
-    if (in_child && sig == SIGINT) {
+    /* In a harness child, Ctrl-C or SIGTERM (from the parent) only asks to stop after
+     * the sample under way: the child then cleans up (a Python pool shuts its workers
+     * down) and ends; the parent decides the rest. */
+    if (in_child) {
         stop_requested = 1;
         errno = saved;
         return;
@@ -340,6 +343,8 @@ void harness_enter_child(void)
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
 }
 
 bool harness_in_child(void)
@@ -514,22 +519,6 @@ static double eta(const struct lab_ctx *ctx, double frac_of_point)
 
 static char cur_exp[64], cur_var[64], cur_param[256], cur_workers[64];
 
-/* Injected faults for the tests (PARLAB_FAULT=die@N|term@N|int@N: at the N-th point). */
-static void maybe_fault(const struct lab_ctx *ctx)
-{
-    const char *f = getenv("PARLAB_FAULT");
-    char kind[8];
-    int at;
-    if (!f || in_child || sscanf(f, "%7[a-z]@%d", kind, &at) != 2 || at != ctx->point)
-        return;
-    if (!strcmp(kind, "die"))
-        die("fault injected at point %d (PARLAB_FAULT)", at);
-    if (!strcmp(kind, "term"))
-        raise(SIGTERM);
-    if (!strcmp(kind, "int"))
-        raise(SIGINT);
-}
-
 static void show_rep(struct lab_ctx *ctx, int rep)
 {
     double e = eta(ctx, ctx->reps ? (double)rep / (ctx->reps + 1) : 0);
@@ -571,7 +560,8 @@ static void announce(struct lab_ctx *ctx, const struct point *pts, int n)
         snprintf(cur_workers, sizeof(cur_workers), "%d..%d", pts[0].workers, pts[n - 1].workers);
     status_set_point(pts[0].experiment, pts[0].variant, pts[n - 1].workers, cur_param, ctx->point,
                      ctx->npoints);
-    maybe_fault(ctx);
+    for (int k = ctx->point - n + 1; k <= ctx->point && !in_child; k++)
+        fault_at("point", k); /* a series announces several points at once */
     show_rep(ctx, 0);
 }
 

@@ -244,7 +244,7 @@ int mon_record_open(struct mon_record *r, const char *path, char *why, size_t si
 
 int mon_record_finish(struct mon_record *r, char *why, size_t size)
 {
-    int bad;
+    int bad, rc = 0;
     if (!r->f)
         return 0;
     bad = fflush(r->f) != 0 || ferror(r->f);
@@ -254,15 +254,14 @@ int mon_record_finish(struct mon_record *r, char *why, size_t size)
     if (bad) {
         snprintf(why, size, "--record: cannot write '%s': %s (what was recorded is in it)", r->tmp,
                  strerror(errno));
-        return -1;
-    }
-    /* rename replaces a file (or a symbolic link) named FILE; it never writes through one. */
-    if (rename(r->tmp, r->path) != 0) {
+        rc = -1;
+    } else if (rename(r->tmp, r->path) != 0) {
+        /* rename replaces a file (or a symbolic link) named FILE; it never writes through one. */
         snprintf(why, size, "--record: cannot rename '%s' to '%s': %s", r->tmp, r->path, strerror(errno));
-        return -1;
+        rc = -1;
     }
-    r->tmp[0] = '\0';
-    return 0;
+    r->tmp[0] = '\0'; /* done with: kept (and named) if it could not be renamed */
+    return rc;
 }
 
 void mon_record_abort(struct mon_record *r)

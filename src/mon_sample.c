@@ -220,3 +220,13 @@ void mon_sample_close(struct mon_sampler *s)
     memset(s, 0, sizeof(*s));
     s->rd.fd = -1;
 }
+
+void mon_sample_proc_name(int pid, char *out, size_t size)
+{
+    struct cpustat_task t;
+    char path[64], buf[1024];
+    out[0] = '\0';
+    snprintf(path, sizeof(path), PROC_ROOT "/%d/stat", pid);
+    if (read_small_file(path, buf, sizeof(buf)) > 0 && cpustat_parse_task_stat(buf, &t) == 0)
+        snprintf(out, size, "(%s)", t.name);
+}

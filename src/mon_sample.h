@@ -67,4 +67,7 @@ int mon_sample_csv(FILE *f, const struct mon_sampler *s, const struct mon_view *
 
 void mon_sample_close(struct mon_sampler *s);
 
+/* "(name)" of process pid, for the screen's "following" line ("" if it is gone). */
+void mon_sample_proc_name(int pid, char *out, size_t size);
+
 #endif

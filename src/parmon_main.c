@@ -5,12 +5,25 @@
  *   parmon -- parlab run gil       ... launching the command and following it
  *   parmon --batch --count 10      CSV on stdout, no terminal needed
  *
- * This file collects (cpustat.h, status.h) and runs the loop; mon_screen.c only draws.
+ * Who does what:
+ *   parmon_main.c  options, the checks before launching, launching, signals, the loop
+ *   mon_sample.c   samples /proc (through cpustat.c's parsers) into a struct mon_view
+ *   mon_screen.c   draws a struct mon_view (mon_term.c: can this terminal show it?)
+ *   mon_files.c    the command's log and the --record CSV, opened so nobody can aim them
  * parmon never links the labs: it watches them from outside, through /proc and the
  * status page a running lab publishes, so it cannot change what they measure beyond
- * the small CPU cost of sampling (measured by tests/bench_parmon.sh). */
-#include "mon_screen.h"
-
+ * the small CPU cost of sampling (measured by tests/bench_parmon.sh).
+ *
+ * main() reads top to bottom:
+ *   1. the options (a bad one: one line, exit 2);
+ *   2. the signals, and a clean-up that runs on every exit;
+ *   3. every check that can fail, before anything is launched: /proc/stat, the
+ *      terminal, --record, the log. A failure is one line and exit 2 or 1, and no
+ *      command was started;
+ *   4. the command is launched (or the -p process followed);
+ *   5. the loop: the screen, or CSV with --batch;
+ *   6. the end: the terminal is given back first, the command stopped and reaped, the
+ *      files finished; a signal that ended parmon is raised again, so it dies of it. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -22,30 +35,26 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cpustat.h"
-#include "status.h"
+#include "mon_files.h"
+#include "mon_sample.h"
+#include "mon_screen.h"
 #include "util.h"
-
-#define HIST_CAP 240     /* samples of history kept per CPU (a minute at 0.25 s) */
-#define MAX_TASKS 4096   /* threads shown from the followed tree */
-#define PROC_ROOT "/proc"
-#define SYS_CPU "/sys/devices/system/cpu"
 
 static const char usage_text[] =
     "usage: parmon [options] [-p PID | [--] COMMAND [ARGS...]]\n"
     "  -p, --pid PID        follow a running process: its threads and child processes\n"
     "  COMMAND ARGS         launch the command (in its own process group) and follow it;\n"
-    "                       its output goes to --log FILE (default $TMPDIR/parmon-PID.log)\n"
+    "                       its output goes to a log in a folder private to you\n"
+    "                       ($XDG_RUNTIME_DIR, else $TMPDIR/parmon-UID), or --log FILE\n"
     "      --interval S     seconds between samples (default 0.5; 0.05 to 3600)\n"
     "      --batch          print CSV to stdout instead of the screen:\n"
     "                       t,cpu,busy_pct,user_pct,system_pct,iowait_pct,steal_pct\n"
     "      --count N        stop after N samples\n"
     "      --record FILE    while the screen runs, write the same CSV to FILE\n"
-    "      --log FILE       where a launched command's output goes\n"
+    "      --log FILE       where a launched command's output goes (appended to)\n"
     "      --exit           quit when the launched command ends (with its exit status)\n"
     "      --compact        small meters, many on a line (many CPUs, a projector)\n"
     "      --no-color       no colour (also when NO_COLOR is set)\n"
@@ -60,11 +69,42 @@ struct options {
     const char *record, *log;
 };
 
+/* parmon's state: one of each, global so the signal handlers and the clean-up at exit
+ * can reach what they must undo. */
+static struct options opt;
+static struct mon_sampler smp;
+static struct mon_view view;
+static struct mon_log cmd_log = {.fd = -1, .dirfd = -1};
+static struct mon_record rec;
+static char cmd_line[256];     /* the command, for the screen */
+static char cmd_ended[128];    /* "exit status 3" once it ended */
+static int cmd_code;           /* its exit code then */
+static char late_error[PATH_MAX + 256]; /* an error met while the screen was up: printed after it */
+
 /* ---- signals: flags and a self-pipe, so the loop blocks in poll() and wakes at once ---- */
 
-static volatile sig_atomic_t got_stop, got_winch, got_chld;
+static volatile sig_atomic_t got_stop, got_winch;
+static volatile pid_t child_pid; /* the launched command, leader of its own group; 0: none */
 static int sig_pipe[2] = {-1, -1};
-static volatile pid_t child_pgid; /* the launched command's process group, 0 if none */
+
+/* Ctrl-C and the usual ways to ask a program to stop: parmon quits in order (status 130). */
+static const int quit_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+/* Every other signal that can be caught and whose default is to end the process:
+ * parmon quits in the same order, then dies of the signal, so its sender sees that. */
+static const int end_signals[] = {
+    SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF, SIGXCPU, SIGXFSZ, SIGIO,
+#ifdef SIGPWR
+    SIGPWR,
+#endif
+#ifdef SIGSTKFLT
+    SIGSTKFLT,
+#endif
+};
+/* Crashes: no orderly way out. The handler gives the terminal back (as htop does),
+ * kills and reaps the command, and dies of the same signal so the crash stays visible. */
+static const int crash_signals[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGTRAP, SIGSYS};
+
+static int caught[96], ncaught; /* every signal given a handler: the child resets them */
 
 static void on_signal(int sig)
 {
@@ -72,86 +112,127 @@ static void on_signal(int sig)
     char c = (char)sig;
     if (sig == SIGWINCH)
         got_winch = 1;
-    else if (sig == SIGCHLD)
-        got_chld = 1;
-    else
-        got_stop = sig;
+    else if (sig != SIGCHLD && !got_stop)
+        got_stop = sig; /* the first one decides how parmon ends */
     if (write(sig_pipe[1], &c, 1) < 0) {
         /* the pipe is full: the loop wakes up anyway */
     }
     errno = saved;
 }
 
-/* A crash: give the terminal back and take the launched command down, then die of the
- * same signal (SA_RESETHAND restored the default action) so the crash stays visible. */
-static void on_fatal(int sig)
+static void on_crash(int sig)
 {
+    pid_t pid = child_pid;
     mon_screen_end();
-    if (child_pgid > 0)
-        kill(-child_pgid, SIGKILL);
-    raise(sig);
+    if (pid > 0) {
+        kill(-pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    raise(sig); /* SA_RESETHAND restored the default action: delivered on return */
+}
+
+static void catch(int sig, void (*handler)(int), int flags)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sigemptyset(&sa.sa_mask);
+    sa.sa_handler = handler;
+    sa.sa_flags = flags;
+    if (sigaction(sig, &sa, NULL) == 0 && ncaught < (int)ARRAY_SIZE(caught))
+        caught[ncaught++] = sig;
+}
+
+static int is_quit_signal(int sig)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(quit_signals); i++)
+        if (quit_signals[i] == sig)
+            return 1;
+    return 0;
 }
 
 static void install_signals(void)
 {
-    struct sigaction sa;
-    static const int stops[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
-    static const int fatal[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT};
     if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
         die("cannot create a pipe: %s", strerror(errno));
-    memset(&sa, 0, sizeof(sa));
-    sigemptyset(&sa.sa_mask);
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESTART;
-    for (size_t i = 0; i < ARRAY_SIZE(stops); i++)
-        sigaction(stops[i], &sa, NULL);
-    sigaction(SIGWINCH, &sa, NULL); /* before initscr: ncurses then leaves it to us */
-    sa.sa_flags = SA_RESTART | SA_NOCLDSTOP;
-    sigaction(SIGCHLD, &sa, NULL);
-    sa.sa_handler = on_fatal;
-    sa.sa_flags = SA_RESETHAND;
-    for (size_t i = 0; i < ARRAY_SIZE(fatal); i++)
-        sigaction(fatal[i], &sa, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    for (size_t i = 0; i < ARRAY_SIZE(quit_signals); i++)
+        catch(quit_signals[i], on_signal, SA_RESTART);
+    for (size_t i = 0; i < ARRAY_SIZE(end_signals); i++)
+        catch(end_signals[i], on_signal, SA_RESTART);
+    for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+        catch(sig, on_signal, SA_RESTART);
+    catch(SIGWINCH, on_signal, SA_RESTART); /* before the screen: ncurses then leaves it to us */
+    catch(SIGCHLD, on_signal, SA_RESTART | SA_NOCLDSTOP);
+    for (size_t i = 0; i < ARRAY_SIZE(crash_signals); i++)
+        catch(crash_signals[i], on_crash, SA_RESETHAND);
+    signal(SIGPIPE, SIG_IGN); /* a closed stdout is an error where we write */
 }
 
-static void drain_sig_pipe(void)
+/* After the clean-up: die of the signal that ended parmon, with its default action. */
+static noreturn void die_of(int sig)
+{
+    sigset_t set;
+    signal(sig, SIG_DFL);
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+    raise(sig);
+    _exit(128 + sig); /* not reached */
+}
+
+/* Wait up to timeout_ms (-1: forever) for a key (when watch_stdin) or a signal. */
+static void wait_event(int timeout_ms, int watch_stdin)
 {
     char buf[64];
-    while (read(sig_pipe[0], buf, sizeof(buf)) > 0) {
-    }
-}
-
-/* Wait up to timeout_ms (-1: forever) for a key (when watch_stdin) or a signal.
- * Returns 1 if stdin has input. */
-static int wait_event(int timeout_ms, int watch_stdin)
-{
     struct pollfd fds[2] = {{.fd = sig_pipe[0], .events = POLLIN},
                             {.fd = STDIN_FILENO, .events = POLLIN}};
-    int n = poll(fds, watch_stdin ? 2 : 1, timeout_ms);
-    if (n > 0 && (fds[0].revents & POLLIN))
-        drain_sig_pipe();
-    return n > 0 && watch_stdin && (fds[1].revents & (POLLIN | POLLHUP));
+    if (poll(fds, watch_stdin ? 2 : 1, timeout_ms) > 0 && (fds[0].revents & POLLIN))
+        while (read(sig_pipe[0], buf, sizeof(buf)) > 0) {
+        }
+}
+
+/* Milliseconds until `deadline` (now_s() seconds), for poll. */
+static int ms_until(double deadline)
+{
+    double wait = deadline - now_s();
+    return wait > 0 ? (int)(wait * 1000) + 1 : 0;
+}
+
+/* The deadline after `next`: one interval on, or one interval from now if parmon fell
+ * behind (it was suspended): no burst of samples to catch up. */
+static double next_deadline(double next, double interval)
+{
+    double now = now_s();
+    next += interval;
+    return next < now ? now + interval : next;
 }
 
 /* ---- the launched command ---------------------------------------------------------------- */
 
-/* fork + exec in a new process group, stdin from /dev/null, output to out_fd. An exec
- * failure comes back through a close-on-exec pipe, so "no such command" is our error. */
-static pid_t launch(char **argv, int out_fd)
+/* fork + exec in a new process group, stdin from /dev/null, output to out_fd. Signals
+ * are blocked across fork, so none lands between fork and child_pid being set, and the
+ * child restores the default actions before it unblocks them. An exec failure comes
+ * back through a close-on-exec pipe: "no such command" is our error and nothing is left
+ * running. Returns 0, or an exit code with why filled. */
+static int launch(char **argv, int out_fd, char *why, size_t size)
 {
+    sigset_t all, old;
     int ep[2], err = 0;
     ssize_t n;
     pid_t pid;
-    if (pipe2(ep, O_CLOEXEC) < 0)
-        die("cannot create a pipe: %s", strerror(errno));
+    if (pipe2(ep, O_CLOEXEC) < 0) {
+        snprintf(why, size, "cannot create a pipe: %s", strerror(errno));
+        return EXIT_FAIL;
+    }
+    sigfillset(&all);
+    sigprocmask(SIG_BLOCK, &all, &old);
     pid = fork();
-    if (pid < 0)
-        die("cannot fork: %s", strerror(errno));
     if (pid == 0) {
-        int in = open("/dev/null", O_RDONLY);
-        setpgid(0, 0);
+        int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        for (int i = 0; i < ncaught; i++)
+            signal(caught[i], SIG_DFL);
         signal(SIGPIPE, SIG_DFL);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        setpgid(0, 0);
         if (in >= 0)
             dup2(in, STDIN_FILENO);
         dup2(out_fd, STDOUT_FILENO);
@@ -162,297 +243,71 @@ static pid_t launch(char **argv, int out_fd)
         }
         _exit(127);
     }
-    setpgid(pid, pid); /* also here: whichever of the two runs first */
-    child_pgid = pid;
+    err = errno;
+    if (pid > 0) {
+        setpgid(pid, pid); /* also here: whichever of the two runs first */
+        child_pid = pid;
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
     close(ep[1]);
+    if (pid < 0) {
+        close(ep[0]);
+        snprintf(why, size, "cannot fork: %s", strerror(err));
+        return EXIT_FAIL;
+    }
     do
         n = read(ep[0], &err, sizeof(err));
     while (n < 0 && errno == EINTR);
     close(ep[0]);
     if (n == (ssize_t)sizeof(err)) {
         waitpid(pid, NULL, 0);
-        child_pgid = 0;
-        usage_error("cannot run '%s': %s", argv[0], strerror(err));
+        child_pid = 0;
+        snprintf(why, size, "cannot run '%s': %s", argv[0], strerror(err));
+        return EXIT_USAGE;
     }
-    return pid;
+    return 0;
 }
 
 /* Stop the command and everything in its group: SIGTERM, up to 2 s to finish (a lab
- * removes its half-written files), then SIGKILL. Nothing is left orphaned. */
-static void stop_child(pid_t pid)
+ * removes its half-written files), then SIGKILL; reaped. Nothing is left orphaned. */
+static void stop_command(void)
 {
+    pid_t pid = child_pid, r;
     if (pid <= 0)
         return;
     kill(-pid, SIGTERM);
     for (int i = 0; i < 40; i++) {
-        if (waitpid(pid, NULL, WNOHANG) == pid) {
-            kill(-pid, SIGKILL); /* grandchildren still in the group */
-            child_pgid = 0;
-            return;
-        }
+        r = waitpid(pid, NULL, WNOHANG);
+        if (r == pid || (r < 0 && errno == ECHILD))
+            break;
         usleep(50000);
     }
-    kill(-pid, SIGKILL);
+    kill(-pid, SIGKILL); /* after a leader that ended: what it left in its group */
     waitpid(pid, NULL, 0);
-    child_pgid = 0;
+    child_pid = 0;
 }
 
-static void describe_status(int st, char *buf, size_t size, int *code)
+/* If the command ended: reap it, say how, return 1 (once). */
+static int command_ended(void)
 {
-    if (WIFEXITED(st)) {
-        *code = WEXITSTATUS(st);
-        snprintf(buf, size, "exit status %d", *code);
-    } else if (WIFSIGNALED(st)) {
-        *code = 128 + WTERMSIG(st);
-        snprintf(buf, size, "killed by signal %d (%s)", WTERMSIG(st), strsignal(WTERMSIG(st)));
-    } else {
-        *code = EXIT_FAIL;
-        snprintf(buf, size, "status %d", st);
-    }
-}
-
-/* ---- sampling: everything the screen and the CSV show ------------------------------------- */
-
-struct sampler {
-    struct cpustat_reader rd;
-    struct cpustat_snap snap[2];
-    int cur;                       /* index of the newest snapshot */
-    long nread;                    /* reads of /proc/stat so far */
-    double t0, t_prev, t_cur;
-    struct cpustat_usage *use, all;
-    int use_cap;
-    unsigned char *hist;           /* HIST_CAP samples a CPU */
-    int hist_ncpu;
-    long hist_count;
-    /* the followed tree */
-    int pid;
-    struct cpustat_task *tasks[2];
-    int ntasks[2], tcur, nprocs, gone;
-    double tt_prev;
-    long hz;
-    double tree_cores;
-    uint64_t tree_ticks;       /* cpustat_tree_ticks at the last collection */
-    int have_status, status_pid;
-    struct status_page status;
-};
-
-static const char *env_or(const char *name, const char *def)
-{
-    const char *v = getenv(name);
-    return v && *v ? v : def;
-}
-
-static void sampler_init(struct sampler *s, int pid)
-{
-    /* Tests point these at saved copies (tests/data/proc) to draw 256 CPUs on 2. */
-    const char *stat_path = env_or("PARMON_PROC_STAT", PROC_ROOT "/stat");
-    memset(s, 0, sizeof(*s));
-    if (cpustat_reader_open(&s->rd, stat_path, env_or("PARMON_SYS_CPU", SYS_CPU)) < 0)
-        die("cannot open '%s': %s", stat_path, strerror(errno));
-    s->t0 = now_s();
-    s->pid = pid;
-    s->hz = sysconf(_SC_CLK_TCK);
-    if (pid) {
-        s->tasks[0] = xcalloc(MAX_TASKS, sizeof(struct cpustat_task));
-        s->tasks[1] = xcalloc(MAX_TASKS, sizeof(struct cpustat_task));
-    }
-}
-
-static void sampler_free(struct sampler *s)
-{
-    cpustat_reader_close(&s->rd);
-    cpustat_snap_free(&s->snap[0]);
-    cpustat_snap_free(&s->snap[1]);
-    free(s->use);
-    free(s->hist);
-    free(s->tasks[0]);
-    free(s->tasks[1]);
-}
-
-/* One read of /proc/stat; from the second on, the usage since the one before. */
-static int sampler_cpus(struct sampler *s)
-{
-    struct cpustat_snap *now;
-    const struct cpustat_snap *before;
-    int n;
-    s->cur ^= 1;
-    now = &s->snap[s->cur];
-    before = &s->snap[s->cur ^ 1];
-    if (cpustat_reader_read(&s->rd, now) < 0)
-        die("cannot read the CPU counters (/proc/stat)");
-    s->t_prev = s->t_cur;
-    s->t_cur = now_s();
-    s->nread++;
-    n = now->ncpu;
-    if (n > s->use_cap) {
-        s->use = xrealloc(s->use, (size_t)n * sizeof(*s->use));
-        s->use_cap = n;
-    }
-    if (n > s->hist_ncpu) { /* a row a CPU: new CPUs get rows of "no history" (0) */
-        s->hist = xrealloc(s->hist, (size_t)n * HIST_CAP);
-        memset(s->hist + (size_t)s->hist_ncpu * HIST_CAP, 0, (size_t)(n - s->hist_ncpu) * HIST_CAP);
-        s->hist_ncpu = n;
-    }
-    if (s->nread < 2) {
-        memset(s->use, 0, (size_t)n * sizeof(*s->use));
-        for (int c = 0; c < n; c++)
-            s->use[c].online = now->online[c];
+    pid_t pid = child_pid;
+    int st;
+    if (pid <= 0 || waitpid(pid, &st, WNOHANG) != pid)
         return 0;
+    kill(-pid, SIGKILL); /* grandchildren it left in its group */
+    child_pid = 0;
+    if (WIFEXITED(st)) {
+        cmd_code = WEXITSTATUS(st);
+        snprintf(cmd_ended, sizeof(cmd_ended), "exit status %d", cmd_code);
+    } else if (WIFSIGNALED(st)) {
+        cmd_code = 128 + WTERMSIG(st);
+        snprintf(cmd_ended, sizeof(cmd_ended), "killed by signal %d (%s)", WTERMSIG(st),
+                 strsignal(WTERMSIG(st)));
+    } else {
+        cmd_code = EXIT_FAIL;
+        snprintf(cmd_ended, sizeof(cmd_ended), "status %d", st);
     }
-    cpustat_snap_usage(before, now, -1, &s->all);
-    for (int c = 0; c < n; c++) {
-        cpustat_snap_usage(before, now, c, &s->use[c]);
-        s->use[c].online = now->online[c]; /* online now, even if with no delta yet */
-        s->hist[(size_t)c * HIST_CAP + (size_t)(s->hist_count % HIST_CAP)] =
-            now->online[c] ? (unsigned char)(s->use[c].busy + 0.5) : MON_HIST_OFFLINE;
-    }
-    s->hist_count++;
     return 1;
-}
-
-/* The lab's page is gone: it ended (the page is removed on exit, perhaps before a
- * sample saw "done"). Its last point stays on screen, marked as ended. */
-static void status_gone(struct sampler *s)
-{
-    if (s->have_status && strcmp(s->status.state, "done") && strcmp(s->status.state, "interrupted"))
-        snprintf(s->status.state, sizeof(s->status.state), "ended");
-}
-
-/* The followed tree: its threads with their CPU%, and the lab's status page. */
-static void sampler_tree(struct sampler *s)
-{
-    int nxt = s->tcur ^ 1, n;
-    double t = now_s();
-    if (!s->pid || s->gone)
-        return;
-    n = cpustat_collect_tree(PROC_ROOT, s->pid, s->tasks[nxt], MAX_TASKS);
-    if (n < 0) {
-        s->gone = 1; /* keep the last list on screen */
-        status_gone(s);
-        return;
-    }
-    cpustat_task_rates(s->tasks[s->tcur], s->ntasks[s->tcur], s->tasks[nxt], n,
-                       s->ntasks[s->tcur] ? t - s->tt_prev : 0, s->hz);
-    {
-        /* The tree's cores from its total CPU time, not the sum of its threads' rates:
-         * a thread or child that lived between two samples still counts. */
-        uint64_t ticks = cpustat_tree_ticks(s->tasks[nxt], n);
-        double dt = t - s->tt_prev;
-        s->tree_cores = s->ntasks[s->tcur] && dt > 0 && s->hz > 0
-                            ? (double)cpustat_sat_sub(ticks, s->tree_ticks) / ((double)s->hz * dt)
-                            : 0;
-        s->tree_ticks = ticks;
-    }
-    s->tcur = nxt;
-    s->ntasks[nxt] = n;
-    s->tt_prev = t;
-    s->nprocs = 0;
-    /* The lab's page, read afresh every sample. The lab may be the process itself or a
-     * descendant (the tour forks one child a lab): the page found last time is tried
-     * first, then the tree from the top. When none is found (the lab ended and removed
-     * its page) the last state read stays on screen. */
-    {
-        struct status_page pg; /* a failed read may leave it torn: copy only a good one */
-        if (s->status_pid && status_read_pid(s->status_pid, &pg) == 0) {
-            s->status = pg;
-        } else {
-            s->status_pid = 0;
-            for (int i = 0; i < n; i++) {
-                const struct cpustat_task *k = &s->tasks[nxt][i];
-                if (k->tid == k->tgid && status_read_pid(k->tid, &pg) == 0) {
-                    s->status = pg;
-                    s->have_status = 1;
-                    s->status_pid = k->tid;
-                    break;
-                }
-            }
-            if (!s->status_pid)
-                status_gone(s);
-        }
-    }
-    for (int i = 0; i < n; i++)
-        s->nprocs += s->tasks[nxt][i].tid == s->tasks[nxt][i].tgid;
-}
-
-/* The CSV rows of one sample: a row an online CPU, then cpu=all. One write. */
-static void csv_sample(FILE *f, const struct sampler *s)
-{
-    char buf[256];
-    double t = s->t_cur - s->t0;
-    const struct cpustat_snap *now = &s->snap[s->cur];
-    for (int c = 0; c <= now->ncpu; c++) {
-        const struct cpustat_usage *u = c < now->ncpu ? &s->use[c] : &s->all;
-        if (c < now->ncpu && !now->online[c])
-            continue; /* offline: no row (documented in docs/parmon.md) */
-        if (c < now->ncpu)
-            snprintf(buf, sizeof(buf), "%.3f,%d,%.2f,%.2f,%.2f,%.2f,%.2f\n", t, c, u->busy,
-                     u->user, u->system, u->iowait, u->steal);
-        else
-            snprintf(buf, sizeof(buf), "%.3f,all,%.2f,%.2f,%.2f,%.2f,%.2f\n", t, u->busy,
-                     u->user, u->system, u->iowait, u->steal);
-        fputs(buf, f);
-    }
-    fflush(f);
-}
-
-static const char csv_header[] = "t,cpu,busy_pct,user_pct,system_pct,iowait_pct,steal_pct\n";
-
-/* --record FILE: written as FILE.part, renamed to FILE when parmon ends normally. */
-struct recorder {
-    FILE *f;
-    char part[PATH_MAX + 8];
-    const char *path;
-};
-
-static void record_open(struct recorder *r, const char *path)
-{
-    memset(r, 0, sizeof(*r));
-    if (!path)
-        return;
-    r->path = path;
-    snprintf(r->part, sizeof(r->part), "%s.part", path);
-    r->f = fopen(r->part, "w");
-    if (!r->f)
-        usage_error("--record: cannot write '%s': %s", r->part, strerror(errno));
-    fputs(csv_header, r->f);
-}
-
-static void record_close(struct recorder *r)
-{
-    if (!r->f)
-        return;
-    if (fclose(r->f) != 0 || rename(r->part, r->path) != 0)
-        note("cannot write '%s': %s", r->path, strerror(errno));
-    r->f = NULL;
-}
-
-/* ---- the launched command's last line of output ------------------------------------------- */
-
-static void last_line(int fd, char *out, size_t size)
-{
-    char buf[512];
-    struct stat st;
-    ssize_t n;
-    off_t from;
-    char *end, *start;
-    out[0] = '\0';
-    if (fd < 0 || fstat(fd, &st) < 0 || st.st_size == 0)
-        return;
-    from = st.st_size > (off_t)sizeof(buf) - 1 ? st.st_size - (off_t)sizeof(buf) + 1 : 0;
-    n = pread(fd, buf, sizeof(buf) - 1, from);
-    if (n <= 0)
-        return;
-    buf[n] = '\0';
-    end = buf + n;
-    while (end > buf && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
-        *--end = '\0';
-    start = end;
-    while (start > buf && start[-1] != '\n' && start[-1] != '\r')
-        start--;
-    for (char *p = start; *p; p++) /* no escape sequences onto our screen */
-        if ((unsigned char)*p < 32 || *p == 127)
-            *p = ' ';
-    snprintf(out, size, "%s", start);
 }
 
 /* ---- options ------------------------------------------------------------------------------ */
@@ -460,7 +315,7 @@ static void last_line(int fd, char *out, size_t size)
 static int process_exists(long pid)
 {
     char path[64];
-    snprintf(path, sizeof(path), PROC_ROOT "/%ld/stat", pid);
+    snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
     return (kill((pid_t)pid, 0) == 0 || errno == EPERM) && access(path, R_OK) == 0;
 }
 
@@ -524,53 +379,105 @@ static void parse_options(int argc, char **argv, struct options *o)
         usage_error("the screen needs a terminal: use --batch for CSV");
 }
 
-/* ---- the two modes ------------------------------------------------------------------------ */
+/* ---- before launching: everything that can fail ------------------------------------------ */
 
-/* Reap the launched command if it ended: fills `ended`, returns 1 once. */
-static int reap_child(pid_t *child, char *ended, size_t size, int *code)
+static noreturn void fail(int code, const char *why)
 {
-    int st;
-    if (*child <= 0 || waitpid(*child, &st, WNOHANG) != *child)
-        return 0;
-    kill(-*child, SIGKILL); /* grandchildren it left in its group */
-    describe_status(st, ended, size, code);
-    *child = 0;
-    child_pgid = 0;
-    return 1;
+    note("%s", why);
+    exit(code); /* clean_up() removes whatever was created */
 }
 
-static int run_batch(const struct options *o, pid_t child)
+/* /proc/stat read once, the terminal, the --record file, the log: each opened or
+ * checked for real, so a bad one is reported before a command runs. */
+static void prepare(void)
 {
-    struct sampler s;
-    char ended[128];
-    int code = EXIT_OK;
+    char why[PATH_MAX + 256];
+    int code;
+    if (mon_sample_open(&smp, &view, why, sizeof(why)) < 0)
+        fail(EXIT_FAIL, why);
+    if (!opt.batch && mon_screen_check(why, sizeof(why)) < 0)
+        fail(EXIT_USAGE, why);
+    if (opt.record && (code = mon_record_open(&rec, opt.record, why, sizeof(why))) != 0)
+        fail(code, why);
+    /* With --batch and no --log, the command's output goes to stderr. */
+    if (opt.cmd && (opt.log || !opt.batch) && (code = mon_log_open(&cmd_log, opt.log, why, sizeof(why))) != 0)
+        fail(code, why);
+}
+
+/* Launch the command, or take the -p process, and follow it (on the screen). */
+static void start(void)
+{
+    char why[PATH_MAX + 256];
+    int code, follow = opt.pid;
+    if (opt.cmd) {
+        size_t len = 0;
+        for (char **a = opt.cmd; *a && len + 2 < sizeof(cmd_line); a++)
+            len += (size_t)snprintf(cmd_line + len, sizeof(cmd_line) - len, "%s%s",
+                                    a == opt.cmd ? "" : " ", *a);
+        code = launch(opt.cmd, cmd_log.fd >= 0 ? cmd_log.fd : STDERR_FILENO, why, sizeof(why));
+        if (code)
+            fail(code, why);
+        follow = (int)child_pid;
+    } else if (opt.pid) {
+        mon_sample_proc_name(opt.pid, cmd_line, sizeof(cmd_line));
+    }
+    if (!opt.batch && follow)
+        mon_sample_follow(&smp, &view, follow);
+}
+
+/* ---- the two loops ------------------------------------------------------------------------ */
+
+/* One sample; written to the --record file too. Returns 0, or -1 with late_error set. */
+static int sample(void)
+{
+    errno = 0;
+    if (mon_sample(&smp, &view) < 0) {
+        snprintf(late_error, sizeof(late_error), "cannot read '%s': %s", smp.stat_path,
+                 errno ? strerror(errno) : "not a /proc/stat any more");
+        return -1;
+    }
+    if (rec.f && mon_sample_csv(rec.f, &smp, &view) < 0) {
+        snprintf(late_error, sizeof(late_error), "--record: cannot write '%s': %s", rec.tmp,
+                 strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* stdout failed: the reader went away (| head) ends parmon as SIGPIPE would; anything
+ * else is an error. */
+static int stdout_failed(int err)
+{
+    if (err == EPIPE) {
+        got_stop = SIGPIPE;
+        return EXIT_FAIL;
+    }
+    snprintf(late_error, sizeof(late_error), "cannot write the CSV to stdout: %s", strerror(err));
+    return EXIT_FAIL;
+}
+
+static int run_batch(void)
+{
     long samples = 0;
-    double next;
-    sampler_init(&s, 0);
-    fputs(csv_header, stdout);
-    fflush(stdout);
-    sampler_cpus(&s); /* the first read: a delta needs two */
-    next = s.t_cur + o->interval;
-    while (!got_stop && (!o->count || samples < o->count)) {
-        double wait = next - now_s();
-        if (wait > 0)
-            wait_event((int)(wait * 1000) + 1, 0);
+    double next = smp.t_cur + opt.interval;
+    if (fputs(mon_csv_header, stdout) < 0 || fflush(stdout) != 0)
+        return stdout_failed(errno);
+    while (!opt.count || samples < opt.count) {
+        wait_event(ms_until(next), 0);
         if (got_stop)
-            break;
-        if (reap_child(&child, ended, sizeof(ended), &code))
-            break;
+            return EXIT_INTERRUPTED;
+        if (command_ended())
+            return cmd_code; /* sampling ends with the command, with its status */
         if (now_s() < next)
             continue;
-        sampler_cpus(&s);
-        csv_sample(stdout, &s);
+        if (sample() < 0)
+            return EXIT_FAIL;
+        if (mon_sample_csv(stdout, &smp, &view) < 0)
+            return stdout_failed(errno);
         samples++;
-        next += o->interval;
+        next = next_deadline(next, opt.interval);
     }
-    if (got_stop)
-        code = EXIT_INTERRUPTED;
-    stop_child(child); /* still running when --count was reached: nothing is left behind */
-    sampler_free(&s);
-    return code;
+    return EXIT_OK;
 }
 
 /* + and - walk these refresh intervals. */
@@ -590,164 +497,143 @@ static double step_interval(double cur, int faster)
     return cur;
 }
 
-static int run_screen(const struct options *o, pid_t child, int follow, const char *command,
-                      const char *log_path, int log_fd)
+/* A key: returns 1 if the screen changed. `next` is the next sample's deadline. */
+static int on_key(int key, int *quit, double *next)
 {
-    struct sampler s;
-    struct mon_view v;
-    struct recorder rec;
-    char ended[128] = "", out[256] = "";
-    int code = EXIT_OK, child_code = EXIT_OK, quit = 0, dirty = 1;
-    double next;
-    record_open(&rec, o->record);
-    sampler_init(&s, follow);
-    memset(&v, 0, sizeof(v));
-    v.interval = o->interval;
-    v.follow_pid = follow;
-    v.command = command;
-    v.log_path = log_path;
-    v.record_path = o->record;
-    v.compact = o->compact;
-    v.hist_cap = HIST_CAP;
-    mon_screen_init(o->color);
-    sampler_cpus(&s);
-    sampler_tree(&s);
-    next = s.t_cur + v.interval;
+    switch (key) {
+    case 'q': case 'Q':
+        *quit = 1;
+        return 1;
+    case 'p': case 'P': case ' ':
+        view.paused = !view.paused;
+        *next = now_s() + view.interval;
+        return 1;
+    case '+': case '=': case '-': case '_':
+        /* At once: the next sample is one new interval after the last one (now, if that
+         * is past), not at the deadline the old interval set. */
+        view.interval = step_interval(view.interval, key == '+' || key == '=');
+        *next = smp.t_cur + view.interval;
+        return 1;
+    case 'h': case 'H': case '?':
+        view.help = !view.help;
+        return 1;
+    case KEY_RESIZE:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+static void draw(void)
+{
+    char out[256];
+    mon_log_last_line(&cmd_log, out, sizeof(out));
+    view.last_output = out;
+    if (smp.gone && !opt.cmd && !cmd_ended[0])
+        snprintf(cmd_ended, sizeof(cmd_ended), "the process is gone");
+    view.ended = cmd_ended[0] ? cmd_ended : NULL;
+    mon_screen_draw(&view);
+    view.last_output = NULL;
+}
+
+static int run_screen(void)
+{
+    int quit = 0, dirty = 1, key;
+    double next = smp.t_cur + opt.interval;
+    view.interval = opt.interval;
+    view.command = cmd_line;
+    view.log_path = cmd_log.fd >= 0 ? cmd_log.path : NULL;
+    view.record_path = opt.record;
+    view.compact = opt.compact;
+    if (mon_screen_init(opt.color) < 0) {
+        snprintf(late_error, sizeof(late_error), "cannot set up the terminal (TERM '%.64s')", getenv("TERM"));
+        return EXIT_FAIL;
+    }
     while (!quit) {
-        int timeout = -1, key;
-        if (dirty) {
-            const struct cpustat_snap *now = &s.snap[s.cur];
-            v.ncpu = now->ncpu;
-            v.nonline = now->nonline;
-            v.use = s.use;
-            v.all = s.all;
-            v.have_sample = s.nread >= 2;
-            v.nsample = s.hist_count;
-            v.hist = s.hist;
-            v.hist_count = s.hist_count;
-            v.tasks = s.tasks[s.tcur];
-            v.ntasks = s.ntasks[s.tcur];
-            v.nprocs = s.nprocs;
-            v.tree_cores = s.tree_cores;
-            v.have_status = s.have_status;
-            v.status = s.status;
-            last_line(log_fd, out, sizeof(out));
-            v.last_output = out;
-            if (s.gone && !child && !ended[0])
-                snprintf(ended, sizeof(ended), "the process is gone");
-            v.ended = ended[0] ? ended : NULL;
-            mon_screen_draw(&v);
-            dirty = 0;
-        }
-        if (!v.paused && !v.ended) {
-            double wait = next - now_s();
-            timeout = wait > 0 ? (int)(wait * 1000) + 1 : 0;
-        }
-        wait_event(timeout, 1);
-        if (got_stop) {
-            code = EXIT_INTERRUPTED;
-            break;
-        }
+        if (dirty)
+            draw();
+        dirty = 0;
+        wait_event(view.paused || view.ended ? -1 : ms_until(next), 1);
+        if (got_stop)
+            return EXIT_INTERRUPTED;
         if (got_winch) {
             got_winch = 0;
             mon_screen_resize();
             dirty = 1;
         }
-        got_chld = 0;
-        if (reap_child(&child, ended, sizeof(ended), &child_code)) {
+        if (command_ended()) {
+            mon_sample_ended(&smp, &view); /* sampling stops; the lab's line says it ended */
+            view.ended = cmd_ended;
             dirty = 1;
-            status_gone(&s); /* sampling stops here: the lab's line says it ended */
-            if (o->exit_with) {
-                code = child_code; /* --exit: parmon ends with the command's status */
-                break;
-            }
+            if (opt.exit_with)
+                return cmd_code; /* --exit: parmon ends with the command's status */
         }
-        while ((key = mon_screen_key()) >= 0) {
-            dirty = 1;
-            switch (key) {
-            case 'q': case 'Q': quit = 1; break;
-            case 'p': case 'P': case ' ': v.paused = !v.paused; next = now_s() + v.interval; break;
-            case '+': case '=': v.interval = step_interval(v.interval, 1); break;
-            case '-': case '_': v.interval = step_interval(v.interval, 0); break;
-            case 'h': case 'H': case '?': v.help = !v.help; break;
-            case KEY_RESIZE: break;
-            default: dirty = 0; break;
-            }
-        }
-        if (quit || v.paused || v.ended || now_s() < next)
+        while ((key = mon_screen_key()) >= 0)
+            dirty |= on_key(key, &quit, &next);
+        if (quit || view.paused || view.ended || now_s() < next)
             continue;
-        sampler_cpus(&s);
-        sampler_tree(&s);
-        if (rec.f)
-            csv_sample(rec.f, &s);
-        next += v.interval;
-        if (next < now_s())
-            next = now_s() + v.interval; /* we were suspended: don't catch up in a burst */
+        if (sample() < 0)
+            return EXIT_FAIL;
+        next = next_deadline(next, view.interval);
         dirty = 1;
-        if (o->count && s.hist_count >= o->count)
+        if (opt.count && view.nsample >= opt.count)
             quit = 1;
     }
+    return EXIT_OK;
+}
+
+/* ---- the end ------------------------------------------------------------------------------ */
+
+/* The terminal first, then the command, then the files. Returns the exit status. */
+static int finish(int rc)
+{
+    char why[PATH_MAX + 256];
     mon_screen_end();
-    stop_child(child);
-    record_close(&rec);
-    sampler_free(&s);
-    return code;
+    stop_command();
+    if (late_error[0])
+        note("%s", late_error);
+    if (rec.f && mon_record_finish(&rec, why, sizeof(why)) < 0) {
+        note("%s", why);
+        if (rc == EXIT_OK)
+            rc = EXIT_FAIL;
+    }
+    mon_log_close(&cmd_log, opt.cmd ? opt.cmd[0] : NULL);
+    mon_sample_close(&smp);
+    return rc;
+}
+
+/* Every exit() (an error before or after the launch, ncurses giving up): the same
+ * order, without waiting. Nothing to do after finish(). */
+static void clean_up(void)
+{
+    pid_t pid = child_pid;
+    mon_screen_end();
+    if (pid > 0) {
+        kill(-pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        child_pid = 0;
+    }
+    mon_record_abort(&rec);
+    mon_log_close(&cmd_log, opt.cmd ? opt.cmd[0] : NULL);
 }
 
 int main(int argc, char **argv)
 {
-    struct options o;
-    pid_t child = 0;
-    int follow = 0, log_fd = -1, out_fd, rc;
-    char command[256] = "", log_path[PATH_MAX] = "";
+    int rc;
     progname = "parmon";
     setlocale(LC_ALL, "");
-    parse_options(argc, argv, &o);
+    parse_options(argc, argv, &opt);
     install_signals();
-    if (o.cmd) {
-        size_t len = 0;
-        for (char **a = o.cmd; *a && len + 2 < sizeof(command); a++)
-            len += (size_t)snprintf(command + len, sizeof(command) - len, "%s%s",
-                                    a == o.cmd ? "" : " ", *a);
-        if (o.batch) {
-            out_fd = STDERR_FILENO; /* stdout carries the CSV */
-        } else {
-            const char *tmp = getenv("TMPDIR");
-            if (o.log)
-                snprintf(log_path, sizeof(log_path), "%s", o.log);
-            else
-                snprintf(log_path, sizeof(log_path), "%s/parmon-%d.log", tmp && *tmp ? tmp : "/tmp",
-                         (int)getpid());
-            out_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-            if (out_fd < 0)
-                usage_error("--log: cannot write '%s': %s", log_path, strerror(errno));
-            log_fd = open(log_path, O_RDONLY | O_CLOEXEC);
-        }
-        child = launch(o.cmd, out_fd);
-        if (out_fd != STDERR_FILENO)
-            close(out_fd);
-        follow = (int)child;
-    } else if (o.pid) {
-        struct cpustat_task t;
-        char path[64], buf[1024];
-        follow = o.pid;
-        snprintf(path, sizeof(path), PROC_ROOT "/%d/stat", o.pid);
-        if (read_small_file(path, buf, sizeof(buf)) > 0 && cpustat_parse_task_stat(buf, &t) == 0)
-            snprintf(command, sizeof(command), "(%s)", t.name);
-    }
-    if (o.batch)
-        rc = run_batch(&o, child);
+    atexit(clean_up);
+    prepare();
+    if (!got_stop)
+        start();
+    if (got_stop)
+        rc = EXIT_INTERRUPTED;
     else
-        rc = run_screen(&o, child, follow, command, log_path[0] ? log_path : NULL, log_fd);
-    if (log_fd >= 0) {
-        /* The command's output is worth keeping (the lab's tables): say where it is. An
-         * empty default log is just removed. */
-        struct stat st;
-        if (!o.log && fstat(log_fd, &st) == 0 && st.st_size == 0)
-            unlink(log_path);
-        else if (!o.log)
-            note("the output of '%s' is in %s", o.cmd[0], log_path);
-        close(log_fd);
-    }
+        rc = opt.batch ? run_batch() : run_screen();
+    rc = finish(rc);
+    if (got_stop && !is_quit_signal(got_stop))
+        die_of(got_stop);
     return rc;
 }

@@ -153,7 +153,10 @@ static void release(struct csvw *w)
 
 int csvw_finish(struct csvw *w)
 {
+    static int nfinished;
     int bad = ferror(w->f), e = 0;
+    if ((e = fault_at("write", ++nfinished)) != 0)
+        bad = 1;
     if (fflush(w->f) != 0)
         bad = 1, e = errno;
     if (fsync(fileno(w->f)) != 0 && errno != EINVAL)
@@ -180,7 +183,7 @@ int csvw_publish(struct csvw **w, int n)
     sigfillset(&all);
     sigprocmask(SIG_BLOCK, &all, &old);
     for (i = 0; i < n; i++)
-        if (rename(pending[w[i]->slot], w[i]->final_path) != 0) {
+        if ((fault_at("publish", i + 1), rename(pending[w[i]->slot], w[i]->final_path)) != 0) {
             note("cannot write '%s': %s", w[i]->final_path, strerror(errno));
             rc = -1;
             break;

@@ -1,7 +1,11 @@
 /* status.h: the live channel from a running lab to parmon.
  *
  * The harness keeps one small page, mapped from a file named
- *     <dir>/parlab-<pid>.status     (dir: $PARLAB_STATUS_DIR, else /dev/shm, else /tmp)
+ *     <dir>/parlab-<pid>.status
+ * dir: $PARLAB_STATUS_DIR if set (tests), else /dev/shm/parlab-<uid> (or /tmp/...): a
+ * folder of the user's own, mode 0700, refused if it is a symlink, someone else's, or
+ * open to others; the page is created O_EXCL|O_NOFOLLOW, so no planted symlink is ever
+ * followed (a root run never overwrites a file through one).
  * and updates it between samples, never inside a timed region: an update is a few
  * stores to memory that is already mapped, no system call. A monitor in another
  * process maps the same file read-only and reads it with a sequence lock: the writer

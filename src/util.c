@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,4 +210,26 @@ int line_split(char *line, char **fields, int max)
         *line++ = '\0';
     }
     return n;
+}
+
+/* ---- injected faults, for the tests ------------------------------------------------------ */
+
+int fault_at(const char *where, int k)
+{
+    const char *f = getenv("PARLAB_FAULT");
+    char kind[16], place[32];
+    int at;
+    if (!f || sscanf(f, "%15[a-z]@%31[a-z]:%d", kind, place, &at) != 3 || strcmp(place, where) || at != k)
+        return 0;
+    if (!strcmp(kind, "die"))
+        die("fault injected at %s:%d (PARLAB_FAULT)", where, k);
+    if (!strcmp(kind, "term"))
+        raise(SIGTERM);
+    else if (!strcmp(kind, "int"))
+        raise(SIGINT);
+    else if (!strcmp(kind, "hup"))
+        raise(SIGHUP);
+    else if (!strcmp(kind, "enospc"))
+        return ENOSPC;
+    return 0;
 }

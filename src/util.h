@@ -57,6 +57,13 @@ void line_send(int fd, char tag, const char *const *fields, int n);
 /* Split a line on tabs in place (its newline removed). Returns the field count. */
 int line_split(char *line, char **fields, int max);
 
+/* A fault the tests inject (PARLAB_FAULT=KIND@WHERE:K): at the K-th pass through the
+ * place called where, die (die), raise SIGTERM (term), SIGINT (int) or SIGHUP (hup), or
+ * return ENOSPC (enospc: the caller fails as if the disk were full). Returns 0 when no
+ * fault is due. Places: point (a lab announces its K-th point), write (the K-th file of
+ * a set is complete, before any rename), publish (the K-th rename, signals blocked). */
+int fault_at(const char *where, int k);
+
 /* The program name used in messages ("parlab" or "parmon"). */
 extern const char *progname;
 

@@ -1,7 +1,9 @@
 #!/bin/sh
-# The tvp lab from outside: bad options exit 2 naming the value; a quick run writes the
-# experiment and variant names of the contract and its chart tables; copy-on-write
-# shows up in the memory numbers; Ctrl-C leaves no worker behind. No timing is checked.
+# The tvp lab from outside: bad options exit 2 naming the value, before anything prints;
+# a quick run writes the experiment and variant names of the contract, and no table
+# of its own (the charts read the summary); it runs the points it planned, skips
+# included; copy-on-write shows up in the memory numbers; Ctrl-C leaves no worker behind;
+# parlab report judges a doctored summary "does not hold". No timing is checked.
 set -u
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
@@ -10,8 +12,9 @@ expect2() { # pattern -- args...
     pat=$1; shift 2
     "$PARLAB" run tvp "$@" >"$TMPDIR/o" 2>"$TMPDIR/e" </dev/null
     rc=$?
-    if [ $rc -eq 2 ] && grep -q -- "$pat" "$TMPDIR/e" && [ "$(wc -l <"$TMPDIR/e")" -eq 1 ]; then
-        ok "tvp $*: exit 2 naming $pat"
+    if [ $rc -eq 2 ] && grep -q -- "$pat" "$TMPDIR/e" && [ "$(wc -l <"$TMPDIR/e")" -eq 1 ] &&
+        [ ! -s "$TMPDIR/o" ]; then
+        ok "tvp $*: exit 2 naming $pat, nothing printed"
     else
         bad "tvp $*: exit $rc, stderr: $(head -c 200 "$TMPDIR/e")"
     fi
@@ -19,50 +22,82 @@ expect2() { # pattern -- args...
 expect2 "'0'" -- --rss 0
 expect2 "'abc'" -- --rss abc
 expect2 "'99999999'" -- --rss 99999999
-expect2 "'bogus'" -- --only create,bogus
+# In range, but more than this machine has free: .check says so, naming the value.
+expect2 "'1000000'" -- --rss 1000000 --experiment memory
+expect2 "'bogus'" -- --experiment create,bogus
+expect2 "'--only'" -- --only create
+expect2 "'0'" -- --seconds 0
+
+# Column by name from a summary: med FILE EXPERIMENT VARIANT METRIC [PARAM-PREFIX]
+med() {
+    awk -F, -v e="$2" -v v="$3" -v m="$4" -v p="${5:-}" '
+        NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["experiment"] == e && $c["variant"] == v && $c["metric"] == m &&
+        index($c["param"], p) == 1 { print $c["median"]; exit }' "$1"
+}
 
 out="$TMPDIR/tvp"
 mkdir -p "$out"
-if "$PARLAB" run tvp --quick --only create,memory --out "$out" >"$out/stdout" 2>"$out/stderr" </dev/null; then
-    ok "tvp --quick --only create,memory runs"
+if PARLAB_CHECK_PLAN=1 "$PARLAB" run tvp --quick --experiment create,memory --out "$out" \
+    >"$out/stdout" 2>"$out/stderr" </dev/null; then
+    ok "tvp --quick --experiment create,memory runs"
 else
-    bad "tvp --quick --only create,memory exits $?: $(tail -n 3 "$out/stderr" | tr '\n' ' ')"
+    bad "tvp --quick --experiment create,memory exits $?: $(tail -n 3 "$out/stderr" | tr '\n' ' ')"
 fi
-grep -q "quick: the big parent touches 64 MiB" "$out/stdout" && ok "quick mode says it uses 64 MiB" ||
+grep -q "planned .* points but ran" "$out/stderr" && bad "create,memory: $(grep planned "$out/stderr")" ||
+    ok "create,memory: ran the points it planned"
+grep -q "that touched 64 MiB" "$out/stdout" && ok "quick mode says the big parent touches 64 MiB" ||
     bad "quick mode does not say its --rss"
-want="pthread fork fork-big vfork"
+want="pthread vfork fork"
 [ -x /bin/true ] && want="$want posix-spawn fork-exec"
 for v in $want; do
-    if awk -F, -v v="$v" '$3 == "create" && $4 == v && $8 == "us" && $9 > 0 { f = 1 } END { exit !f }' "$out/tvp-runs.csv"; then
-        ok "create $v: rows with metric us"
+    if [ -n "$(med "$out/tvp-summary.csv" create "$v" us)" ]; then
+        ok "create $v: a summary row with metric us"
     else
-        bad "create $v: no rows with metric us"
+        bad "create $v: no summary row with metric us"
     fi
 done
-for t in tvp-create.csv tvp-memory.csv; do
-    [ -s "$out/$t" ] && ok "$t written" || bad "$t missing"
+[ -n "$(med "$out/tvp-summary.csv" create fork us rss_mib=64)" ] && ok "create: fork from the 64 MiB parent" ||
+    bad "create: no fork row with param rss_mib=64"
+grep -q "what this run shows" "$out/stdout" && ok "the claims are judged after the run" ||
+    bad "no claims printed"
+for t in create memory comm cpu io; do
+    [ -e "$out/tvp-$t.csv" ] && bad "tvp-$t.csv written: the charts read tvp-summary.csv" ||
+        ok "no tvp-$t.csv table"
 done
 # Copy-on-write, in memory not time: a child that wrote the 16 MiB array owns a private
 # copy (>= 15 MiB); one that only read it shares the parent's pages (< 4 MiB private).
-if grep -q '^cow-read,' "$out/tvp-memory.csv"; then
-    pr=$(awk -F, '$1 == "cow-read" { print $4 }' "$out/tvp-memory.csv")
-    pw=$(awk -F, '$1 == "cow-write" { print $4 }' "$out/tvp-memory.csv")
-    if [ -z "$pr" ]; then
-        ok "copy-on-write: private memory not readable here (no smaps_rollup), lab said so"
-    elif awk -v r="$pr" -v w="$pw" 'BEGIN { exit !(w >= 15 * 1024 && r < 4 * 1024) }'; then
-        ok "copy-on-write: writers own a private copy ($pw KiB), readers share ($pr KiB)"
-    else
-        bad "copy-on-write: writers $pw KiB private, readers $pr KiB"
-    fi
+pr=$(med "$out/tvp-summary.csv" memory cow-read private_kib)
+pw=$(med "$out/tvp-summary.csv" memory cow-write private_kib)
+if [ -z "$pr$pw" ] && grep -q "PSS and private not measured" "$out/stdout"; then
+    ok "copy-on-write: private memory not readable here (no smaps_rollup), lab said so"
+elif [ -n "$pr" ] && [ -n "$pw" ] && awk -v r="$pr" -v w="$pw" 'BEGIN { exit !(w >= 15 * 1024 && r < 4 * 1024) }'; then
+    ok "copy-on-write: writers own a private copy ($pw KiB), readers share ($pr KiB)"
 else
-    bad "tvp-memory.csv has no cow-read row"
+    bad "copy-on-write: writers '$pw' KiB private, readers '$pr' KiB"
 fi
 
-# Ctrl-C after create (its chart table already filled) and in the middle of communicate
-# (its workers alive): exit 130, no file written, not even create's table, no worker left.
+# Skipped points count in the plan: 100 workers cannot share 32 waits.
+out3="$TMPDIR/tvp-skip"
+mkdir -p "$out3"
+if PARLAB_CHECK_PLAN=1 "$PARLAB" run tvp --quick --experiment io-bound --workers 2,100 --reps 3 \
+    --out "$out3" >"$out3/stdout" 2>"$out3/stderr" </dev/null; then
+    ok "io-bound --workers 2,100 runs"
+else
+    bad "io-bound --workers 2,100 exits $?: $(tail -n 3 "$out3/stderr" | tr '\n' ' ')"
+fi
+[ "$(grep -c 'skipped: io-bound .* 100 workers' "$out3/stdout")" -eq 3 ] && ok "io-bound: 100 workers skipped, 3 variants" ||
+    bad "io-bound: 100 workers not skipped three times: $(grep skipped "$out3/stdout")"
+grep -q "planned .* points but ran" "$out3/stderr" && bad "io-bound: $(grep planned "$out3/stderr")" ||
+    ok "io-bound: ran the points it planned, skips counted"
+[ -n "$(med "$out3/tvp-summary.csv" io-bound threads-1cpu speedup)" ] && ok "io-bound: threads-1cpu speedup rows" ||
+    bad "io-bound: no threads-1cpu speedup"
+
+# Ctrl-C in the middle of communicate (its workers alive): exit 130, no file written,
+# no worker left behind.
 out2="$TMPDIR/tvp-int"
 mkdir -p "$out2"
-"$PARLAB" run tvp --only create,communicate --rss 8 --out "$out2" >"$out2/stdout" 2>"$out2/stderr" </dev/null &
+"$PARLAB" run tvp --experiment create,communicate --rss 8 --out "$out2" >"$out2/stdout" 2>"$out2/stderr" </dev/null &
 pid=$!
 sleep 4
 kill -INT $pid
@@ -74,3 +109,33 @@ sleep 0.2
 left=$(ps -eo pid=,args= | grep -F -- "$out2" | grep -v grep)
 [ -z "$left" ] && ok "Ctrl-C: no worker left behind" || bad "Ctrl-C: left behind: $left"
 [ -z "$(ls -A "$out2" | grep -v '^std')" ] && ok "Ctrl-C: nothing written" || bad "Ctrl-C: files left: $(ls -A "$out2")"
+
+# parlab report on a summary written by hand: a thread that starts slower than a fork and
+# threads that do not speed up CPU work contradict the lesson, and the report says so.
+doc="$TMPDIR/tvp-doctored"
+mkdir -p "$doc"
+cat >"$doc/tvp-summary.csv" <<'EOF'
+run_id,lab,experiment,variant,workers,param,metric,unit,n,median,min,max,ci_lo,ci_hi,outliers,ci_level,flags
+x,tvp,create,pthread,1,,us,us,5,800,790,810,790,810,0,0.9375,
+x,tvp,create,fork,1,,us,us,5,300,290,310,290,310,0,0.9375,
+x,tvp,cpu-bound,threads,1,units=1e8,speedup,x,5,1,1,1,1,1,0,0.9375,
+x,tvp,cpu-bound,threads,2,units=1e8,speedup,x,5,1.0,0.95,1.05,0.95,1.05,0,0.9375,
+x,tvp,cpu-bound,processes,1,units=1e8,speedup,x,5,1,1,1,1,1,0,0.9375,
+x,tvp,cpu-bound,processes,2,units=1e8,speedup,x,5,1.96,1.9,1.99,1.9,1.99,0,0.9375,
+x,tvp,io-bound,threads-1cpu,1,waits=64;wait_us=4000,speedup,x,5,1,1,1,1,1,0,0.9375,
+x,tvp,io-bound,threads-1cpu,32,waits=64;wait_us=4000,speedup,x,5,25,24,26,24,26,0,0.9375,
+EOF
+printf 'key,value\ncpus_usable,2\nquick,0\nreps,5\n' >"$doc/tvp-meta.csv"
+"$PARLAB" report "$doc" >"$doc/report" 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok "report on a doctored summary: exit 0" || bad "report: exit $rc: $(head -c 300 "$doc/report")"
+grep -Eq '^  does not hold +A thread starts faster' "$doc/report" &&
+    ok "report: a pthread slower than a fork does not hold" ||
+    bad "report: pthread slower than fork not judged 'does not hold': $(grep -A2 'A thread starts' "$doc/report")"
+grep -Eq '^  does not hold +CPU-bound work speeds up' "$doc/report" &&
+    ok "report: threads at 1.0x on 2 CPUs do not hold" ||
+    bad "report: cpu-bound not judged 'does not hold': $(grep -A2 'CPU-bound work' "$doc/report")"
+grep -Eq '^  holds +Waiting needs no CPU' "$doc/report" && ok "report: 25x with 32 threads on one CPU holds" ||
+    bad "report: io-bound not judged 'holds': $(grep -A2 'Waiting needs' "$doc/report")"
+grep -Eq '^  cannot tell +A thread costs less memory' "$doc/report" &&
+    ok "report: memory not in the summary: cannot tell" || bad "report: a missing experiment is not 'cannot tell'"

@@ -1,6 +1,7 @@
 /* test_tvp.c: the tvp lab's pieces that must be right whatever the timings: the /proc
- * parsers (on saved text), and the shared-memory ring (every message arrives once, in
- * order, intact; closing and a dead peer end a wait instead of hanging it). */
+ * parsers (tvp_proc.c, on saved text), and the shared-memory ring (tvp_ring.c: every
+ * message arrives once, in order, intact; closing and a dead peer end a wait instead of
+ * hanging it). The lesson's claims are tested on a doctored summary in t_tvp.sh. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "../labs/tvp/tvp.h"
+#include "report.h"
 #include "testlib.h"
 
 /* Saved from this project's VM (Linux 6.1): /proc/self/smaps_rollup and part of status. */
@@ -256,10 +258,118 @@ TEST(ring_dead_peer_ends_wait)
     munmap(mem, bytes);
 }
 
-TEST(burn_is_deterministic)
+TEST(parses_meminfo)
 {
-    CHECK(tvp_burn(0, 5) == 5);
-    CHECK(tvp_burn(3, 1) == tvp_burn(1, tvp_burn(2, 1)));
+    static const char meminfo[] = "MemTotal:       24586856 kB\n"
+                                  "MemFree:        21931804 kB\n"
+                                  "MemAvailable:   23575520 kB\n"
+                                  "Buffers:           73512 kB\n";
+    static const char *const keys[] = {"MemAvailable"};
+    double v[1] = {0};
+    CHECK(tvp_parse_kb_fields(meminfo, keys, v, 1) == 1);
+    CHECK(v[0] == 23575520);
+}
+
+/* ---- the claims, on summaries written by hand ------------------------------------ */
+
+static struct sumrow rows[32];
+static int nrows;
+
+static void row(const char *exp, const char *variant, int workers, const char *param,
+                const char *metric, double median, double lo, double hi)
+{
+    rows[nrows++] = (struct sumrow){(char *)exp, (char *)variant, (char *)param, (char *)metric,
+                                    (char *)"", (char *)"", workers, 5, -1, median, lo, hi,
+                                    lo, hi, 0.9375, 0};
+}
+
+/* The verdict of the claim about experiment exp (its k-th) on the rows so far. */
+static enum verdict judge(const char *exp, int k, int usable)
+{
+    struct report_lab l;
+    struct claim_out o;
+    memset(&l, 0, sizeof(l));
+    l.lab = &lab_tvp;
+    l.rows = rows;
+    l.nrows = nrows;
+    l.usable = usable;
+    for (const struct lab_claim *c = lab_tvp.claims; c->text; c++)
+        if (!strcmp(c->experiment, exp) && k-- == 0) {
+            report_judge(&l, c, &o);
+            return o.verdict;
+        }
+    return (enum verdict)-1;
+}
+
+TEST(claims_create)
+{
+    nrows = 0;
+    row("create", "pthread", 1, "", "us", 30, 28, 32);
+    row("create", "fork", 1, "", "us", 300, 280, 320);
+    row("create", "posix-spawn", 1, "", "us", 600, 580, 620);
+    row("create", "fork", 1, "rss_mib=256", "us", 9000, 8800, 9200);
+    row("create", "posix-spawn", 1, "rss_mib=256", "us", 590, 570, 640);
+    CHECK(judge("create", 0, 2) == VERDICT_HOLDS);
+    CHECK(judge("create", 1, 2) == VERDICT_HOLDS);
+    /* A thread slower than a fork, and a fork that does not grow: both do not hold. */
+    rows[0].median = 800, rows[0].ci_lo = rows[0].min = 790, rows[0].ci_hi = rows[0].max = 810;
+    rows[3].median = 310, rows[3].ci_lo = rows[3].min = 300, rows[3].ci_hi = rows[3].max = 330;
+    CHECK(judge("create", 0, 2) == VERDICT_FAILS);
+    CHECK(judge("create", 1, 2) == VERDICT_FAILS);
+    /* Too small a parent to show anything: cannot tell, whatever the numbers. */
+    rows[3].param = (char *)"rss_mib=8", rows[4].param = (char *)"rss_mib=8";
+    CHECK(judge("create", 1, 2) == VERDICT_CANNOT_TELL);
+}
+
+TEST(claims_memory)
+{
+    const char *p = "stack_kib=64", *cow = "stack_kib=64;array_mib=16";
+    nrows = 0;
+    row("memory", "threads", 4, p, "private_kib", 0, 0, 4);
+    row("memory", "processes", 4, p, "private_kib", 140, 136, 144);
+    row("memory", "cow-read", 4, cow, "private_kib", 140, 140, 148);
+    row("memory", "cow-write", 4, cow, "private_kib", 16520, 16500, 16540);
+    CHECK(judge("memory", 0, 2) == VERDICT_HOLDS); /* a 0 KiB thread is fine */
+    CHECK(judge("memory", 1, 2) == VERDICT_HOLDS);
+    rows[3].median = 2000, rows[3].ci_lo = 1900, rows[3].ci_hi = 2100; /* writers did not copy */
+    CHECK(judge("memory", 1, 2) == VERDICT_FAILS);
+    rows[0].median = 300, rows[0].ci_lo = 290, rows[0].ci_hi = 310;
+    CHECK(judge("memory", 0, 2) == VERDICT_FAILS);
+}
+
+TEST(claims_communicate)
+{
+    const char *p = "bytes=8;pattern=pingpong";
+    nrows = 0;
+    row("communicate", "threads-shm", 2, p, "latency_us", 0.13, 0.12, 0.14);
+    row("communicate", "processes-shm", 2, p, "latency_us", 0.13, 0.12, 0.15);
+    row("communicate", "pipe", 2, p, "latency_us", 7, 6.5, 7.5);
+    row("communicate", "socketpair", 2, p, "latency_us", 9, 8, 10);
+    CHECK(judge("communicate", 0, 2) == VERDICT_HOLDS);
+    CHECK(judge("communicate", 0, 1) == VERDICT_CANNOT_TELL); /* the rings spin only with 2 */
+    rows[2].median = 0.1, rows[2].ci_lo = 0.09, rows[2].ci_hi = 0.11;
+    CHECK(judge("communicate", 0, 2) == VERDICT_FAILS);
+}
+
+TEST(claims_scaling)
+{
+    const char *c = "units=1e8", *io = "waits=64;wait_us=4000";
+    nrows = 0;
+    row("cpu-bound", "threads", 1, c, "speedup", 1, 1, 1);
+    row("cpu-bound", "threads", 2, c, "speedup", 1.97, 1.95, 1.99);
+    row("cpu-bound", "threads", 4, c, "speedup", 1.9, 1.85, 1.95);
+    row("cpu-bound", "processes", 1, c, "speedup", 1, 1, 1);
+    row("cpu-bound", "processes", 2, c, "speedup", 1.96, 1.9, 1.99);
+    row("io-bound", "threads-1cpu", 1, io, "speedup", 1, 1, 1);
+    row("io-bound", "threads-1cpu", 32, io, "speedup", 24, 22, 26);
+    CHECK(judge("cpu-bound", 0, 2) == VERDICT_HOLDS);
+    CHECK(judge("cpu-bound", 0, 1) == VERDICT_CANNOT_TELL);
+    CHECK(judge("io-bound", 0, 2) == VERDICT_HOLDS);
+    CHECK(judge("io-bound", 0, 1) == VERDICT_HOLDS); /* one CPU is the point */
+    rows[1].median = 1.0, rows[1].ci_lo = 0.95, rows[1].ci_hi = 1.05; /* threads did not scale */
+    rows[6].median = 3, rows[6].ci_lo = 2.8, rows[6].ci_hi = 3.2;
+    CHECK(judge("cpu-bound", 0, 2) == VERDICT_FAILS);
+    CHECK(judge("io-bound", 0, 2) == VERDICT_FAILS);
 }
 
 int main(void)
@@ -274,6 +384,10 @@ int main(void)
     RUN(ring_closed_fails);
     RUN(ring_between_processes);
     RUN(ring_dead_peer_ends_wait);
-    RUN(burn_is_deterministic);
+    RUN(parses_meminfo);
+    RUN(claims_create);
+    RUN(claims_memory);
+    RUN(claims_communicate);
+    RUN(claims_scaling);
     return TEST_DONE();
 }

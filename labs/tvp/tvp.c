@@ -755,7 +755,7 @@ static const struct lab_experiment tvp_experiments[] = {
 
 static const struct lab_option tvp_options[] = {
     {"rss", "MIB", "MiB the big parent touches before create's second fork and posix_spawn",
-     LAB_OPT_INTEGER, 256, 64, 1, 1 << 20},
+     LAB_OPT_INTEGER, 256, 64, 1, 1000000},
     {"seconds", "S", "length of the one-worker cpu-bound run", LAB_OPT_NUMBER, 0.4, 0.1, 0.001, 60},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0},
 };
@@ -773,9 +773,9 @@ const struct lab lab_tvp = {
         "memory:      RSS, PSS and private KiB per extra worker (4 at once): threads,\n"
         "             processes, and copy-on-write: children that read (cow-read) or write\n"
         "             (cow-write) an array the parent touched.\n"
-        "communicate: ping-pong latency_us (half a round trip) and one-way us_per_msg and\n"
-        "             bandwidth_mbps, 8 B to 1 MiB (param bytes=N): threads-shm, pipe,\n"
-        "             socketpair, processes-shm.\n"
+        "communicate: ping-pong latency_us (half a round trip; param pattern=pingpong) and\n"
+        "             one-way us_per_msg and bandwidth_mbps (pattern=stream), 8 B to 1 MiB\n"
+        "             (param bytes=N): threads-shm, pipe, socketpair, processes-shm.\n"
         "cpu-bound:   seconds and paired speedup of the same CPU work on T threads / T\n"
         "             processes (each repetition runs every T; speedup against the same\n"
         "             repetition's one-worker run).\n"

@@ -1,0 +1,216 @@
+/* pool_output.c: the tables the pool lab prints after each experiment. Every number is
+ * a median with its interval and that interval's coverage; every ratio is computed by
+ * results_ratio with its own interval. What the numbers show is said by the lab's
+ * claims (pool.c), printed by parlab after each experiment. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "pool_lab.h"
+
+/* Every variant, in the order the tables list them. */
+static const char *const c_variants[] = {"parlab-threads", "parlab-threads-single", "omp-task",
+                                         "omp-dynamic", "parlab-procs"};
+static const char *const py_variants[] = {"py-thread-pool", "py-process-pool", "py-mp-pool",
+                                          "py-joblib"};
+
+static const char *variant_at(int i)
+{
+    int nc = (int)ARRAY_SIZE(c_variants);
+    return i < nc ? c_variants[i] : py_variants[i - nc];
+}
+#define NVARIANTS ((int)(ARRAY_SIZE(c_variants) + ARRAY_SIZE(py_variants)))
+
+static int is_python(const char *v)
+{
+    return !strncmp(v, "py-", 3);
+}
+
+/* "0.0031 [0.0029, 0.0035] 75%" (with the flags, if any), into buf; "" if not measured. */
+static const char *cell(struct lab_ctx *ctx, const struct point *pt, const char *metric,
+                        char *buf, size_t size)
+{
+    const struct summary *sp = results_summary(ctx->res, pt, metric);
+    struct summary s;
+    char lvl[16], flags[128];
+    int show;
+    if (!sp) {
+        snprintf(buf, size, "-");
+        return buf;
+    }
+    s = *sp; /* the next results_* call reuses what sp points to */
+    results_flags(ctx->res, pt, flags, sizeof(flags));
+    show = flags[0] && strcmp(flags, "oversubscribed"); /* the worker count says that */
+    snprintf(buf, size, "%.3g [%.3g, %.3g] %s%s%s%s", s.median, s.ci_lo, s.ci_hi,
+             fmt_level(s.ci_level, lvl, sizeof(lvl)), show ? " [" : "", show ? flags : "",
+             show ? "]" : "");
+    return buf;
+}
+
+/* A ratio of two points with its interval (results_ratio). */
+static void print_ratio(struct lab_ctx *ctx, const char *what, const struct point *a,
+                        const struct point *b, const char *metric)
+{
+    struct summary s;
+    char lvl[16];
+    if (results_ratio(ctx->res, a, metric, b, metric, 0, &s) < 0)
+        return;
+    printf("  %-44s %8.3gx [%.3g, %.3g] (at least %s coverage)\n", what, s.median, s.ci_lo,
+           s.ci_hi, fmt_level(s.ci_level, lvl, sizeof(lvl)));
+}
+
+static const char *overhead_param(const char *v)
+{
+    if (!strcmp(v, "parlab-procs") || !strcmp(v, "py-process-pool"))
+        return "chunksize=1";
+    if (!strcmp(v, "py-mp-pool") || !strcmp(v, "py-joblib"))
+        return "chunksize=auto";
+    return "";
+}
+
+void pool_print_overhead(struct lab_ctx *ctx, const struct pool_plan *p)
+{
+    harness_progress_clear();
+    for (int wi = 0; wi < p->nws; wi++) {
+        int w = p->ws[wi];
+        char buf[200];
+        struct point thr = {"task-overhead", "parlab-threads", w, "", 0};
+        struct point one = {"task-overhead", "parlab-threads-single", w, "", 0};
+        struct point omp = {"task-overhead", "omp-task", w, "", 0};
+        struct point procs = {"task-overhead", "parlab-procs", w, "chunksize=1", 0};
+        struct point pyt = {"task-overhead", "py-thread-pool", w, "", 0};
+
+        printf("\n== task-overhead: microseconds per empty task, %d worker%s%s\n", w, w == 1 ? "" : "s",
+               harness_oversubscribed(ctx, w) ? " (more than the usable CPUs)" : "");
+        printf("  %-22s %-15s %s\n", "variant", "param", "us a task: median [interval] coverage");
+        for (int v = 0; v < NVARIANTS; v++) {
+            struct point pt = {"task-overhead", variant_at(v), w, overhead_param(variant_at(v)), 0};
+            if (!results_summary(ctx->res, &pt, "us_per_task"))
+                continue;
+            printf("  %-22s %-15s %s\n", pt.variant, pt.param[0] ? pt.param : "-",
+                   cell(ctx, &pt, "us_per_task", buf, sizeof(buf)));
+        }
+        printf("  ratios of the medians (unpaired: the points ran one after the other):\n");
+        print_ratio(ctx, "parlab-procs / parlab-threads-single", &procs, &one, "us_per_task");
+        print_ratio(ctx, "py-thread-pool / parlab-threads-single", &pyt, &one, "us_per_task");
+        print_ratio(ctx, "parlab-threads-single / parlab-threads", &one, &thr, "us_per_task");
+        print_ratio(ctx, "omp-task / parlab-threads", &omp, &thr, "us_per_task");
+    }
+    fflush(stdout);
+}
+
+double pool_breakeven(const double *us, const double *eff, int n, double level)
+{
+    for (int i = 0; i < n; i++) {
+        if (isnan(eff[i]) || eff[i] < level)
+            continue;
+        if (i == 0 || isnan(eff[i - 1]))
+            return i == 0 ? 0 : us[i];
+        {
+            double a = log(us[i - 1]), b = log(us[i]);
+            double f = (level - eff[i - 1]) / (eff[i] - eff[i - 1]);
+            return exp(a + f * (b - a));
+        }
+    }
+    return -1;
+}
+
+static void print_breakeven(double be, double smallest)
+{
+    if (be < 0)
+        printf("not reached");
+    else if (be == 0)
+        printf("<= %g us", smallest);
+    else
+        printf("~%.3g us", be);
+}
+
+void pool_print_granularity(struct lab_ctx *ctx, const struct pool_plan *p)
+{
+    harness_progress_clear();
+    for (int wi = 0; wi < p->nws; wi++) {
+        int w = p->ws[wi];
+        printf("\n== granularity: efficiency = (tasks x the task's time in a plain loop / %d) / elapsed,"
+               " %d worker%s\n   (the loop timed in each repetition right before the pooled run; "
+               "1 = the whole time of %d CPU%s put to work)\n",
+               w, w, w == 1 ? "" : "s", w, w == 1 ? "" : "s");
+        printf("  %-22s %9s %10s  %s\n", "variant", "task_us", "loop us", "efficiency: median [interval] coverage");
+        for (int v = 0; v < NVARIANTS; v++) {
+            const char *var = variant_at(v);
+            const double *sizes = is_python(var) ? p->sizes_py : p->sizes_c;
+            int ns = is_python(var) ? p->nsizes_py : p->nsizes_c, any = 0;
+            double eff[64];
+            char param[32], buf[200];
+            for (int i = 0; i < ns && i < 64; i++) {
+                struct point pt = {"granularity", var, w,
+                                   fmt_param(param, sizeof(param), "task_us=%g", sizes[i]), 0};
+                eff[i] = results_median(ctx->res, &pt, "efficiency");
+                if (isnan(eff[i]))
+                    continue;
+                printf("  %-22s %9g %10.3g  %s\n", any++ ? "" : var, sizes[i],
+                       results_median(ctx->res, &pt, "task_us_loop"),
+                       cell(ctx, &pt, "efficiency", buf, sizeof(buf)));
+            }
+            if (!any)
+                continue;
+            printf("  %-22s reaches 0.5 at ", "");
+            for (int k = 0; k < 2; k++) {
+                double level = k == 0 ? 0.5 : 0.9, be = pool_breakeven(sizes, eff, ns, level);
+                struct point fp = {"granularity", var, 0,
+                                   fmt_param(param, sizeof(param), "workers=%d;level=%.1f", w, level), 0};
+                print_breakeven(be, sizes[0]);
+                printf(k == 0 ? ", 0.9 at " : " (between the medians, log scale)\n");
+                /* kept as derived rows where a crossing was found: the chart marks them */
+                if (be > 0)
+                    results_add_fit(ctx->res, &fp, "breakeven_task_us", be, "us", ns);
+            }
+        }
+    }
+    fflush(stdout);
+}
+
+void pool_print_chunksize(struct lab_ctx *ctx, const struct pool_plan *p)
+{
+    static const char *const vars[] = {"parlab-procs", "py-mp-pool"};
+    char param[64], buf[200], buf2[200];
+    harness_progress_clear();
+    for (int wi = 0; wi < p->nws; wi++) {
+        int w = p->ws[wi], c100 = -1;
+        struct point jl = {"chunksize", "py-joblib", w,
+                           fmt_param(param, sizeof(param), "chunksize=auto;task_us=%g", p->chunk_us), 0};
+        printf("\n== chunksize: tasks a second, tasks of %g us, %d worker%s (median [interval] coverage)\n",
+               p->chunk_us, w, w == 1 ? "" : "s");
+        printf("  %9s  %-34s %s\n", "chunksize", vars[0], p->python ? vars[1] : "");
+        for (int c = 0; c < p->nchunks; c++) {
+            struct point a = {"chunksize", vars[0], w, "", 0}, b = {"chunksize", vars[1], w, "", 0};
+            a.param = b.param = fmt_param(param, sizeof(param), "chunksize=%d;task_us=%g", p->chunks[c], p->chunk_us);
+            printf("  %9d  %-34s %s\n", p->chunks[c], cell(ctx, &a, "tasks_per_s", buf, sizeof(buf)),
+                   p->python ? cell(ctx, &b, "tasks_per_s", buf2, sizeof(buf2)) : "");
+            if (p->chunks[c] == 100)
+                c100 = c;
+        }
+        if (p->python && results_summary(ctx->res, &jl, "tasks_per_s"))
+            printf("  py-joblib, batch_size='auto': %s\n", cell(ctx, &jl, "tasks_per_s", buf, sizeof(buf)));
+        if (c100 >= 0) {
+            char p1[64], p100[64];
+            printf("  ratios of the medians (unpaired):\n");
+            fmt_param(p1, sizeof(p1), "chunksize=1;task_us=%g", p->chunk_us);
+            fmt_param(p100, sizeof(p100), "chunksize=100;task_us=%g", p->chunk_us);
+            for (int k = 0; k < 2; k++) {
+                struct point a = {"chunksize", vars[k], w, p100, 0}, b = {"chunksize", vars[k], w, p1, 0};
+                char what[64];
+                snprintf(what, sizeof(what), "%s, chunksize 100 / chunksize 1", vars[k]);
+                print_ratio(ctx, what, &a, &b, "tasks_per_s");
+            }
+        }
+    }
+    {
+        struct point sc = {"chunksize", "sequential", 1,
+                           fmt_param(param, sizeof(param), "chunksize=1;task_us=%g", p->chunk_us), 0};
+        struct point sp = {"chunksize", "py-sequential", 1, param, 0};
+        printf("  the plain loops, 1 worker: C %s\n", cell(ctx, &sc, "tasks_per_s", buf, sizeof(buf)));
+        if (p->python)
+            printf("  %26s %s\n", "Python", cell(ctx, &sp, "tasks_per_s", buf, sizeof(buf)));
+    }
+    fflush(stdout);
+}
