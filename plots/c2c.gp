@@ -49,7 +49,7 @@ if (ncpu >= 4) {
     set style fill solid 1.0 noborder
     set key off
     set grid noxtics noytics
-    set label 1 'the diagonal (a CPU with itself) is not measured' at graph 0.02, graph -0.08 font ',10'
+    set title sprintf("Core-to-core latency on %s: one way, ns (a pinned ping-pong, round trip / 2)\ncells: medians (their intervals are in sync-summary.csv); the diagonal, a CPU with itself, is not measured", cpu) noenhanced
     a(x) = isc(0) ? px(pa(strcol('param'))) : NaN
     b(x) = isc(0) ? px(pb(strcol('param'))) : NaN
     plot in using (a(0)):(b(0)):(0.5):(0.5):(column('median')) with boxxyerror fc palette, \

@@ -24,3 +24,28 @@ set linetype 4 lc rgb '#CC79A7' pt 11 ps 1.3
 set linetype 5 lc rgb '#E69F00' pt 13 ps 1.3
 set linetype 6 lc rgb '#56B4E9' pt 15 ps 1.3
 set linetype 7 lc rgb '#000000' pt 1 ps 1.3
+
+# ---- the stamp: what these numbers are ---------------------------------------------------
+# Every chart says where its numbers come from: quick or full mode, repetitions a point,
+# the coverage of the intervals drawn, the machine. Read from the run's meta file, the
+# one beside the summary the chart draws (LAB-summary.csv -> LAB-meta.csv).
+stamp_meta = ''
+if (exists('in') && strstrt(in, '-summary.csv') > 0) { stamp_meta = in[1:strstrt(in, '-summary.csv') - 1].'-meta.csv' }
+if (exists('in') && strstrt(in, '-timeline.csv') > 0) { stamp_meta = in[1:strstrt(in, '-timeline.csv') - 1].'-meta.csv' }
+stamp_quick = -1; stamp_reps = 0; stamp_cpu = ''; stamp_usable = 0
+if (strlen(stamp_meta) > 0 && strlen(system('test -f "'.stamp_meta.'" && echo y')) > 0) {
+    stats stamp_meta using (strcol(1) eq 'quick' ? stamp_quick = strcol(2) + 0 : 0, \
+                            strcol(1) eq 'reps' ? stamp_reps = strcol(2) + 0 : 0, \
+                            strcol(1) eq 'cpu_model' ? stamp_cpu = strcol(2) : 0, \
+                            strcol(1) eq 'cpus_usable' ? stamp_usable = strcol(2) + 0 : 0, 0) nooutput
+}
+# [min, max] of n samples covers the median 1 - 2 * 0.5^n of the time; from n = 6 the
+# lab's intervals reach 95%.
+stamp_cov(n) = n >= 6 ? 95 : n > 0 ? floor(100 * (1 - 2 * 0.5 ** n) + 0.5) : 0
+stamp_text = stamp_quick < 0 ? '' : sprintf('%s mode, %d rep%s a point, %d%% intervals%s%s', \
+    stamp_quick ? 'quick' : 'full', stamp_reps, stamp_reps == 1 ? '' : 's', stamp_cov(stamp_reps), \
+    strlen(stamp_cpu) ? ' | ' : '', strlen(stamp_cpu) ? sprintf('%s, %d usable CPU%s', stamp_cpu, stamp_usable, stamp_usable == 1 ? '' : 's') : '')
+# Bottom left, small: a chart keeps the bottom 3% of its canvas clear for it.
+if (strlen(stamp_text) > 0) {
+    set label 999 stamp_text at screen 0.005, screen 0.012 left font ',10' textcolor rgb '#666666' front
+}

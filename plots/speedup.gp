@@ -53,7 +53,8 @@ amdahl(x, s) = 1.0 / (s + (1.0 - s) / x)
 usl(x, s, k) = x / (1.0 + s * (x - 1.0) + k * x * (x - 1.0))
 num(s) = (s eq 'NaN' || s eq 'nan') ? NaN : s + 0
 xmax = maxw * 1.05
-if (maxw > 16) { set logscale x 2 }
+# Whole workers only: a tick per count up to 16, powers of two beyond.
+if (maxw > 16) { set logscale x 2; set xtics 2 } else { set xtics 1; set mxtics 1 }
 set xrange [0.9:xmax]
 set samples 200
 
@@ -63,12 +64,12 @@ if (usable > 0 && maxw > usable) {
     set label 1 "more workers\nthan CPUs" at usable, graph 0.96 offset 1,0 left front textcolor rgb '#777777'
 }
 
-set multiplot layout 1, 2 title sprintf("Amdahl lab: speedup on %s (%d usable CPU%s) - points: medians with 95%% CI; lines: fits", cpu, usable, usable == 1 ? '' : 's') font ',14'
+set multiplot layout 1, 2 title sprintf("Amdahl lab: speedup on %s (%d usable CPU%s) - points: medians with their %d%% intervals; lines: fits", cpu, usable, usable == 1 ? '' : 's', stamp_cov(stamp_reps)) font ',14'
 
 # ---- left: speedup ---------------------------------------------------------------
-set size 0.64, 0.95
+set size 0.64, 0.93
 set bmargin 9
-set origin 0, 0
+set origin 0, 0.03
 set title 'Speedup = T(1 worker) / T(p workers)'
 set xlabel 'workers (p)' offset 0,0.4
 set ylabel 'speedup (x)'
@@ -79,25 +80,25 @@ set offsets 0, 0, graph 0.1, 0   # headroom: the ideal's flat part must not sit 
 # Amdahl's prediction for this machine runs on min(p, CPUs) processors.
 ideal(x) = (usable > 0 && x > usable) ? usable : x
 plot ideal(x) title 'ideal (speedup = p, up to the usable CPUs)' with lines lc rgb '#999999' dt 2 lw 1, \
-     for [i = 1:words(params)] sprintf('$speedup_%d_1', i) using 1:2:3:4 with yerrorlines lt i pt 7 dt 1 \
+     for [i = 1:words(params)] sprintf('$speedup_%d_1', i) using 1:2:3:4 with yerrorlines lt 1 pt (5 + 2 * i) dt 1 \
         title sprintf('%s pthreads', word(params, i)), \
-     for [i = 1:words(params)] sprintf('$speedup_%d_2', i) using 1:2:3:4 with yerrorlines lt i pt 6 dt 1 \
+     for [i = 1:words(params)] sprintf('$speedup_%d_2', i) using 1:2:3:4 with yerrorlines lt 2 pt (4 + 2 * i) dt 1 \
         title sprintf('%s openmp', word(params, i)), \
-     for [i = 1:(nfit > 0 ? words(params) : 0)] amdahl(ideal(x), value(sprintf('amd_%d_1', i))) with lines lt i dt 3 lw 1.5 \
-        title sprintf('Amdahl fit (pthreads): s = %.3f', value(sprintf('amd_%d_1', i))), \
-     for [i = 1:(nfit > 0 ? words(params) : 0)] usl(x, value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i))) with lines lt i dt 2 lw 1 \
-        title sprintf('USL fit (pthreads): {/Symbol s} = %.3f, {/Symbol k} = %.3f', value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i)))
+     for [i = 1:(nfit > 0 ? words(params) : 0)] amdahl(ideal(x), value(sprintf('amd_%d_1', i))) with lines lt 3 dt 3 lw 1.5 \
+        title sprintf('Amdahl fit (%s, pthreads): s = %.3f', word(params, i), value(sprintf('amd_%d_1', i))), \
+     for [i = 1:(nfit > 0 ? words(params) : 0)] usl(x, value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i))) with lines lt 4 dt 2 lw 1 \
+        title sprintf('USL fit (%s, pthreads): {/Symbol s} = %.3f, {/Symbol k} = %.3f', word(params, i), value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i)))
 
 # ---- right: efficiency -------------------------------------------------------------
-set size 0.36, 0.95
-set origin 0.64, 0
+set size 0.36, 0.93
+set origin 0.64, 0.03
 set title 'Efficiency = speedup / p'
 set ylabel 'efficiency (1 = every worker fully useful)'
 set yrange [0:1.15]
 set key below left box opaque font ',10' maxrows 4
 plot 1 title 'ideal' with lines lc rgb '#999999' dt 2 lw 1, \
-     for [i = 1:words(params)] sprintf('$efficiency_%d_1', i) using 1:2:3:4 with yerrorlines lt i pt 7 dt 1 \
+     for [i = 1:words(params)] sprintf('$efficiency_%d_1', i) using 1:2:3:4 with yerrorlines lt 1 pt (5 + 2 * i) dt 1 \
         title sprintf('%s pthreads', word(params, i)), \
-     for [i = 1:words(params)] sprintf('$efficiency_%d_2', i) using 1:2:3:4 with yerrorlines lt i pt 6 dt 1 \
+     for [i = 1:words(params)] sprintf('$efficiency_%d_2', i) using 1:2:3:4 with yerrorlines lt 2 pt (4 + 2 * i) dt 1 \
         title sprintf('%s openmp', word(params, i))
 unset multiplot

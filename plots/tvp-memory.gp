@@ -1,18 +1,49 @@
-# input: tvp-memory.csv
-# Memory per extra worker: RSS (counts shared pages in full), PSS (splits them
-# among sharers) and private (freed if the worker exits), KiB per worker.
+# tvp-memory.gp: what each extra worker costs in memory, from `parlab run tvp`
+# (memory): RSS (shared pages counted in full), PSS (shared pages split among their
+# sharers) and private (what exiting would free), KiB per worker. A dot plot on a log
+# scale (a thread's 50 KiB and a copy-on-write child's 64 MiB on one axis); a bar on a
+# log scale would make its length mean nothing.
+# input: tvp-summary.csv
 load plotdir.'/common.gp'
-set title "What each extra worker costs in memory (parlab run tvp: memory)"
-set ylabel "KiB per worker (log scale)"
-set xlabel "workers: threads, processes, and children of a parent with a big array"
-set logscale y
-set yrange [10:*]
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set boxwidth 0.9
-set key top left
-set grid noxtics ytics
-plot in using "rss_kib":xticlabels(1) lt 1 title "RSS (shared pages counted in full)", \
-     '' using "pss_kib" lt 2 title "PSS (shared pages split among sharers)", \
-     '' using "private_kib" lt 3 title "private (freed when the worker exits)"
+
+# One table a metric, rows in the order the lab ran them: threads, processes, cow-read,
+# cow-write. Column 4 is a label, column 5 the interval's coverage.
+mib(p) = strstrt(p, 'array_mib=') > 0 ? p[strstrt(p, 'array_mib=') + 10:] : ''
+label(v, p) = v eq 'threads' ? 'a thread' : v eq 'processes' ? 'a process (fork)' : \
+              v eq 'cow-read' ? sprintf('a child that reads the %s MiB array', mib(p)) : \
+              v eq 'cow-write' ? sprintf('a child that writes the %s MiB array', mib(p)) : v
+do for [m in 'rss_kib pss_kib private_kib'] {
+    eval sprintf('set table $%s separator comma', m)
+    plot in using (column('median')):(column('ci_lo')):(column('ci_hi')): \
+         (label(strcol('variant'), strcol('param'))):(column('ci_level')) \
+         with table if (strcol('experiment') eq 'memory' && strcol('metric') eq m)
+    unset table
+}
+set datafile nocolumnheaders
+stats $rss_kib using 1 nooutput
+n = STATS_records
+if (n == 0) { print 'tvp-memory: no memory rows in this run (parlab run tvp --experiment memory)'; exit }
+stats $rss_kib using 5 nooutput
+level = STATS_min
+have_pss = |$pss_kib| > 0
+
+set title "What each extra worker costs in memory, 4 alive at once (parlab run tvp: memory)"
+set xlabel 'KiB per worker (log scale: each grid line is 10x)'
+set logscale x 10
+set format x '%.0f'
+set offsets graph 0.02, graph 0.15, 0, 0
+set yrange [n - 0.5:-1.6]   # a free row on top for the key
+set ytics scale 0 font ',12'
+set grid xtics mxtics noytics
+set key top right box opaque
+set lmargin 38
+# The three numbers of a worker side by side, a little apart so none hides another.
+plot $rss_kib using 1:0:ytic(4) with points lt nodraw notitle, \
+     $rss_kib using 1:($0 - 0.2):2:3 with xerrorbars lt 1 pt 7 ps 1.5 \
+        title 'RSS: every page it maps, shared ones in full', \
+     (have_pss ? $pss_kib : $rss_kib) using (have_pss ? $1 : NaN):0:2:3 with xerrorbars lt 2 pt 5 ps 1.5 \
+        title 'PSS: shared pages split among their sharers', \
+     (have_pss ? $private_kib : $rss_kib) using (have_pss ? $1 : NaN):($0 + 0.2):2:3 with xerrorbars lt 3 pt 9 ps 1.7 \
+        title sprintf('private: what exiting would free (bars: intervals, %.0f%% coverage)', 100 * level), \
+     (have_pss ? $private_kib : $rss_kib) using (have_pss ? $1 : NaN):($0 + 0.2):(sprintf('  %.0f', $1)) \
+        with labels left offset 0.8,0 font ',10' textcolor lt 3 notitle

@@ -68,6 +68,16 @@ static int gil_prepare(struct lab_ctx *ctx)
     return EXIT_OK;
 }
 
+/* The summary of (pt, metric), copied (results_summary's storage is reused). */
+static bool summary_of(struct lab_ctx *ctx, const struct point *pt, const char *metric,
+                       struct summary *out)
+{
+    const struct summary *s = results_summary(ctx->res, pt, metric);
+    if (s)
+        *out = *s;
+    return s != NULL;
+}
+
 /* One line of a scaling table: the seconds, the paired speedup with its interval, the
  * CPU cores the point used, and its flags. */
 static void print_header(const char *what)
@@ -78,11 +88,11 @@ static void print_header(const char *what)
 
 static void print_row(struct lab_ctx *ctx, const struct point *pt)
 {
-    const struct summary *s = results_summary(ctx->res, pt, "speedup");
+    struct summary s;
     char flags[128], lvl[16], sp[48] = "-";
-    if (s)
-        snprintf(sp, sizeof(sp), "%5.2fx [%.2f, %.2f] %s", s->median, s->ci_lo, s->ci_hi,
-                 fmt_level(s->ci_level, lvl, sizeof(lvl)));
+    if (summary_of(ctx, pt, "speedup", &s))
+        snprintf(sp, sizeof(sp), "%5.2fx [%.2f, %.2f] %s", s.median, s.ci_lo, s.ci_hi,
+                 fmt_level(s.ci_level, lvl, sizeof(lvl)));
     results_flags(ctx->res, pt, flags, sizeof(flags));
     harness_progress_clear();
     printf("  %-15s %6d%s  %9.4f  %-29s %6.2f  %s\n", pt->variant, pt->workers,
@@ -274,31 +284,27 @@ static int gil_timeline(struct lab_ctx *ctx)
     harness_progress_clear();
     printf("  %-10s %-30s %-30s %s\n", "thread", "holds the GIL [interval]",
            "waits for it [interval]", "takes it over, a second");
-    for (int i = 0; i <= TIMELINE_THREADS; i++) {
-        char param[32];
+    for (int i = 1; i <= TIMELINE_THREADS; i++) {
+        char param[32], held[40];
         struct point tp = {"gil-timeline", "threads", TIMELINE_THREADS, param, 0};
-        const struct summary *h, *wt;
-        char a[40], b[40];
-        if (i == TIMELINE_THREADS) { /* the GIL itself: held by anyone, handed over */
-            tp.param = "thread=all";
-            h = results_summary(ctx->res, &tp, "gil_busy_fraction");
-            if (h)
-                printf("  %-10s %3.0f%% [%.0f%%, %.0f%%] %-13s %-30s %.0f (CPython's own count;"
-                       " a 5 ms interval allows ~200)\n", "any", 100 * h->median, 100 * h->ci_lo,
-                       100 * h->ci_hi, fmt_level(h->ci_level, lvl, sizeof(lvl)), "",
-                       results_median(ctx->res, &tp, "switches_per_s"));
+        struct summary h, wt;
+        fmt_param(param, sizeof(param), "thread=%d", i);
+        if (!summary_of(ctx, &tp, "held_fraction", &h) ||
+            !summary_of(ctx, &tp, "waiting_fraction", &wt))
             continue;
-        }
-        fmt_param(param, sizeof(param), "thread=%d", i + 1);
-        if (!(h = results_summary(ctx->res, &tp, "held_fraction")))
-            continue;
-        snprintf(a, sizeof(a), "%3.0f%% [%.0f%%, %.0f%%] %s", 100 * h->median, 100 * h->ci_lo,
-                 100 * h->ci_hi, fmt_level(h->ci_level, lvl, sizeof(lvl)));
-        wt = results_summary(ctx->res, &tp, "waiting_fraction");
-        snprintf(b, sizeof(b), "%3.0f%% [%.0f%%, %.0f%%]", 100 * wt->median, 100 * wt->ci_lo,
-                 100 * wt->ci_hi);
-        printf("  %-10d %-30s %-30s %.0f\n", i + 1, a, b,
-               results_median(ctx->res, &tp, "acquisitions_per_s"));
+        snprintf(held, sizeof(held), "%3.0f%% [%.0f%%, %.0f%%] %s", 100 * h.median, 100 * h.ci_lo,
+                 100 * h.ci_hi, fmt_level(h.ci_level, lvl, sizeof(lvl)));
+        printf("  %-10d %-30s %3.0f%% [%.0f%%, %.0f%%]%13s %.0f\n", i, held, 100 * wt.median,
+               100 * wt.ci_lo, 100 * wt.ci_hi, "", results_median(ctx->res, &tp, "acquisitions_per_s"));
+    }
+    {   /* the GIL itself: held by anyone, handed over */
+        struct point tp = {"gil-timeline", "threads", TIMELINE_THREADS, "thread=all", 0};
+        struct summary b;
+        if (summary_of(ctx, &tp, "gil_busy_fraction", &b))
+            printf("  the GIL was held %.0f%% [%.0f%%, %.0f%%] (%s) of the time and changed hands %.0f "
+                   "times a second\n  (CPython's own count; a 5 ms switch interval allows ~200)\n",
+                   100 * b.median, 100 * b.ci_lo, 100 * b.ci_hi, fmt_level(b.ci_level, lvl, sizeof(lvl)),
+                   results_median(ctx->res, &tp, "switches_per_s"));
     }
     if (ctx->topo->usable < 2)
         printf("  (1 usable CPU: a thread also waits while the OS runs the other one)\n");
@@ -357,14 +363,13 @@ static int convoy(struct lab_ctx *ctx)
                 char param[48], alone_param[48], rt[48], fewer[48] = "";
                 struct point pt = {"convoy", v ? "cpu-in-process" : "cpu-in-threads", 1 + c, param, 0};
                 struct point alone = {pt.experiment, pt.variant, 1, alone_param, 0};
-                const struct summary *r;
-                struct summary q;
+                struct summary r, q;
                 fmt_param(param, sizeof(param), "switch_us=%d;cpu_threads=%d", switch_us[s], c);
                 fmt_param(alone_param, sizeof(alone_param), "switch_us=%d;cpu_threads=0", switch_us[s]);
-                if (!(r = results_summary(ctx->res, &pt, "roundtrips_per_s")))
+                if (!summary_of(ctx, &pt, "roundtrips_per_s", &r))
                     continue;
-                snprintf(rt, sizeof(rt), "%8.0f [%.0f, %.0f] %s", r->median, r->ci_lo, r->ci_hi,
-                         fmt_level(r->ci_level, lvl, sizeof(lvl)));
+                snprintf(rt, sizeof(rt), "%8.0f [%.0f, %.0f] %s", r.median, r.ci_lo, r.ci_hi,
+                         fmt_level(r.ci_level, lvl, sizeof(lvl)));
                 /* not paired: the points ran one after the other */
                 if (c > 0 && results_ratio(ctx->res, &alone, "roundtrips_per_s", &pt,
                                            "roundtrips_per_s", 0, &q) == 0)
