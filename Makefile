@@ -77,7 +77,7 @@ LIB       := $(B)/libparlab.a
 
 PROGS     := $(BIN)/parlab $(if $(wildcard src/parmon_main.c),$(BIN)/parmon)
 
-.PHONY: all help deps check-deps test test-unit test-san test-tsan tour plots slides bench clean demo-%
+.PHONY: FORCE all help deps check-deps test test-unit test-san test-tsan tour plots slides bench clean demo-%
 all: $(PROGS)
 
 $(B)/%.o: %.c
@@ -90,11 +90,15 @@ $(B)/gen/%_py.c: %.py src/embed.sh
 	@$(if $(Q),echo "  EMBED   $<")
 	$(Q)sh src/embed.sh py_$(basename $(notdir $<)) $< > $@.tmp && mv $@.tmp $@
 
-# With LABS=..., the labs left out still have their row in the table: not built.
-$(B)/gen/stub_labs.c: Makefile
+# With LABS=..., the labs left out still have their row in the table: not built. The
+# file is rewritten only when the list changes.
+$(B)/gen/stub_labs.c: FORCE
 	@mkdir -p $(dir $@)
 	$(Q){ echo '#include "lab.h"'; echo 'static const struct lab_experiment none[] = {{0, 0, 0, 0}};'; \
-	  for l in $(STUB_LABS); do echo "const struct lab lab_$$l = {.name = \"$$l\", .summary = \"(not built: LABS=$(LABS))\", .help = \"\", .experiments = none, .unavailable = \"not built in this build (make LABS=...)\"};"; done; } > $@
+	  for l in $(STUB_LABS); do echo "const struct lab lab_$$l = {.name = \"$$l\", .summary = \"(not built: LABS=$(LABS))\", .help = \"\", .experiments = none, .unavailable = \"not built in this build (make LABS=...)\"};"; done; } > $@.tmp
+	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+
+FORCE:
 
 $(B)/gen/stub_labs.o: $(B)/gen/stub_labs.c
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

@@ -1,17 +1,45 @@
 # input: gil-summary.csv
-# gil lab, libraries: threads calling library code that releases the GIL (hashlib,
-# zlib on 1 MiB buffers) against threads running pure Python, the same work split.
+# input: gil-meta.csv
+# gil lab, libraries: Python threads calling library code that releases the GIL
+# (hashlib, zlib on 1 MiB buffers) against Python threads running pure Python, the same
+# work split; speedups paired (against one thread in the same repetition). Columns are
+# read by name.
 load plotdir.'/common.gp'
+
+usable = 0
+stats in2 using (strcol('key') eq 'cpus_usable' ? usable = strcol('value') + 0 : 0, 0) nooutput
+is(m) = strcol('experiment') eq 'libraries' && strcol('metric') eq m
+maxw = 1; lvl = 0; nrep = 0
+stats in using (is('speedup') && column('workers') > maxw ? maxw = column('workers') : 0, \
+                is('speedup') && column('n') > 1 ? (lvl = column('ci_level'), nrep = column('n')) : 0, 0) nooutput
+kinds = 'hashlib zlib pure-python'
+titles = "'hashlib.sha256 (releases the GIL)' 'zlib.compress (releases the GIL)' 'pure Python (holds the GIL)'"
+do for [i = 1:words(kinds)] {
+    eval sprintf('set table $k_%d', i)
+    plot in using (column('workers')):(column('median')):(column('ci_lo')):(column('ci_hi')) \
+        with table if (is('speedup') && strcol('variant') eq word(kinds, i))
+    unset table
+}
+set datafile separator whitespace
 set datafile nocolumnheaders
-q(v) = sprintf("< awk -F, '$3==\"libraries\" && $4==\"%s\" && $7==\"speedup\"' '%s'", v, in)
-set title "When threads do scale in Python: library calls that release the GIL"
+
+ideal(x) = x < 1 ? NaN : (usable > 0 && x > usable) ? usable : x
+xmax = maxw + 0.5
+set size 1, 0.96
+set origin 0, 0.03
+set title sprintf("When Python threads do scale: library calls that release the GIL\n(points: medians of %d repetitions; bars: the interval of the median, %.0f%% coverage)", nrep, 100 * lvl)
 set xlabel 'threads'
-set ylabel 'speedup (x, against 1 thread)'
-set logscale x 2
-set xtics (1, 2, 4, 8, 16, 32, 64, 128, 256, 512)
+set ylabel 'speedup over one thread (x)'
+set xrange [0.5:xmax]
+set xtics 1
+if (maxw > 16) { set xtics auto }
 set yrange [0:*]
+set offsets 0, 0, graph 0.25, 0
+set samples 1000
+if (usable > 0 && maxw > usable) {
+    set object 1 rect from usable, graph 0 to xmax, graph 1 fc rgb '#f0f0f0' fs solid noborder behind
+    set label 1 "more threads\nthan CPUs" at usable, graph 0.1 offset 1,0 left front textcolor rgb '#777777'
+}
 set key top left
-plot q('hashlib') using 5:10:13:14 with yerrorlines lt 1 title 'hashlib.sha256 (releases the GIL)', \
-     q('zlib') using 5:10:13:14 with yerrorlines lt 3 title 'zlib.compress (releases the GIL)', \
-     q('pure-python') using 5:10:13:14 with yerrorlines lt 2 title 'pure Python (holds the GIL)', \
-     x with lines dt 2 lc rgb '#888888' title 'ideal (N x)'
+plot for [i = 1:words(kinds)] sprintf('$k_%d', i) using 1:2:3:4 with yerrorlines lt (i == 3 ? 2 : i == 1 ? 1 : 3) title word(titles, i), \
+     ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('ideal: N, up to the %d usable CPUs', usable)

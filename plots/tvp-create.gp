@@ -7,6 +7,7 @@ load plotdir.'/common.gp'
 # The rows of the create experiment, in the order they ran: median, interval, a label.
 # "fork" with param rss_mib=N ran in a parent that had touched N MiB first.
 label(v, p) = p eq '' ? v : sprintf('%s (parent touched %s MiB)', v, p[9:])
+us(v) = v >= 1000 ? sprintf('%.1f ms', v / 1000) : sprintf('%.0f us', v)
 rssof(p) = strstrt(p, 'rss_mib=') == 1 ? p[9:] + 0 : 0
 set table $create separator comma
 plot in using (column('median')):(column('ci_lo')):(column('ci_hi')): \
@@ -22,20 +23,22 @@ level = STATS_min
 stats $create using 6 nooutput
 rss = STATS_max
 
+# The rows' labels, top to bottom (read before the log scale: stats obeys it).
+set ytics scale 0 font ',12' ()
+do for [i = 0:n - 1] { stats $create every ::i::i using (lab = strcol(4), 0) nooutput; set ytics add (lab i) }
+
 set title "Starting and reaping one worker that does nothing (parlab run tvp: create)"
-set xlabel 'microseconds per worker started and reaped (log scale: each grid line is 10x)'
+set xlabel 'time to start and reap one worker (log scale: each grid line is 10x)'
 set logscale x 10
-set format x '%.0f'
+set xtics ('1 us' 1, '10 us' 10, '100 us' 100, '1 ms' 1000, '10 ms' 1e4, '100 ms' 1e5, '1 s' 1e6)
 set xrange [*:*]
-set offsets graph 0.05, graph 0.25, 0, 0
+set offsets graph 0.05, graph 0.15, 0, 0
 set yrange [n - 0.5:-1.7]   # a free row on top for the key
-set ytics scale 0 font ',12'
 set grid xtics mxtics noytics
 set key top right box opaque
 set lmargin 30
-plot $create using 1:0:ytic(4) with points lt nodraw notitle, \
-     '' using ($6 > 0 ? NaN : $1):0:2:3 with xerrorbars lt 1 pt 7 ps 1.6 lw 1.5 \
+plot $create using ($6 > 0 ? NaN : $1):0:2:3 with xerrorbars lt 1 pt 7 ps 1.6 lw 1.5 \
         title sprintf('from this small parent: median, with its interval (covers it %.0f%% of the time)', 100 * level), \
      '' using ($6 > 0 ? $1 : NaN):0:2:3 with xerrorbars lt 2 pt 5 ps 1.6 lw 1.5 \
         title sprintf('from a parent that first touched %.0f MiB', rss), \
-     '' using 3:0:(sprintf('  %.0f us', $1)) with labels left font ',11' notitle
+     '' using 3:0:('  '.us($1)) with labels left font ',11' notitle

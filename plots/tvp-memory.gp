@@ -25,7 +25,10 @@ n = STATS_records
 if (n == 0) { print 'tvp-memory: no memory rows in this run (parlab run tvp --experiment memory)'; exit }
 stats $rss_kib using 5 nooutput
 level = STATS_min
-have_pss = |$pss_kib| > 0
+
+# The rows' labels, top to bottom (read before the log scale: stats obeys it).
+set ytics scale 0 font ',12' ()
+do for [i = 0:n - 1] { stats $rss_kib every ::i::i using (lab = strcol(4), 0) nooutput; set ytics add (lab i) }
 
 set title "What each extra worker costs in memory, 4 alive at once (parlab run tvp: memory)"
 set xlabel 'KiB per worker (log scale: each grid line is 10x)'
@@ -33,17 +36,16 @@ set logscale x 10
 set format x '%.0f'
 set offsets graph 0.02, graph 0.15, 0, 0
 set yrange [n - 0.5:-1.6]   # a free row on top for the key
-set ytics scale 0 font ',12'
 set grid xtics mxtics noytics
 set key top right box opaque
 set lmargin 38
 # The three numbers of a worker side by side, a little apart so none hides another.
-plot $rss_kib using 1:0:ytic(4) with points lt nodraw notitle, \
-     $rss_kib using 1:($0 - 0.2):2:3 with xerrorbars lt 1 pt 7 ps 1.5 \
+# (Without smaps_rollup, Linux < 4.14, there is no PSS or private: RSS alone.)
+plot $rss_kib using 1:($0 - 0.2):2:3 with xerrorbars lt 1 pt 7 ps 1.5 \
         title 'RSS: every page it maps, shared ones in full', \
-     (have_pss ? $pss_kib : $rss_kib) using (have_pss ? $1 : NaN):0:2:3 with xerrorbars lt 2 pt 5 ps 1.5 \
+     $pss_kib using 1:0:2:3 with xerrorbars lt 2 pt 5 ps 1.5 \
         title 'PSS: shared pages split among their sharers', \
-     (have_pss ? $private_kib : $rss_kib) using (have_pss ? $1 : NaN):($0 + 0.2):2:3 with xerrorbars lt 3 pt 9 ps 1.7 \
+     $private_kib using 1:($0 + 0.2):2:3 with xerrorbars lt 3 pt 9 ps 1.7 \
         title sprintf('private: what exiting would free (bars: intervals, %.0f%% coverage)', 100 * level), \
-     (have_pss ? $private_kib : $rss_kib) using (have_pss ? $1 : NaN):($0 + 0.2):(sprintf('  %.0f', $1)) \
+     $private_kib using 1:($0 + 0.2):(sprintf('  %.0f', $1)) \
         with labels left offset 0.8,0 font ',10' textcolor lt 3 notitle

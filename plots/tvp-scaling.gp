@@ -1,24 +1,84 @@
-# input: tvp-cpu.csv
-# input: tvp-io.csv
-# The same total work on T threads or T processes: CPU-bound work stops at the usable
-# CPU count; blocking waits keep scaling, even with every thread on one CPU.
+# tvp-scaling.gp: the same total work on T threads or T processes, from `parlab run tvp`
+# (cpu-bound, io-bound). Speedup = the one-worker time over the T-worker time, taken
+# repetition by repetition (paired); points: medians, bars: their intervals. CPU work
+# stops gaining at the usable CPUs; blocking waits keep scaling, even with every thread
+# on one CPU.
+# input: tvp-summary.csv
+# input: tvp-meta.csv
 load plotdir.'/common.gp'
-set multiplot layout 1,2 title "Same total work, T threads vs T processes (parlab run tvp: cpu-bound, io-bound)"
-set xlabel "workers T"
-set ylabel "speedup over 1 worker (x)"
-set key top left
-set logscale x 2
-set xrange [0.8:*]
+
+usable = 0
+stats in2 using (strcol(1) eq 'cpus_usable' ? usable = strcol(2) + 0 : 0, 0) nooutput
+
+# One table a (experiment, variant): workers, median, interval, coverage.
+exps = 'cpu-bound io-bound'
+vars_1 = 'threads processes'
+vars_2 = 'threads processes threads-1cpu'
+titles_2 = "'threads' 'processes' 'threads, all pinned to ONE CPU'"
+level = 1
+maxw_1 = 1; maxw_2 = 1
+do for [e = 1:2] {
+    do for [v = 1:words(value(sprintf('vars_%d', e)))] {
+        eval sprintf('set table $s_%d_%d separator comma', e, v)
+        plot in using (column('workers')):(column('median')):(column('ci_lo')):(column('ci_hi')):(column('ci_level')) \
+             with table if (strcol('experiment') eq word(exps, e) && strcol('metric') eq 'speedup' && \
+                            strcol('variant') eq word(value(sprintf('vars_%d', e)), v))
+        unset table
+    }
+}
+set datafile nocolumnheaders
+n_1 = 0; n_2 = 0
+do for [e = 1:2] {
+    do for [v = 1:words(value(sprintf('vars_%d', e)))] {
+        eval sprintf('stats $s_%d_%d using 1:5 nooutput', e, v)
+        if (STATS_records > 0) {
+            eval sprintf('n_%d = n_%d + STATS_records', e, e)
+            eval sprintf('maxw_%d = STATS_max_x > maxw_%d ? STATS_max_x : maxw_%d', e, e, e)
+            level = STATS_min_y < level ? STATS_min_y : level
+        }
+    }
+}
+if (n_1 + n_2 == 0) { print 'tvp-scaling: no cpu-bound or io-bound rows in this run'; exit }
+# A panel with no rows still draws (empty), so the layout stays the same.
+
+set multiplot layout 1, 2 title sprintf("The same total work on T threads or T processes (parlab run tvp: cpu-bound, io-bound); bars: intervals, %.0f%% coverage", 100 * level)
+set xlabel 'workers T'
+set ylabel 'speedup over 1 worker (x)'
+set grid xtics ytics
+set key top left box opaque
+set style fill solid 1 noborder
+set bmargin 5   # room under the axis label for the stamp line
+
+# ---- left: CPU-bound work. No speedup can pass the usable CPUs: the ideal is T up to
+# them, then flat. Past them (shaded) the workers take turns.
+xmax = maxw_1 + 0.5
+set xrange [0.5:xmax]
 set yrange [0:*]
-set offsets 0, 0, graph 0.1, 0
-set title "cpu-bound (a calibrated spin)"
-plot in using 1:"threads" with linespoints lt 1 title "threads", \
-     '' using 1:"processes" with linespoints lt 2 title "processes", \
-     '' using 1:(column("workers") <= column("usable_cpus") ? column("workers") : column("usable_cpus")) \
-        with lines lt 7 dt 2 title "ideal (usable CPUs)"
-set title "io-bound (blocking nanosleep waits)"
-plot in2 using 1:"threads" with linespoints lt 1 title "threads", \
-     '' using 1:"processes" with linespoints lt 2 title "processes", \
-     '' using 1:"threads-1cpu" with linespoints lt 3 title "threads, all on one CPU", \
-     '' using 1:1 with lines lt 7 dt 2 title "ideal (T)"
+set offsets 0, 0, graph 0.15, 0
+set xtics 1
+if (usable > 0 && maxw_1 > usable) {
+    set object 1 rect from usable, graph 0 to xmax, graph 1 fc rgb '#eeeeee' fs solid noborder behind
+    set label 1 "more workers than CPUs:\nthey take turns" at usable, graph 0.04 offset 0.7,0.8 left front textcolor rgb '#666666'
+}
+ideal(x) = x < 1 ? NaN : (usable > 0 && x > usable) ? usable : x
+set samples 1000
+set title 'cpu-bound: the same LCG steps split over T'
+plot ideal(x) with lines lc rgb '#777777' dt 2 lw 1.5 title sprintf('ideal: T, up to the %d usable CPUs', usable), \
+     $s_1_1 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 title 'threads', \
+     $s_1_2 using 1:2:3:4 with yerrorlines lt 2 lw 1.5 title 'processes'
+unset object 1
+unset label 1
+
+# ---- right: blocking waits. A waiting worker needs no CPU: the ideal is T, on any
+# number of CPUs, and the shaded part (more workers than CPUs) keeps climbing.
+xmax = maxw_2 * 1.05
+set xrange [0:xmax]
+set xtics autofreq
+if (usable > 0 && maxw_2 > usable) {
+    set object 2 rect from usable, graph 0 to xmax, graph 1 fc rgb '#eeeeee' fs solid noborder behind
+    set label 2 "more workers than CPUs:\nwaiting needs none" at graph 0.97, graph 0.04 offset 0,0.8 right front textcolor rgb '#666666'
+}
+set title 'io-bound: the same blocking waits split over T'
+plot (x < 1 ? NaN : x) with lines lc rgb '#777777' dt 2 lw 1.5 title 'ideal: T', \
+     for [v = 1:3] sprintf('$s_2_%d', v) using 1:2:3:4 with yerrorlines lt v lw 1.5 title word(titles_2, v)
 unset multiplot

@@ -698,7 +698,10 @@ int harness_sample(struct lab_ctx *ctx, const struct point *pt, const struct har
                    uint64_t iters, const char *metric, const char *unit, double scale)
 {
     for (int rep; harness_next_rep(ctx, &rep);) {
-        double c0 = proc_cpu_s(), t = harness_time(w, iters), c1 = proc_cpu_s();
+        double l0 = w->live_cpu ? w->live_cpu(w->arg) : 0, c0 = proc_cpu_s();
+        double t = harness_time(w, iters), c1 = proc_cpu_s();
+        double l1 = w->live_cpu ? w->live_cpu(w->arg) : 0;
+        c1 += l1 - l0;
         if (rep == 0)
             continue; /* the warm-up */
         results_add(ctx->res, pt, rep, metric, t * scale / (double)iters, unit);
@@ -714,8 +717,10 @@ int harness_sample_overhead(struct lab_ctx *ctx, const struct point *pt,
                             const char *(*check)(void *arg))
 {
     for (int rep; harness_next_rep(ctx, &rep);) {
-        double tr = harness_time(ref, iters), c0 = proc_cpu_s(), tt = harness_time(test, iters);
-        double c1 = proc_cpu_s();
+        double tr = harness_time(ref, iters);
+        double l0 = test->live_cpu ? test->live_cpu(test->arg) : 0, c0 = proc_cpu_s();
+        double tt = harness_time(test, iters), c1 = proc_cpu_s();
+        c1 += test->live_cpu ? test->live_cpu(test->arg) - l0 : 0;
         const char *bad = check ? check(test->arg) : NULL;
         if (bad) {
             note("%s %s, %d workers: %s", pt->experiment, pt->variant, pt->workers, bad);
@@ -794,16 +799,16 @@ void harness_print(struct lab_ctx *ctx, const struct point *pt, const char *metr
     harness_progress_clear();
     if (header_printed_for != ctx->lab) {
         header_printed_for = ctx->lab;
-        printf("%-14s %-16s %7s  %-22s %-14s %11s  %-27s %4s %3s\n", "experiment", "variant",
+        printf("%-14s %-16s %7s  %-30s %-14s %11s  %-27s %4s %3s\n", "experiment", "variant",
                "workers", "param", "metric", "median", "interval of the median", "cov", "n");
     }
-    printf("%-14s %-16s %7d%s %-22s %-14s %11.4g  [%11.4g, %11.4g] %4s %3d", pt->experiment,
-           pt->variant, pt->workers, harness_oversubscribed(ctx, pt->workers) ? "*" : " ",
+    printf("%-14s %-16s %7d%s %-30s %-14s %11.4g  [%11.4g, %11.4g] %4s %3d", pt->experiment,
+           pt->variant, pt->workers, flags_has(flags, "oversubscribed") ? "*" : " ",
            pt->param && *pt->param ? pt->param : "-", metric, s.median, s.ci_lo, s.ci_hi,
            fmt_level(s.ci_level, lvl, sizeof(lvl)), s.n);
     if (s.outliers > 0)
         printf(" (%d outlier%s)", s.outliers, s.outliers == 1 ? "" : "s");
-    if (flags[0])
+    if (flags[0] && strcmp(flags, "oversubscribed"))
         printf(" [%s]", flags);
     putchar('\n');
     fflush(stdout);

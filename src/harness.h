@@ -117,6 +117,9 @@ struct harness_work {
     void (*run)(void *arg, uint64_t iters);
     double (*timed)(void *arg, uint64_t iters);
     void *arg;
+    /* Optional: CPU seconds used so far by workers this process has not reaped (a child
+     * at the far end of a pipe), so cpu_cores counts them too. */
+    double (*live_cpu)(void *arg);
 };
 
 /* Seconds that w takes for iters units, once. */

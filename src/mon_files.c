@@ -39,7 +39,7 @@ static int open_private_dir(const char *dir)
 static int private_dir(struct mon_log *l, char *why, size_t size)
 {
     const char *xdg = getenv("XDG_RUNTIME_DIR"), *tmp = getenv("TMPDIR");
-    char base[PATH_MAX];
+    char base[PATH_MAX - 64]; /* room for "/parmon-UID-XXXXXX" after it */
     size_t n;
     unsigned uid = (unsigned)geteuid();
     /* 1. The session's runtime folder (systemd makes it 0700 and ours). Under sudo -E it
@@ -48,7 +48,13 @@ static int private_dir(struct mon_log *l, char *why, size_t size)
         snprintf(l->dir, sizeof(l->dir), "%s", xdg);
         return 0;
     }
-    snprintf(base, sizeof(base), "%s", tmp && tmp[0] == '/' ? tmp : "/tmp");
+    if (!tmp || tmp[0] != '/')
+        tmp = "/tmp";
+    if (strlen(tmp) >= sizeof(base)) {
+        snprintf(why, size, "TMPDIR '%.60s...' is too long a name (or use --log FILE)", tmp);
+        return -1;
+    }
+    snprintf(base, sizeof(base), "%s", tmp);
     n = strlen(base);
     while (n > 1 && base[n - 1] == '/')
         base[--n] = '\0';
@@ -222,8 +228,7 @@ int mon_record_open(struct mon_record *r, const char *path, char *why, size_t si
     snprintf(r->tmp, sizeof(r->tmp), "%s.XXXXXX.part", path);
     fd = mkostemps(r->tmp, 5, O_CLOEXEC);
     if (fd < 0) {
-        snprintf(why, size, "--record: cannot create '%s' (in the folder of '%s'): %s", r->tmp, path,
-                 strerror(errno));
+        snprintf(why, size, "--record: cannot write '%s': %s", path, strerror(errno));
         r->tmp[0] = '\0';
         return EXIT_USAGE;
     }

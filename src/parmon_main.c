@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,7 +132,7 @@ static void on_crash(int sig)
     raise(sig); /* SA_RESETHAND restored the default action: delivered on return */
 }
 
-static void catch(int sig, void (*handler)(int), int flags)
+static void catch_signal(int sig, void (*handler)(int), int flags)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
@@ -155,15 +156,15 @@ static void install_signals(void)
     if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK) < 0)
         die("cannot create a pipe: %s", strerror(errno));
     for (size_t i = 0; i < ARRAY_SIZE(quit_signals); i++)
-        catch(quit_signals[i], on_signal, SA_RESTART);
+        catch_signal(quit_signals[i], on_signal, SA_RESTART);
     for (size_t i = 0; i < ARRAY_SIZE(end_signals); i++)
-        catch(end_signals[i], on_signal, SA_RESTART);
+        catch_signal(end_signals[i], on_signal, SA_RESTART);
     for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
-        catch(sig, on_signal, SA_RESTART);
-    catch(SIGWINCH, on_signal, SA_RESTART); /* before the screen: ncurses then leaves it to us */
-    catch(SIGCHLD, on_signal, SA_RESTART | SA_NOCLDSTOP);
+        catch_signal(sig, on_signal, SA_RESTART);
+    catch_signal(SIGWINCH, on_signal, SA_RESTART); /* before the screen: ncurses then leaves it to us */
+    catch_signal(SIGCHLD, on_signal, SA_RESTART | SA_NOCLDSTOP);
     for (size_t i = 0; i < ARRAY_SIZE(crash_signals); i++)
-        catch(crash_signals[i], on_crash, SA_RESETHAND);
+        catch_signal(crash_signals[i], on_crash, SA_RESETHAND);
     signal(SIGPIPE, SIG_IGN); /* a closed stdout is an error where we write */
 }
 
@@ -210,15 +211,16 @@ static double next_deadline(double next, double interval)
 
 /* fork + exec in a new process group, stdin from /dev/null, output to out_fd. Signals
  * are blocked across fork, so none lands between fork and child_pid being set, and the
- * child restores the default actions before it unblocks them. An exec failure comes
- * back through a close-on-exec pipe: "no such command" is our error and nothing is left
- * running. Returns 0, or an exit code with why filled. */
+ * child restores the default actions before it unblocks them. The child gets SIGTERM
+ * if parmon dies without a word (SIGKILL, which nothing can catch). An exec failure
+ * comes back through a close-on-exec pipe: "no such command" is our error and nothing
+ * is left running. Returns 0, or an exit code with why filled. */
 static int launch(char **argv, int out_fd, char *why, size_t size)
 {
     sigset_t all, old;
     int ep[2], err = 0;
     ssize_t n;
-    pid_t pid;
+    pid_t pid, parent = getpid();
     if (pipe2(ep, O_CLOEXEC) < 0) {
         snprintf(why, size, "cannot create a pipe: %s", strerror(errno));
         return EXIT_FAIL;
@@ -232,6 +234,9 @@ static int launch(char **argv, int out_fd, char *why, size_t size)
             signal(caught[i], SIG_DFL);
         signal(SIGPIPE, SIG_DFL);
         sigprocmask(SIG_SETMASK, &old, NULL);
+        prctl(PR_SET_PDEATHSIG, SIGTERM);
+        if (getppid() != parent) /* parmon died before that */
+            _exit(127);
         setpgid(0, 0);
         if (in >= 0)
             dup2(in, STDIN_FILENO);
@@ -622,17 +627,17 @@ int main(int argc, char **argv)
     int rc;
     progname = "parmon";
     setlocale(LC_ALL, "");
-    parse_options(argc, argv, &opt);
-    install_signals();
+    parse_options(argc, argv, &opt);          /* 1. a bad option: one line, exit 2 */
+    install_signals();                        /* 2. from here on every exit cleans up */
     atexit(clean_up);
-    prepare();
+    prepare();                                /* 3. a failure here starts nothing */
     if (!got_stop)
-        start();
+        start();                              /* 4. launch, or take the -p process */
     if (got_stop)
         rc = EXIT_INTERRUPTED;
     else
-        rc = opt.batch ? run_batch() : run_screen();
-    rc = finish(rc);
+        rc = opt.batch ? run_batch() : run_screen(); /* 5. */
+    rc = finish(rc);                          /* 6. the terminal first */
     if (got_stop && !is_quit_signal(got_stop))
         die_of(got_stop);
     return rc;

@@ -254,6 +254,8 @@ bool report_has(const struct report_lab *l, const char *experiment)
 }
 
 static void vappend(char *buf, size_t size, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void vappend(char *buf, size_t size, const char *fmt, va_list ap)
 {
     size_t len = strlen(buf);
     if (len + 1 < size)
@@ -368,6 +370,9 @@ static const char *distrust(const struct report_lab *l, const struct sumrow *r, 
     return NULL;
 }
 
+static void judge_side(struct claim_out *o, const struct report_lab *l, const struct sumrow *r,
+                       double thr, int at_least, const char *what, va_list ap)
+    __attribute__((format(printf, 6, 0)));
 static void judge_side(struct claim_out *o, const struct report_lab *l, const struct sumrow *r,
                        double thr, int at_least, const char *what, va_list ap)
 {

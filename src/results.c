@@ -632,7 +632,8 @@ const char *flags_compute(char *buf, size_t size, int workers, int usable, doubl
     double wanted = isnan(cores_wanted) ? 0 : cores_wanted;
     buf[0] = '\0';
 #define FLAG(s) (len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s%s", len ? ";" : "", s))
-    if (usable > 0 && workers > usable)
+    /* More workers than CPUs matters for work that wants CPUs; waiting workers share one. */
+    if (usable > 0 && workers > usable && wanted > 0)
         FLAG("oversubscribed");
     /* Other programs ran on CPUs this point wanted: beyond the ones it left free. */
     if (!isnan(other_cores) && usable > 0 && wanted > 0 && other_cores > 0.25 &&
@@ -642,8 +643,8 @@ const char *flags_compute(char *buf, size_t size, int workers, int usable, doubl
         FLAG("short");
     /* A speedup above the cores it ran on (relative to the one-worker point's) cannot
      * come from the work: the machine ran faster during the N-worker runs. */
-    if (wanted > 0 && !isnan(speedup) && !isnan(cpu_cores) && cpu_cores > 0) {
-        double limit = cpu_cores / (!isnan(cpu_cores_one) && cpu_cores_one > 0.5 ? cpu_cores_one : 1.0);
+    if (wanted > 0 && workers > 1 && !isnan(speedup) && !isnan(cpu_cores) && cpu_cores > 0) {
+        double limit = cpu_cores / (!isnan(cpu_cores_one) && cpu_cores_one > 0.05 ? cpu_cores_one : 1.0);
         if (speedup > 1.1 * limit + 0.05)
             FLAG("above-cores");
     }

@@ -13,7 +13,8 @@
  * (for example metric amdahl_serial_fraction); n is then the number of points fitted.
  * ci_level is the coverage of [ci_lo, ci_hi] (0.94 at n = 5: see stats.h); outliers is
  * empty below n = 5 (too few to tell). flags says what to distrust about the point, as
- * words joined by ';': oversubscribed (more workers than usable CPUs), busy (other
+ * words joined by ';': oversubscribed (more workers than usable CPUs, for CPU-bound
+ * work), busy (other
  * programs used CPUs the point could have used), short (it got visibly less CPU than
  * it asked for), above-cores (a speedup above the CPU cores it used: impossible, so the
  * machine's speed changed under it).

@@ -1,35 +1,49 @@
 #!/bin/sh
-# The gil lab's contract beyond the smoke test: experiment and variant names, the
-# timeline table, the "beyond 3.11" lines, bad input. No timing is checked.
+# The gil lab's contract beyond the smoke test: experiments, variants and metrics, the
+# paired series (every repetition has every worker count; speedup 1 exactly at one
+# worker), cores_wanted, the timeline table, the plan, bad input, the .py files run on
+# their own, and the claims judged on doctored summaries. No timing is checked.
 set -u
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
+top=${PARLAB_TOP:-$(cd "$(dirname "$0")/.." && pwd)}
 out="$TMPDIR/gil"
 mkdir -p "$out"
-# Built without Python the lab lists itself as unable to run: it exits 3 whatever the
-# options (checked below), and its own options are never parsed.
-if ! "$PARLAB" list | grep -q "^gil .*cannot run"; then
-    "$PARLAB" run gil --experiment frob >/dev/null 2>"$out/err"
-    rc=$?
-    if [ $rc -eq 2 ] && grep -q "'frob'" "$out/err" && [ "$(wc -l <"$out/err")" -eq 1 ]; then
-        ok "gil: a bad --experiment is one line naming it, exit 2"
-    else bad "gil: --experiment frob exits $rc: $(cat "$out/err")"; fi
-    "$PARLAB" run gil --seconds abc >/dev/null 2>"$out/err"
-    [ $? -eq 2 ] && grep -q "'abc'" "$out/err" && ok "gil: a bad --seconds exits 2" || bad "gil: --seconds abc"
-fi
 
-"$PARLAB" run gil --quick --workers 1,2 --out "$out" >"$out/stdout" 2>"$out/stderr" </dev/null
-rc=$?
-if [ $rc -eq 3 ]; then
-    grep -q "skipped" "$out/stderr" && ok "gil: not built with Python, says why" || bad "gil: exit 3 without a reason"
+# ---- built without Python: listed as unable to run, with the reason; exit 3 ----------------
+if "$PARLAB" list | grep -q "^gil .*cannot run here: .*Python"; then
+    "$PARLAB" run gil --quick --out "$out" >"$out/stdout" 2>"$out/stderr"
+    rc=$?
+    if [ $rc -eq 3 ] && grep -q "gil: skipped: .*Python" "$out/stderr" && [ ! -s "$out/stdout" ]; then
+        ok "gil: not built with Python: exit 3 and says why"
+    else bad "gil: without Python: exit $rc: $(cat "$out/stderr")"; fi
     exit 0
 fi
-[ $rc -eq 0 ] && ok "gil: --quick --workers 1,2 runs" || { bad "gil: exit $rc: $(tail -n 3 "$out/stderr")"; exit 0; }
+
+# ---- bad input: one line naming it, exit 2, nothing written ------------------------------------
+"$PARLAB" run gil --experiment frob --out "$out/bad" >"$out/stdout" 2>"$out/err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "'frob'" "$out/err" && [ "$(wc -l <"$out/err")" -eq 1 ] && [ ! -e "$out/bad" ]; then
+    ok "gil: a bad --experiment is one line naming it, exit 2"
+else bad "gil: --experiment frob exits $rc: $(cat "$out/err")"; fi
+for v in abc 0 61; do
+    "$PARLAB" run gil --seconds $v --out "$out/bad" >/dev/null 2>"$out/err"
+    [ $? -eq 2 ] && grep -q "'$v'" "$out/err" && ok "gil: --seconds $v exits 2" || bad "gil: --seconds $v: $(cat "$out/err")"
+done
+
+# ---- a quick run: rows, metrics, the paired series ---------------------------------------------
+PARLAB_CHECK_PLAN=1 "$PARLAB" run gil --quick --workers 1,2,3 --out "$out" >"$out/stdout" 2>"$out/stderr" </dev/null
+rc=$?
+[ $rc -eq 0 ] && ok "gil: --quick --workers 1,2,3 runs" || { bad "gil: exit $rc: $(tail -n 3 "$out/stderr")"; exit 0; }
+grep -q "planned" "$out/stderr" && bad "gil: plan: $(grep planned "$out/stderr")" || ok "gil: quick: every planned point ran"
 runs="$out/gil-runs.csv"
+sum="$out/gil-summary.csv"
+meta="$out/gil-meta.csv"
+usable=$(awk -F, '$1 == "cpus_usable" { print $2 }' "$meta")
 # The GIL sampler reads CPython internals (3.11 and 3.12); elsewhere the lab says why.
 sampler=yes
-grep -q "not run: the GIL sampler" "$out/stdout" && sampler=no
-pyver=$(awk -F, '$1 == "python" { print $2 }' "$out/gil-meta.csv")
+grep -q "skipped: gil-timeline" "$out/stdout" && sampler=no
+pyver=$(awk -F, '$1 == "python" { print $2 }' "$meta")
 case "$pyver" in 3.11.*|3.12.*)
     [ $sampler = yes ] && ok "gil: the GIL sampler runs on CPython $pyver" || bad "gil: the GIL sampler did not run on CPython $pyver" ;;
 esac
@@ -41,23 +55,47 @@ for ev in python-cpu,threads python-cpu,processes python-cpu,threads-nogil $tlev
         ok "gil: rows for $ev"
     else bad "gil: no rows for $ev"; fi
 done
-for m in seconds speedup cpu_utilization; do
-    grep -q ",python-cpu,threads,2,,[0-9]*,$m," "$runs" && ok "gil: python-cpu has $m" || bad "gil: python-cpu lacks $m"
+case "$pyver" in 3.1[2-9].*)
+    grep -q ",python-cpu,subinterpreters,2,," "$runs" && ok "gil: subinterpreters measured on $pyver" || bad "gil: no subinterpreters on $pyver" ;;
+    *) grep -q ",subinterpreters," "$runs" && bad "gil: subinterpreters rows on $pyver" || ok "gil: no subinterpreters on $pyver" ;;
+esac
+for m in seconds speedup efficiency cpu_cores cores_wanted other_cores; do
+    grep -q ",python-cpu,processes,2,,[0-9]*,$m," "$runs" && ok "gil: python-cpu has $m" || bad "gil: python-cpu lacks $m"
 done
-# convoy: 9 thread points (3 intervals x 0,1,2 CPU threads) and 3 process points
+# Paired series: every timed repetition ran every worker count of a variant; the
+# one-worker point's speedup is its own time over itself, 1 in every repetition.
+awk -F, '($3 == "python-cpu" || $3 == "libraries") && $8 == "seconds" { n[$3 "/" $4 "/" $7]++; w[$3 "/" $4] = 0 }
+         ($3 == "python-cpu" || $3 == "libraries") && $8 == "seconds" { c[$3 "/" $4 "/" $5]++ }
+         ($3 == "python-cpu" || $3 == "libraries") && $8 == "speedup" && $5 == 1 && $9 != 1 { print "speedup " $9 " at 1 worker: " $4; bad = 1 }
+         END { for (k in n) if (n[k] != 3) { print k " has " n[k] " worker counts"; bad = 1 }
+               for (k in c) if (c[k] != 3) { print k " has " c[k] " repetitions"; bad = 1 }
+               exit bad }' "$runs" >"$out/pair.err" \
+    && ok "gil: every repetition ran every worker count; speedup 1 at one worker" || bad "gil: series: $(head -n 3 "$out/pair.err")"
+# cores_wanted: threads take turns on one GIL (1); processes can use min(N, usable)
+want() { awk -F, -v e="$1" -v v="$2" -v w="$3" '$3 == e && $4 == v && $5 == w && $8 == "cores_wanted" { print $9 + 0; exit }' "$runs"; }
+two=2; [ "$usable" -lt 2 ] && two=$usable
+[ "$(want python-cpu threads 2)" = 1 ] && [ "$(want python-cpu processes 2)" = "$two" ] \
+    && [ "$(want libraries pure-python 2)" = 1 ] && [ "$(want libraries zlib 2)" = "$two" ] \
+    && ok "gil: cores_wanted 1 for Python threads, min(N, usable) for the rest" \
+    || bad "gil: cores_wanted: threads $(want python-cpu threads 2), processes $(want python-cpu processes 2)"
+# convoy: 9 thread points (3 intervals x 0,1,2 spinners) and 3 process points
 n=$(awk -F, '$3 == "convoy" && $8 == "roundtrips_per_s" { print $4 "/" $6 }' "$runs" | sort -u | wc -l)
 [ "$n" -eq 12 ] && ok "gil: convoy has 12 points" || bad "gil: convoy has $n points, expected 12"
 grep -q 'switch_us=100;cpu_threads=2' "$runs" && ok "gil: convoy param names" || bad "gil: convoy param names"
 if [ $sampler = no ]; then
-    ok "gil: no timeline with this CPython, and the lab says why: $(grep "not run: the GIL sampler" "$out/stdout" | head -n 1 | cut -c1-80)"
+    ok "gil: no timeline with this CPython, and the lab says why: $(grep "skipped: gil-timeline" "$out/stdout" | head -n 1 | cut -c1-80)"
 else
-    # timeline: header, states, intervals inside each thread ordered and not overlapping
+    # timeline: run_id first, states, intervals inside each thread ordered and not overlapping
     tl="$out/gil-timeline.csv"
-    if [ "$(head -n1 "$tl")" = "thread,start,end,state" ]; then ok "gil: gil-timeline.csv header"; else bad "gil: gil-timeline.csv header"; fi
-    awk -F, 'NR > 1 { if ($4 != "held" && $4 != "waiting") bad = "state " $4
-                      if ($3 < $2) bad = "end before start at line " NR
-                      if (($1 in last) && $2 < last[$1] - 1e-9) bad = "overlap at line " NR
-                      last[$1] = $3; n++ }
+    run_id=$(awk -F, 'NR == 2 { print $1 }' "$runs")
+    if [ "$(head -n1 "$tl")" = "run_id,thread,start,end,state" ] && \
+       awk -F, -v id="$run_id" 'NR > 1 && $1 != id { exit 1 }' "$tl"; then
+        ok "gil: gil-timeline.csv: run_id first, the run's"
+    else bad "gil: gil-timeline.csv header $(head -n1 "$tl")"; fi
+    awk -F, 'NR > 1 { if ($5 != "held" && $5 != "waiting") bad = "state " $5
+                      if ($4 < $3) bad = "end before start at line " NR
+                      if (($2 in last) && $3 < last[$2] - 1e-9) bad = "overlap at line " NR
+                      last[$2] = $4; n++ }
              END { if (!n) bad = "no intervals"; if (bad) { print bad; exit 1 } }' "$tl" >"$out/tl.err" \
         && ok "gil: timeline intervals are ordered and do not overlap" || bad "gil: timeline: $(cat "$out/tl.err")"
     # per-thread fractions: held + waiting = 1 for each rep; the GIL is busy at most all the time
@@ -67,5 +105,72 @@ else
              END { for (k in h) if (h[k] + w[k] < 0.9999 || h[k] + w[k] > 1.0001) bad = 1; exit bad }' "$runs" \
         && ok "gil: held + waiting = 1 per thread, busy <= 1" || bad "gil: timeline fractions do not add up"
 fi
-grep -q "subinterpreters: \(not\|measured\)" "$out/stdout" && grep -q "free-threaded:" "$out/stdout" \
-    && ok "gil: says what subinterpreters and free-threaded need" || bad "gil: no beyond-3.11 lines"
+grep -q "beyond 3.11: " "$out/stdout" && ok "gil: says what this CPython offers beyond one GIL a process" \
+    || bad "gil: no beyond-3.11 line"
+grep -q "what this run shows" "$out/stdout" && ok "gil: judges its claims after each experiment" \
+    || bad "gil: no claims printed"
+grep -qi "above the ideal\|95% CI" "$out/stdout" && bad "gil: old prose in the output" || ok "gil: no canned above-ideal notes"
+
+# ---- full mode, briefly: the plan holds too ------------------------------------------------------
+PARLAB_CHECK_PLAN=1 "$PARLAB" run gil --reps 1 --seconds 0.005 --experiment python-cpu,libraries,gil-timeline \
+    --out "$out/full" >/dev/null 2>"$out/full.err" </dev/null
+rc=$?
+[ $rc -eq 0 ] && ! grep -q planned "$out/full.err" && ok "gil: full mode: every planned point ran" \
+    || bad "gil: full mode: exit $rc: $(tail -n 2 "$out/full.err")"
+
+# ---- each .py file runs on its own --------------------------------------------------------------
+if [ -x /usr/bin/python3 ]; then
+    o=$(/usr/bin/python3 "$top/labs/gil/gil_work.py" 200000 2>&1)
+    echo "$o" | grep -q "1 thread" && echo "$o" | grep -q "2 threads" && echo "$o" | grep -q "2 processes" \
+        && ok "gil: gil_work.py runs alone" || bad "gil: gil_work.py alone: $o"
+    o=$(/usr/bin/python3 "$top/labs/gil/gil_convoy.py" 0.02 2>&1)
+    [ "$(echo "$o" | grep -c "beside [012] spinning")" -eq 3 ] && ok "gil: gil_convoy.py runs alone" \
+        || bad "gil: gil_convoy.py alone: $o"
+    o=$(/usr/bin/python3 "$top/labs/gil/gil_libraries.py" 0.02 2>&1)
+    echo "$o" | grep -q "hashlib" && echo "$o" | grep -q "pure Python" && ok "gil: gil_libraries.py runs alone" \
+        || bad "gil: gil_libraries.py alone: $o"
+fi
+
+# ---- the claims, judged on doctored summaries ---------------------------------------------------
+# A summary written by hand (five repetitions, intervals by hand): parlab report judges
+# it as it would a run's. Rows: workers, variant, metric, median, ci_lo, ci_hi.
+doctor() { # dir usable rows...
+    d=$1; u=$2; shift 2
+    mkdir -p "$d"
+    printf 'key,value\ncpus_usable,%s\nquick,0\nreps,5\n' "$u" >"$d/gil-meta.csv"
+    echo "run_id,lab,experiment,variant,workers,param,metric,unit,n,median,min,max,ci_lo,ci_hi,outliers,ci_level,flags" >"$d/gil-summary.csv"
+    for r in "$@"; do
+        echo "$r" | awk -F: '{ printf "x,gil,python-cpu,%s,%s,,%s,%s,5,%s,%s,%s,%s,%s,0,0.94,\n", $2, $1, $3,
+                               $3 == "speedup" ? "x" : "cores", $4, $5, $6, $5, $6 }' >>"$d/gil-summary.csv"
+    done
+}
+cores() { # variant workers cores wanted -> rows
+    echo "$2:$1:cpu_cores:$3:$3:$3 $2:$1:cores_wanted:$4:$4:$4 $2:$1:other_cores:0:0:0"
+}
+# processes: 1.0x at 2 workers on both CPUs (so not "short"): the claim does not hold
+# shellcheck disable=SC2046
+doctor "$out/doc1" 2 $(cores processes 1 0.99 1) $(cores processes 2 1.95 2) \
+    1:processes:speedup:1:1:1 2:processes:speedup:1.0:0.95:1.05 \
+    $(cores threads 1 1 1) $(cores threads 2 1 1) 1:threads:speedup:1:1:1 2:threads:speedup:0.95:0.9:1.0
+"$PARLAB" report "$out/doc1" >"$out/doc1.txt" 2>&1
+grep -q "^  does not hold *Processes speed it up" "$out/doc1.txt" \
+    && ok "gil: report: processes at 1.0x on 2 CPUs: does not hold" || bad "gil: report doc1: $(cat "$out/doc1.txt")"
+grep -q "^  holds *Python threads do not" "$out/doc1.txt" \
+    && ok "gil: report: threads at 0.95x: holds" || bad "gil: report doc1 threads: $(grep -A2 "Python threads" "$out/doc1.txt")"
+# threads: 1.4x on 1.0 cores is impossible: cannot tell, and the report says so
+# shellcheck disable=SC2046
+doctor "$out/doc2" 2 $(cores threads 1 1.0 1) $(cores threads 2 1.0 1) \
+    1:threads:speedup:1:1:1 2:threads:speedup:1.4:1.35:1.45
+"$PARLAB" report "$out/doc2" >"$out/doc2.txt" 2>&1
+grep -q "^  cannot tell *Python threads do not" "$out/doc2.txt" && grep -q "impossible" "$out/doc2.txt" \
+    && ok "gil: report: threads at 1.4x on 1.0 cores: impossible, cannot tell" \
+    || bad "gil: report doc2: $(cat "$out/doc2.txt")"
+# one usable CPU: nothing about parallel speed can be told
+# shellcheck disable=SC2046
+doctor "$out/doc3" 1 $(cores processes 1 1 1) 1:processes:speedup:1:1:1 $(cores threads 1 1 1) 1:threads:speedup:1:1:1
+"$PARLAB" report "$out/doc3" >"$out/doc3.txt" 2>&1
+[ "$(grep -c "^  cannot tell *\(Python threads\|Processes\|Threads whose\)" "$out/doc3.txt")" -eq 3 ] && grep -q "1 usable CPU" "$out/doc3.txt" \
+    && ok "gil: report: with 1 usable CPU the parallel claims cannot tell" || bad "gil: report doc3: $(cat "$out/doc3.txt")"
+# the quick run's own report: every claim reaches a verdict, none crashes
+"$PARLAB" report "$out" >"$out/report.txt" 2>&1 && [ "$(grep -c "^  \(holds\|does not hold\|cannot tell\) " "$out/report.txt")" -eq 7 ] \
+    && ok "gil: report judges the 7 claims of a real run" || bad "gil: report on the run: $(tail -n 5 "$out/report.txt")"

@@ -1,7 +1,10 @@
 #!/bin/sh
 # parmon: batch CSV (schema, row count, sane values), bad options (one line, exit 2), and
 # the screen itself under tmux (a line per CPU, updating, q quits, colour or none, the
-# terminal given back, a launched command's exit status, nothing orphaned).
+# terminal given back, a launched command's exit status, nothing orphaned); every check
+# parmon makes before it launches a command (a failure starts nothing); the terminal
+# given back and the command stopped on every signal that ends parmon; + and - at once;
+# the log and --record never written through a planted symbolic link.
 # Nothing here checks a timing: waits only poll until something appears.
 set -u
 ok() { echo "ok - $*"; }
@@ -41,6 +44,28 @@ if [ $rc -eq 3 ] && grep -q from-child "$TMPDIR/c.err" && ! grep -q from-child "
 else
     bad "batch with a command: rc $rc, stderr '$(head -c 100 "$TMPDIR/c.err")'"
 fi
+
+# The reader of the CSV goes away (| head): parmon ends (it used to write to the closed
+# pipe for ever). timeout only keeps a regression from hanging the suite.
+timeout 60 "$PARMON" --batch --interval 0.05 2>"$TMPDIR/pipe.err" </dev/null | head -n 2 >/dev/null
+rc=$?
+[ $rc -eq 0 ] && [ ! -s "$TMPDIR/pipe.err" ] && ok "batch: ends quietly when its reader goes away" ||
+    bad "batch | head: rc $rc, $(head -c 200 "$TMPDIR/pipe.err")"
+
+# No sysfs CPU lists, and a /proc/stat with only the all-CPU line: no crash (UBSan used
+# to report a null pointer here), the aggregate rows only.
+head -n 1 /proc/stat >"$TMPDIR/stat-allonly"
+PARMON_PROC_STAT="$TMPDIR/stat-allonly" PARMON_SYS_CPU=/nonexistent/sys "$PARMON" --batch --interval 0.05 \
+    --count 2 >"$TMPDIR/ns.csv" 2>"$TMPDIR/ns.err" </dev/null
+rc=$?
+[ $rc -eq 0 ] && [ "$(grep -c ',all,' "$TMPDIR/ns.csv")" -eq 2 ] && [ "$(wc -l <"$TMPDIR/ns.csv")" -eq 3 ] &&
+    ok "batch: no sysfs CPU lists and no per-CPU lines: the aggregate only" ||
+    bad "batch without sysfs: rc $rc, $(head -c 300 "$TMPDIR/ns.err")"
+PARMON_SYS_CPU=/nonexistent/sys "$PARMON" --batch --interval 0.05 --count 1 >"$TMPDIR/ns2.csv" 2>"$TMPDIR/ns2.err" </dev/null
+rc=$?
+[ $rc -eq 0 ] && [ "$(wc -l <"$TMPDIR/ns2.csv")" -eq $((ncpu + 2)) ] &&
+    ok "batch: no sysfs CPU lists: every CPU of /proc/stat" ||
+    bad "batch without sysfs: rc $rc, $(head -c 300 "$TMPDIR/ns2.err")"
 
 # ---- bad options -------------------------------------------------------------------------
 expect2() { # pattern, args...
@@ -213,13 +238,18 @@ else
     bad "screen: --exit did not quit"
 fi
 
-# Ctrl-C, SIGTERM and a crash: the terminal comes back (no alternate screen) and the
-# launched command dies with parmon.
-for sig in INT TERM SEGV; do
-    secs=$(( $$ % 10000 + 100000 + ${#sig} ))
+# Ctrl-C, SIGTERM, a crash, and the other signals whose default is to end a process
+# (SIGUSR1, SIGALRM, SIGXCPU): the terminal comes back (no alternate screen), the
+# launched command dies with parmon, and parmon's status says how it ended: 130 for
+# Ctrl-C and SIGTERM, else it dies of the signal itself (128 + its number on Linux).
+n=0
+for sig in INT TERM SEGV USR1 ALRM XCPU; do
+    n=$((n + 1))
+    case $sig in INT | TERM) want=130 ;; SEGV) want=139 ;; USR1) want=138 ;; ALRM) want=142 ;; XCPU) want=152 ;; esac
+    secs=$(( $$ % 10000 + 100000 + n * 10000 ))
     mark="sleep $secs"
     # (the shell ignores Ctrl-C, so it lives on to say AFTER-PARMON; parmon sets its own)
-    start "k$sig" 100 30 "sh -c 'trap \"\" INT; $PARMON -- sleep $secs; echo AFTER-PARMON; sleep 300'"
+    start "k$sig" 100 30 "sh -c 'trap \"\" INT; $PARMON -- sleep $secs; echo AFTER-PARMON=\$?; sleep 300'"
     wait_for "k$sig" "following" 50
     shpid=$(field "k$sig" '#{pane_pid}')
     pm=$(pgrep -P "$shpid" -x parmon | head -n 1)
@@ -235,10 +265,147 @@ for sig in INT TERM SEGV; do
         while pgrep -fx "$mark" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
         pgrep -fx "$mark" >/dev/null && bad "SIG$sig: the launched command survived" ||
             ok "SIG$sig: the launched command is stopped with parmon"
+        st=$(shot "k$sig" | sed -n 's/^AFTER-PARMON=//p' | tail -n 1)
+        [ "$st" = "$want" ] && ok "SIG$sig: parmon's status is $want" ||
+            bad "SIG$sig: parmon's status is '$st', expected $want"
     else
         bad "SIG$sig: parmon did not end"
     fi
+    $T kill-session -t "k$sig"
 done
+# SIGKILL cannot be caught: the terminal stays as it was, but the launched command is
+# told (SIGTERM, PR_SET_PDEATHSIG) and does not live on with parent 1.
+secs=$(( $$ % 10000 + 190000 ))
+start kKILL 100 30 "sh -c '$PARMON -- sleep $secs; echo AFTER-PARMON=\$?; sleep 300'"
+wait_for kKILL "following" 50
+pm=$(pgrep -P "$(field kKILL '#{pane_pid}')" -x parmon | head -n 1)
+if [ -n "$pm" ]; then
+    kill -KILL "$pm"
+    wait_for kKILL "AFTER-PARMON" 50
+    i=0
+    while pgrep -fx "sleep $secs" >/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+    pgrep -fx "sleep $secs" >/dev/null && bad "SIGKILL: the launched command outlived parmon" ||
+        ok "SIGKILL: the launched command does not outlive parmon"
+else
+    bad "SIGKILL: parmon not found under the pane's shell"
+fi
+$T kill-session -t kKILL
+
+# ---- checked before the launch: a failure starts nothing ----------------------------------
+# Each runs in a terminal (so only the fault under test stops parmon) and launches
+# `sleep N`, N used nowhere else: the one error line names the bad value, the status is
+# 2 (a bad value given) or 1, and no such sleep runs afterwards (it would outlive parmon).
+ln -s "$TMPDIR/log-target" "$TMPDIR/log-link"
+mkdir -p "$TMPDIR/a-folder"
+n=0
+prelaunch() { # STATUS PATTERN PREFIX (the environment, parmon and its options)
+    n=$((n + 1))
+    secs=$(( $$ % 10000 + 300000 + n ))
+    startw "pre$n" 100 30 "$3 -- sleep $secs 2>$TMPDIR/pre$n.err"
+    if ! wait_dead "pre$n"; then
+        bad "before launch: '$3' did not end: $(shot "pre$n" | head -n 3)"
+    else
+        st=$(exit_status "pre$n")
+        lines=$(wc -l <"$TMPDIR/pre$n.err")
+        if [ "$st" != "$1" ]; then bad "before launch: '$3' exits '$st', expected $1: $(cat "$TMPDIR/pre$n.err")"
+        elif [ "$lines" -ne 1 ]; then bad "before launch: '$3' prints $lines lines"
+        elif ! grep -q -- "$2" "$TMPDIR/pre$n.err"; then bad "before launch: '$3' does not name $2: $(cat "$TMPDIR/pre$n.err")"
+        else ok "before launch: '$3' exits $1 with one line naming $2"; fi
+        pgrep -fx "sleep $secs" >/dev/null && bad "before launch: '$3' started the command anyway" ||
+            ok "before launch: '$3' started nothing"
+    fi
+    $T kill-session -t "pre$n"
+}
+prelaunch 2 "'/nonexistent/dir/rec.csv'" "$PARMON --record /nonexistent/dir/rec.csv"
+prelaunch 2 "'$TMPDIR/a-folder'" "$PARMON --record $TMPDIR/a-folder"
+prelaunch 2 "'bogus-term'" "TERM=bogus-term $PARMON"
+prelaunch 2 "'dumb'" "TERM=dumb $PARMON"
+prelaunch 1 "'/nonexistent/stat'" "PARMON_PROC_STAT=/nonexistent/stat $PARMON"
+prelaunch 1 "'/nonexistent/stat'" "PARMON_PROC_STAT=/nonexistent/stat $PARMON --batch"
+prelaunch 1 "'/nonexistent/tmp'" "XDG_RUNTIME_DIR= TMPDIR=/nonexistent/tmp $PARMON"
+prelaunch 2 "'$TMPDIR/log-link'" "$PARMON --log $TMPDIR/log-link"
+[ ! -e "$TMPDIR/log-target" ] && ok "--log does not follow a symbolic link" ||
+    bad "--log wrote through a symbolic link"
+
+# ---- + and - take effect at once ------------------------------------------------------------
+# At --interval 3600 the next sample is an hour away; + nine times makes it 0.1 s, and
+# the samples must come now (they used to wait for the old deadline). - shows its
+# interval at once.
+startw iv 100 30 "$PARMON --interval 3600"
+if wait_for iv "sample 0"; then
+    for k in 1 2 3 4 5 6 7 8 9; do $T send-keys -t iv +; done
+    wait_for iv "every 0.1 s" && wait_for iv "sample [2-9]" && ok "+: the new interval applies at once" ||
+        bad "+: $(shot iv | head -n 1)"
+    for k in 1 2 3 4 5 6 7 8 9; do $T send-keys -t iv -; done
+    wait_for iv "every 10 s" && ok "-: the interval shown is the new one" || bad "-: $(shot iv | head -n 1)"
+else
+    bad "--interval 3600: no screen: $(shot iv | head -n 2)"
+fi
+$T send-keys -t iv q
+wait_dead iv || bad "--interval 3600: q does not quit"
+
+# ---- the log and --record are never written through a planted symbolic link -------------
+# A helper plants links, then becomes parmon (exec: the same pid, so the same log name).
+# The old default log was $TMPDIR/parmon-PID.log, opened with O_TRUNC: a link planted
+# there had a root run overwrite its target. Now the log lives in a folder private to
+# the user (0700, ours), and is created O_EXCL|O_NOFOLLOW: the victim stays as it was.
+echo "precious, do not overwrite" >"$TMPDIR/victim"
+cp "$TMPDIR/victim" "$TMPDIR/victim.orig"
+me=$(id -u)
+{
+    echo '#!/bin/sh'
+    echo '# plant.sh [XDG_RUNTIME_DIR]: links where parmon-PID.log could go, then exec parmon'
+    echo "ln -s '$TMPDIR/victim' \"$TMPDIR/parmon-\$\$.log\""
+    echo "[ -d '$TMPDIR/parmon-$me' ] && ln -s '$TMPDIR/victim' \"$TMPDIR/parmon-$me/parmon-\$\$.log\" 2>/dev/null"
+    echo "[ -n \"\${1:-}\" ] && ln -s '$TMPDIR/victim' \"\$1/parmon-\$\$.log\" 2>/dev/null"
+    echo "export XDG_RUNTIME_DIR=\"\${1:-}\""
+    echo "exec '$PARMON' --interval 0.2 --exit -- sh -c 'echo planted-log-output' 2>'$TMPDIR/plant.err'"
+} >"$TMPDIR/plant.sh"
+# log_case NAME [XDG_RUNTIME_DIR]: run the helper; parmon's note at the end names the log
+log_case() {
+    logd=
+    startw "pl$1" 100 30 "sh $TMPDIR/plant.sh ${2:-}"
+    if ! wait_dead "pl$1"; then bad "log ($1): parmon did not end"; return; fi
+    logp=$(sed -n 's/.* is in //p' "$TMPDIR/plant.err")
+    logd=$(dirname "${logp:-/nonexistent/x}")
+    if ! cmp -s "$TMPDIR/victim" "$TMPDIR/victim.orig"; then
+        bad "log ($1): a planted link was followed: the victim changed"
+    elif [ -z "$logp" ] || [ -L "$logp" ] || ! grep -q planted-log-output "$logp"; then
+        bad "log ($1): no log of ours: $(cat "$TMPDIR/plant.err")"
+    elif [ "$(ls -ld "$logd" | cut -c1-10)" != drwx------ ] || [ "$(stat -c %u "$logd")" != "$me" ]; then
+        bad "log ($1): its folder is not private: $(ls -ld "$logd")"
+    else
+        ok "log ($1): no planted link followed; the log is in a 0700 folder of ours"
+    fi
+    $T kill-session -t "pl$1"
+}
+log_case tmpdir
+[ "$logd" = "$TMPDIR/parmon-$me" ] && ok "log: the per-user folder is \$TMPDIR/parmon-UID" ||
+    bad "log: the per-user folder is '$logd'"
+log_case peruser # the folder exists now: a link is planted inside it too
+mkdir -m 700 "$TMPDIR/xdg"
+log_case xdg "$TMPDIR/xdg"
+[ "$logd" = "$TMPDIR/xdg" ] && ok "log: \$XDG_RUNTIME_DIR is used when it is ours" ||
+    bad "log: with XDG_RUNTIME_DIR the log is in '$logd'"
+if [ "$me" = 0 ] && id nobody >/dev/null 2>&1; then
+    # As root, with the folders parmon would use made by someone else (theirs, one open
+    # to all): neither is used, a fresh mkdtemp folder is.
+    rm -rf "$TMPDIR/parmon-0" "$TMPDIR/xdg"
+    mkdir -m 777 "$TMPDIR/parmon-0"
+    mkdir -m 700 "$TMPDIR/xdg"
+    chown nobody "$TMPDIR/parmon-0" "$TMPDIR/xdg"
+    log_case foreign "$TMPDIR/xdg"
+    case "$logd" in
+    "$TMPDIR"/parmon-0-??????) ok "log: folders of another user are not used" ;;
+    *) bad "log: with folders of another user the log is in '$logd'" ;;
+    esac
+fi
+# --log FILE that exists: appended to, never truncated.
+echo "kept-line" >"$TMPDIR/given.log"
+startw gl 100 30 "$PARMON --interval 0.2 --exit --log $TMPDIR/given.log -- sh -c 'echo appended-line'"
+wait_dead gl
+[ "$(head -n 1 "$TMPDIR/given.log")" = kept-line ] && grep -q appended-line "$TMPDIR/given.log" &&
+    ok "--log FILE: a file that exists is appended to" || bad "--log FILE: $(head -c 200 "$TMPDIR/given.log")"
 
 # A parlab lab: what the harness publishes shows on the screen.
 export PARLAB_STATUS_DIR="$TMPDIR"
@@ -287,6 +454,24 @@ if [ -f "$TMPDIR/res/parmon-record.csv" ] && [ ! -f "$TMPDIR/res/parmon-record.c
 else
     bad "--record: $(ls "$TMPDIR/res"; head -n 2 "$TMPDIR/res/parmon-record.csv" 2>&1)"
 fi
+# --record through planted links: FILE.part and FILE itself link to the victim. The CSV
+# goes to a new temporary name beside FILE and is renamed over FILE (over the link, not
+# into its target).
+mkdir -p "$TMPDIR/res2"
+ln -s "$TMPDIR/victim" "$TMPDIR/res2/parmon-record.csv.part"
+ln -s "$TMPDIR/victim" "$TMPDIR/res2/parmon-record.csv"
+startw rec2 100 30 "$PARMON --interval 0.1 --record $TMPDIR/res2/parmon-record.csv"
+wait_for rec2 "sample 2" 50
+$T send-keys -t rec2 q
+wait_dead rec2
+if cmp -s "$TMPDIR/victim" "$TMPDIR/victim.orig" && [ ! -L "$TMPDIR/res2/parmon-record.csv" ] &&
+    [ "$(head -n 1 "$TMPDIR/res2/parmon-record.csv")" = "$hdr" ] &&
+    [ "$(ls "$TMPDIR/res2" | wc -l)" -eq 2 ]; then
+    ok "--record: planted links are not written through; the CSV replaces the link"
+else
+    bad "--record with planted links: $(ls -l "$TMPDIR/res2"; cat "$TMPDIR/victim")"
+fi
+
 if command -v gnuplot >/dev/null 2>&1; then
     sh "$top/plots/render.sh" --dumb "$TMPDIR/res" >"$TMPDIR/plot.out" 2>&1
     grep -q "cores.*FAILED" "$TMPDIR/plot.out" && bad "plots/cores.gp fails: $(grep cores "$TMPDIR/plot.out")" ||

@@ -1,5 +1,6 @@
-/* test_gil.c: the gil lab's invariants that do not depend on timing: shares add up,
- * every worker of every variant did exactly its share, the timeline merge keeps one
+/* test_gil.c: the gil lab's invariants that do not depend on timing: a team of workers
+ * runs every worker count with each active worker doing exactly its share and the idle
+ * ones nothing, the share check catches a wrong count, the timeline merge keeps one
  * holder at a time and never overlaps a thread's intervals. */
 #include "../labs/gil/gil.h"
 
@@ -7,20 +8,18 @@
 
 #include "pyembed.h"
 #include "testlib.h"
+#include "work.h"
 
-TEST(shares_add_up)
+TEST(share_check_catches_mistakes)
 {
-    for (int w = 1; w <= 7; w++) {
-        uint64_t sum = 0, lo = UINT64_MAX, hi = 0;
-        for (int i = 0; i < w; i++) {
-            uint64_t s = gil_share(1003, w, i);
-            sum += s;
-            lo = s < lo ? s : lo;
-            hi = s > hi ? s : hi;
-        }
-        CHECK(sum == 1003);
-        CHECK(hi - lo <= 1);
-    }
+    uint64_t done[4] = {334, 333, 333, 0};
+    CHECK(gil_check_shares(done, 4, 3, 1000) == NULL);
+    done[1] = 332; /* a unit lost */
+    CHECK(gil_check_shares(done, 4, 3, 1000) != NULL);
+    done[1] = 333, done[3] = 1; /* an idle worker that worked */
+    CHECK(gil_check_shares(done, 4, 3, 1000) != NULL);
+    done[3] = 0, done[0] = 333, done[2] = 334; /* the right total, the wrong split */
+    CHECK(gil_check_shares(done, 4, 3, 1000) != NULL);
 }
 
 /* Thread 0 holds, then 1, then nobody (both waiting), then 0 again; thread 1 idle
@@ -42,6 +41,11 @@ TEST(timeline_intervals_merge)
     CHECK(iv[3].thread == 1 && !iv[3].held && iv[3].end == 2);
     CHECK(iv[4].thread == 1 && iv[4].held && iv[4].start == 2 && iv[4].end == 3);
     CHECK(iv[5].thread == 1 && !iv[5].held && iv[5].start == 3 && iv[5].end == 4);
+    /* one holder at a time: no two held intervals overlap */
+    for (int a = 0; a < n; a++)
+        for (int b = a + 1; b < n; b++)
+            if (iv[a].held && iv[b].held)
+                CHECK(iv[a].end <= iv[b].start || iv[b].end <= iv[a].start);
     /* the room is respected */
     CHECK(gil_timeline_intervals(samples, 7, 2, iv, 2) == 2);
 }
@@ -55,24 +59,26 @@ TEST(timeline_stats)
     CHECK_NEAR(st[0].active_s, 6, 1e-12);
     CHECK(st[0].acquisitions == 2);
     CHECK_NEAR(st[1].held, 1.0 / 4, 1e-12);
+    CHECK_NEAR(st[1].held + st[1].waiting, 1, 1e-12);
     CHECK(st[1].acquisitions == 1);
 }
 
-/* Every variant, 3 workers, work that does not divide evenly, warm-up + 2 reps: each
- * worker reports exactly its share, so the totals match. Runs real interpreters. */
+/* A team of 3 workers of one variant, work that does not divide evenly, each worker
+ * count run twice: every active worker reports exactly its share, the idle ones
+ * nothing, so the totals match. Runs real interpreters. */
 static void check_variant(const char *variant)
 {
-    enum { W = 3, REPS = 2 };
-    uint64_t done[(REPS + 1) * W] = {0};
-    for (int paired = 0; paired <= 1; paired++) /* paired: worker 0 also does it all alone */
-        CHECK(gil_cpu_check(variant, W, 10007, REPS, paired, done) == 0);
-    for (int r = 0; r <= REPS; r++) {
+    enum { W = 3 };
+    const uint64_t total = 10007;
+    uint64_t done[W * W] = {0};
+    CHECK(gil_team_check(variant, W, total, 2, done) == 0);
+    for (int w = 1; w <= W; w++) {
         uint64_t sum = 0;
         for (int i = 0; i < W; i++) {
-            CHECK(done[r * W + i] == gil_share(10007, W, i));
-            sum += done[r * W + i];
+            CHECK(done[(w - 1) * W + i] == (i < w ? share(total, w, i) : 0));
+            sum += done[(w - 1) * W + i];
         }
-        CHECK(sum == 10007);
+        CHECK(sum == total);
     }
 }
 
@@ -81,13 +87,13 @@ TEST(processes_do_their_share) { check_variant("processes"); }
 TEST(nogil_threads_do_their_share) { check_variant("threads-nogil"); }
 TEST(subinterpreters_do_their_share) { check_variant("subinterpreters"); }
 
-/* CPython 3.11 specialises a function only after its 8th call: the lab warms count()
- * up before timing it, so one worker and four run the same code (see gil.c). */
+/* CPython 3.11 specialises a function only after its 8th call: gil_work.py warms
+ * count() up at import, so one worker and four run the same code. */
 TEST(work_is_specialised_before_timing) { CHECK(gil_work_specialised() == 1); }
 
 int main(void)
 {
-    RUN(shares_add_up);
+    RUN(share_check_catches_mistakes);
     RUN(timeline_intervals_merge);
     RUN(timeline_stats);
     if (pyembed_available()) {

@@ -1,15 +1,26 @@
-/* test_sync.c: the sync lab's primitives are correct (labs/sync/prims.h). No timings:
- * counts add up with several threads, only one thread is ever inside a lock, the ticket
- * lock serves tickets in order, a barrier never lets a thread through early, a futex
- * ping-pong never loses a turn. Runs under TSan (tests/tsan.list): the primitives
- * are made of C11 atomics, so TSan sees every synchronisation. */
+/* test_sync.c: the sync lab is correct, without a single timing.
+ *   - its primitives (labs/sync/prims.h): counts add up with several threads, only one
+ *     thread is ever inside a lock, the ticket lock serves tickets in order, a barrier
+ *     never lets a thread through early, a futex ping-pong never loses a turn;
+ *   - its team (sync_team.c): every worker runs once per sample, the test and reference
+ *     sides are what they say, the CPU a team got is within what its workers could get;
+ *   - its table: the experiments, options and claims parlab reads, and points() for 1,
+ *     2 and 64 CPUs, skipped points included;
+ *   - its claims, on summaries written by hand: numbers that agree with the lesson hold,
+ *     doctored ones do not, and one CPU cannot tell.
+ * Runs under TSan (tests/tsan.list): the primitives are made of C11 atomics, so TSan sees
+ * every synchronisation; the lab's deliberate race is never run here. */
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../labs/sync/prims.h"
+#include "../labs/sync/sync.h"
+#include "report.h"
 #include "testlib.h"
+#include "work.h"
 
 /* More threads than this machine's 2 CPUs on purpose: spinning must still progress. */
 #define NTHREADS 4
@@ -256,6 +267,261 @@ TEST(relax_yields_only_after_the_limit)
     CHECK(spins == SYNC_SPIN_LIMIT + 10);
 }
 
+/* ---- the team ---------------------------------------------------------------------------- */
+
+static void ctx_init(struct lab_ctx *ctx, struct topo *t, double *opt, bool *given)
+{
+    memset(ctx, 0, sizeof(*ctx));
+    ctx->lab = &lab_sync;
+    ctx->topo = t;
+    ctx->opt = opt;
+    ctx->opt_given = given;
+    ctx->reps = 3;
+    ctx->rep = -1;
+}
+
+/* Each worker burns a little and writes what it did into its own slot. */
+static void count_body(struct job *j, int id)
+{
+    if (j->reference) {
+        j->slots[id].n = 1000000 + j->iters;
+        return;
+    }
+    keep(burn(opaque(j->iters), 1));
+    j->slots[id].n = j->iters;
+    atomic_fetch_add(&j->acounter, j->iters);
+}
+
+TEST(team_runs_every_worker_once_a_sample)
+{
+    static struct topo t = {.usable = 2, .naffinity = 2};
+    struct lab_ctx ctx;
+    double opt[2] = {1, 64};
+    bool given[2] = {false, false};
+    ctx_init(&ctx, &t, opt, given);
+    for (int w = 1; w <= 4; w++) {
+        struct job *j = job_new(&ctx, w, count_body, 0);
+        double el;
+        j->iters = 200000;
+        el = team_run(j);
+        CHECK(el >= 0);
+        CHECK(el == team_elapsed(j));
+        for (int i = 0; i < w; i++) {
+            CHECK(j->slots[i].n == 200000);
+            CHECK(j->slots[w + i].t >= j->slots[i].t); /* finished after it started */
+        }
+        /* a thread cannot get more CPU than the wall time it ran (clocks differ a little) */
+        CHECK(team_cpu_cores(j) >= 0);
+        CHECK(team_cpu_cores(j) <= w * 1.05 + 0.05);
+        CHECK(atomic_load(&j->acounter) == 200000u * (unsigned)w);
+        job_free(j);
+    }
+}
+
+TEST(job_work_sides_zero_the_counters)
+{
+    static struct topo t = {.usable = 2, .naffinity = 2};
+    struct lab_ctx ctx;
+    double opt[2] = {1, 64};
+    bool given[2] = {false, false};
+    struct job *j;
+    struct harness_work test, ref;
+    ctx_init(&ctx, &t, opt, given);
+    j = job_new(&ctx, 2, count_body, 0);
+    test = job_work(j, 0);
+    ref = job_work(j, 1);
+    CHECK(test.timed && !test.run && ref.timed && !ref.run);
+    j->counter = 77;
+    atomic_store(&j->acounter, 99);
+    CHECK(harness_time(&test, 1000) >= 0);
+    CHECK(j->iters == 1000 && j->reference == 0 && j->counter == 0);
+    CHECK(atomic_load(&j->acounter) == 2000); /* zeroed first, then 2 workers x 1000 */
+    CHECK(j->slots[0].n == 1000 && j->slots[1].n == 1000);
+    CHECK(harness_time(&ref, 500) >= 0);
+    CHECK(j->reference == 1 && j->slots[0].n == 1000500 && atomic_load(&j->acounter) == 0);
+    CHECK(((struct job_side *)test.arg)->job == j && ((struct job_side *)ref.arg)->reference == 1);
+    job_free(j);
+}
+
+/* ---- the lab table ------------------------------------------------------------------------ */
+
+TEST(table_declares_experiments_options_claims)
+{
+    static const char *const names[] = {"race", "lock", "barrier", "handoff", "false-sharing", "c2c"};
+    int ne = lab_nexperiments(&lab_sync);
+    CHECK(ne == 6);
+    for (int i = 0; i < ne && i < 6; i++) {
+        CHECK(!strcmp(lab_sync.experiments[i].name, names[i]));
+        CHECK(lab_sync.experiments[i].run && lab_sync.experiments[i].points);
+    }
+    CHECK(lab_noptions(&lab_sync) == 2);
+    CHECK(!strcmp(lab_sync.options[0].name, "sample-ms") && lab_sync.options[0].type == LAB_OPT_NUMBER);
+    CHECK(lab_sync.options[0].def == 10 && lab_sync.options[0].quick == 1 && lab_sync.options[0].lo > 0);
+    CHECK(!strcmp(lab_sync.options[1].name, "pairs") && lab_sync.options[1].type == LAB_OPT_INTEGER);
+    CHECK(lab_sync.options[1].lo >= 1);
+    /* every claim belongs to an experiment of the lab */
+    for (const struct lab_claim *c = lab_sync.claims; c->text; c++)
+        CHECK(c->experiment && lab_experiment_index(&lab_sync, c->experiment) >= 0 && c->judge);
+    CHECK(lab_sync.check && lab_sync.prepare);
+}
+
+static int points_of(struct lab_ctx *ctx, const char *exp)
+{
+    return lab_sync.experiments[lab_experiment_index(&lab_sync, exp)].points(ctx);
+}
+
+TEST(points_count_every_point_skipped_ones_too)
+{
+    static struct topo t;
+    struct lab_ctx ctx;
+    double opt[2] = {1, 64};
+    bool given[2] = {false, false};
+    int *w, nw;
+
+    /* 2 CPUs, the default counts 1, 2, 4 */
+    t.usable = t.naffinity = 2;
+    ctx_init(&ctx, &t, opt, given);
+    nw = harness_workers_auto(&t, &w);
+    ctx.workers = w, ctx.nworkers = nw, ctx.quick = true;
+    CHECK(nw == 3);
+    CHECK(points_of(&ctx, "race") == 2);            /* 2 and 4 workers */
+    CHECK(points_of(&ctx, "lock") == 11 * 3);       /* spinlock and ticket at 4: skipped, counted */
+    CHECK(points_of(&ctx, "barrier") == 3 * 3);
+    CHECK(points_of(&ctx, "handoff") == 3);
+    CHECK(points_of(&ctx, "false-sharing") == 2 * 3 * 2); /* 1 and 2 workers, not 4 */
+    CHECK(points_of(&ctx, "c2c") == 1);
+    free(w);
+
+    /* 1 CPU: the counts are 1, 2; every point with 2 workers is skipped but counted */
+    t.usable = t.naffinity = 1;
+    nw = harness_workers_auto(&t, &w);
+    ctx.workers = w, ctx.nworkers = nw;
+    CHECK(points_of(&ctx, "race") == 1);
+    CHECK(points_of(&ctx, "lock") == 11 * 2);
+    CHECK(points_of(&ctx, "handoff") == 3);
+    CHECK(points_of(&ctx, "false-sharing") == 2 * 3 * 2);
+    CHECK(points_of(&ctx, "c2c") == 1); /* one skipped point says why */
+    free(w);
+
+    /* 64 CPUs: the default sweep is thinned to 1, 2, 4, 16, 64, 128 */
+    t.usable = t.naffinity = 64;
+    nw = harness_workers_auto(&t, &w);
+    ctx.workers = w, ctx.nworkers = nw;
+    CHECK(points_of(&ctx, "lock") == 11 * 6);
+    CHECK(points_of(&ctx, "race") == 5);
+    CHECK(points_of(&ctx, "false-sharing") == 2 * 3 * 5); /* 128 is oversubscribed: left out */
+    ctx.workers_given = true; /* a list the user chose is kept whole */
+    CHECK(points_of(&ctx, "lock") == 11 * (nw + (w[0] != 1)));
+    free(w);
+}
+
+TEST(c2c_samples_cpus_to_stay_within_pairs)
+{
+    static struct topo t;
+    struct lab_ctx ctx;
+    double opt[2] = {1, 64};
+    bool given[2] = {false, false};
+    int step, m;
+    ctx_init(&ctx, &t, opt, given);
+    t.usable = t.naffinity = 2;
+    CHECK(sync_c2c_cpus(&ctx, &step) == 2 && step == 1);
+    t.usable = t.naffinity = 11; /* 55 pairs: all of them */
+    CHECK(sync_c2c_cpus(&ctx, &step) == 11 && step == 1);
+    t.usable = t.naffinity = 64; /* 2016 pairs: every k-th CPU, the most that fit in 64 pairs */
+    m = sync_c2c_cpus(&ctx, &step);
+    CHECK(step > 1 && m == (64 + step - 1) / step);
+    CHECK(m * (m - 1) / 2 <= 64);
+    CHECK(points_of(&ctx, "c2c") == m * (m - 1) / 2);
+    opt[1] = 1; /* --pairs 1: one pair */
+    m = sync_c2c_cpus(&ctx, &step);
+    CHECK(m == 2);
+}
+
+/* ---- the claims, on summaries written by hand --------------------------------------------- */
+
+static struct sumrow rows[32];
+static int nrows;
+
+static void row(const char *exp, const char *variant, int workers, const char *param,
+                const char *metric, double median, double lo, double hi)
+{
+    rows[nrows++] = (struct sumrow){(char *)exp, (char *)variant, (char *)param, (char *)metric,
+                                    (char *)"", (char *)"", workers, 5, -1, median, lo, hi,
+                                    lo, hi, 0.9375, 0};
+}
+
+/* The verdict of the k-th claim about experiment exp on the rows so far. */
+static enum verdict judge(const char *exp, int k, int usable)
+{
+    struct report_lab l;
+    struct claim_out o;
+    memset(&l, 0, sizeof(l));
+    l.lab = &lab_sync;
+    l.rows = rows;
+    l.nrows = nrows;
+    l.usable = usable;
+    for (const struct lab_claim *c = lab_sync.claims; c->text; c++)
+        if (!strcmp(c->experiment, exp) && k-- == 0) {
+            report_judge(&l, c, &o);
+            return o.verdict;
+        }
+    return (enum verdict)-1;
+}
+
+/* Numbers like the lesson's (EPYC VM, 2 workers). */
+static void lesson_rows(void)
+{
+    nrows = 0;
+    row("race", "unsynchronised", 2, "", "lost_updates", 1.7e6, 1.5e6, 1.8e6);
+    row("lock", "mutex", 1, "", "ns_per_op", 15, 14, 16);
+    row("lock", "atomic-add", 1, "", "ns_per_op", 5.8, 5.5, 6);
+    row("lock", "mutex", 2, "", "ns_per_op", 66, 60, 70);
+    row("handoff", "condvar", 2, "", "us", 40, 30, 50);
+    row("handoff", "spin", 2, "", "us", 0.1, 0.08, 0.12);
+    row("false-sharing", "same-line", 2, "op=atomic", "vs_padded", 2.3, 2.1, 2.5);
+}
+
+TEST(claims_hold_on_the_lessons_numbers)
+{
+    lesson_rows();
+    CHECK(judge("race", 0, 2) == VERDICT_HOLDS);
+    CHECK(judge("lock", 0, 2) == VERDICT_HOLDS);
+    CHECK(judge("lock", 1, 2) == VERDICT_HOLDS);
+    CHECK(judge("handoff", 0, 2) == VERDICT_HOLDS);
+    CHECK(judge("false-sharing", 0, 2) == VERDICT_HOLDS);
+}
+
+TEST(claims_do_not_hold_on_doctored_numbers)
+{
+    lesson_rows();
+    rows[0].median = rows[0].ci_lo = rows[0].ci_hi = 0;          /* no update lost */
+    rows[0].min = rows[0].max = 0;
+    rows[2].median = 30, rows[2].ci_lo = 29, rows[2].ci_hi = 31; /* atomic dearer than mutex */
+    rows[3].median = 15, rows[3].ci_lo = 14, rows[3].ci_hi = 16; /* contention is free */
+    rows[4].median = 0.1, rows[4].ci_lo = 0.09, rows[4].ci_hi = 0.11; /* a condvar as fast as spinning */
+    rows[6].median = 1, rows[6].ci_lo = 0.9, rows[6].ci_hi = 1.1; /* no false sharing */
+    CHECK(judge("race", 0, 2) == VERDICT_FAILS);
+    CHECK(judge("lock", 0, 2) == VERDICT_FAILS);
+    CHECK(judge("lock", 1, 2) == VERDICT_FAILS);
+    CHECK(judge("handoff", 0, 2) == VERDICT_FAILS);
+    CHECK(judge("false-sharing", 0, 2) == VERDICT_FAILS);
+}
+
+TEST(claims_about_contention_cannot_tell_on_one_cpu)
+{
+    lesson_rows();
+    CHECK(judge("race", 0, 1) == VERDICT_CANNOT_TELL);
+    CHECK(judge("lock", 0, 1) == VERDICT_HOLDS); /* uncontended: one CPU is enough */
+    CHECK(judge("lock", 1, 1) == VERDICT_CANNOT_TELL);
+    CHECK(judge("handoff", 0, 1) == VERDICT_CANNOT_TELL);
+    CHECK(judge("false-sharing", 0, 1) == VERDICT_CANNOT_TELL);
+    /* a straddling interval cannot tell either, and neither can a missing row */
+    rows[6].median = 1.5, rows[6].ci_lo = 1.2, rows[6].ci_hi = 1.9;
+    CHECK(judge("false-sharing", 0, 2) == VERDICT_CANNOT_TELL);
+    nrows = 6;
+    CHECK(judge("false-sharing", 0, 2) == VERDICT_CANNOT_TELL);
+}
+
 int main(void)
 {
     RUN(tas_counts_add_up_and_excludes);
@@ -267,5 +533,13 @@ int main(void)
     RUN(futex_pingpong_never_loses_a_wakeup);
     RUN(futex_wait_returns_at_once_when_the_word_differs);
     RUN(relax_yields_only_after_the_limit);
+    RUN(team_runs_every_worker_once_a_sample);
+    RUN(job_work_sides_zero_the_counters);
+    RUN(table_declares_experiments_options_claims);
+    RUN(points_count_every_point_skipped_ones_too);
+    RUN(c2c_samples_cpus_to_stay_within_pairs);
+    RUN(claims_hold_on_the_lessons_numbers);
+    RUN(claims_do_not_hold_on_doctored_numbers);
+    RUN(claims_about_contention_cannot_tell_on_one_cpu);
     return TEST_DONE();
 }

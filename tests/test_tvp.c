@@ -316,6 +316,11 @@ TEST(claims_create)
     rows[3].median = 310, rows[3].ci_lo = rows[3].min = 300, rows[3].ci_hi = rows[3].max = 330;
     CHECK(judge("create", 0, 2) == VERDICT_FAILS);
     CHECK(judge("create", 1, 2) == VERDICT_FAILS);
+    /* ... unless other programs kept the machine busy meanwhile: then cannot tell. */
+    row("create", "pthread", 1, "", "other_cores", 1.6, 1.6, 1.6);
+    CHECK(judge("create", 0, 2) == VERDICT_CANNOT_TELL);
+    CHECK(judge("create", 0, 4) == VERDICT_FAILS); /* 1.6 of 4 CPUs left it room */
+    nrows--;
     /* Too small a parent to show anything: cannot tell, whatever the numbers. */
     rows[3].param = (char *)"rss_mib=8", rows[4].param = (char *)"rss_mib=8";
     CHECK(judge("create", 1, 2) == VERDICT_CANNOT_TELL);

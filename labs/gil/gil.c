@@ -331,6 +331,15 @@ static double convoy_seconds(const struct lab_ctx *ctx)
     return ctx->quick ? 0.06 : 0.3; /* a repetition of a point */
 }
 
+/* The CPUs a convoy point can keep busy: the I/O thread and its echo take turns on about
+ * one; spinning threads add one (they take turns on the GIL), spinning processes one
+ * each. Other programs on those CPUs change the race for the GIL (the OS runs a spinner
+ * or the I/O thread, or neither), so such a point is flagged busy, not believed. */
+static double convoy_cores_wanted(const struct lab_ctx *ctx, int in_process, int spinners)
+{
+    return harness_cores_for(ctx, 1 + (in_process ? spinners : spinners > 0));
+}
+
 static int convoy_child(struct lab_ctx *ctx, void *arg)
 {
     int rc = EXIT_OK;
@@ -341,7 +350,7 @@ static int convoy_child(struct lab_ctx *ctx, void *arg)
         for (int s = 0; s < (v ? 1 : (int)ARRAY_SIZE(switch_us)) && rc == EXIT_OK; s++)
             for (int c = 0; c <= MAX_SPINNERS && rc == EXIT_OK && !harness_interrupted(); c++)
                 if (gil_convoy_point(v ? "cpu-in-process" : "cpu-in-threads", switch_us[s], c,
-                                     convoy_seconds(ctx)) < 0)
+                                     convoy_seconds(ctx), convoy_cores_wanted(ctx, v, c)) < 0)
                     rc = EXIT_FAIL;
     gil_python_stop();
     return rc;
@@ -355,12 +364,12 @@ static int convoy(struct lab_ctx *ctx)
     if ((rc = harness_child(ctx, convoy_child, NULL, NULL, NULL)) != EXIT_OK)
         return rc;
     harness_progress_clear();
-    printf("  %-15s %9s %7s  %-32s %s\n", "variant", "switch", "beside", "round trips/s [interval]",
-           "fewer than alone [interval]");
+    printf("  %-15s %9s %7s  %-32s %-28s %s\n", "variant", "switch", "beside",
+           "round trips/s [interval]", "fewer than alone [interval]", "flags");
     for (int v = 0; v < 2; v++)
         for (int s = 0; s < (v ? 1 : (int)ARRAY_SIZE(switch_us)); s++)
             for (int c = 0; c <= MAX_SPINNERS; c++) {
-                char param[48], alone_param[48], rt[48], fewer[48] = "";
+                char param[48], alone_param[48], rt[48], fewer[48] = "", flags[128];
                 struct point pt = {"convoy", v ? "cpu-in-process" : "cpu-in-threads", 1 + c, param, 0};
                 struct point alone = {pt.experiment, pt.variant, 1, alone_param, 0};
                 struct summary r, q;
@@ -374,8 +383,9 @@ static int convoy(struct lab_ctx *ctx)
                 if (c > 0 && results_ratio(ctx->res, &alone, "roundtrips_per_s", &pt,
                                            "roundtrips_per_s", 0, &q) == 0)
                     snprintf(fewer, sizeof(fewer), "%.3gx [%.3g, %.3g]", q.median, q.ci_lo, q.ci_hi);
-                printf("  %-15s %6.1f ms %7d  %-32s %s\n", pt.variant, switch_us[s] / 1000.0, c, rt,
-                       fewer);
+                results_flags(ctx->res, &pt, flags, sizeof(flags));
+                printf("  %-15s %6.1f ms %7d  %-32s %-28s %s\n", pt.variant, switch_us[s] / 1000.0, c,
+                       rt, fewer, flags);
             }
     if (ctx->topo->usable < 2)
         printf("  (1 usable CPU: spinning processes also compete with the I/O thread for the one"

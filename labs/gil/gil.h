@@ -36,8 +36,10 @@ int gil_python_rates(struct lab_ctx *ctx, double min_seconds, double rate[NRATES
  * meanwhile by this thread; done[i] gets the units thread i did. 0, or -1. */
 int gil_libraries_run(const char *work, int threads, uint64_t total, uint64_t *done);
 /* convoy: one point, measured by gil_convoy.measure() (it drives its repetitions through
- * _parlab) with an echo thread in C at the far end of a socket pair. 0, or -1. */
-int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds);
+ * _parlab) with an echo thread in C at the far end of a socket pair; cores_wanted is the
+ * point's (struct point). 0, or -1. */
+int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
+                     double cores_wanted);
 
 /* ---- python-cpu's workers (gil_cpu.c) --------------------------------------------------------
  * A team holds the most workers a series needs, started before any timed run; each run

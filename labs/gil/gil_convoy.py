@@ -95,10 +95,11 @@ class SpinningProcesses:
             p.stdout.close()
 
 
-def measure(fd, variant, switch_us, cpu_workers, seconds):
+def measure(fd, variant, switch_us, cpu_workers, seconds, cores_wanted):
     """parlab's convoy point: round trips a second over the socket fd, beside
     cpu_workers spinning threads (variant cpu-in-threads) or processes (cpu-in-process),
-    with the switch interval set to switch_us microseconds."""
+    with the switch interval set to switch_us microseconds. cores_wanted: the CPUs the
+    spinners can keep busy (other programs on them change the race for the GIL)."""
     import _parlab
 
     param = "switch_us=%d;cpu_threads=%d" % (switch_us, cpu_workers)
@@ -106,8 +107,7 @@ def measure(fd, variant, switch_us, cpu_workers, seconds):
     sock = socket.socket(fileno=fd)
     spinners = SpinningThreads if variant == "cpu-in-threads" else SpinningProcesses
     sys.setswitchinterval(switch_us / 1e6)
-    # cores_wanted 0: the I/O thread mostly waits, it is not CPU-bound work
-    _parlab.point("convoy", variant, workers, param, 0.0)
+    _parlab.point("convoy", variant, workers, param, cores_wanted)
     try:
         with spinners(cpu_workers):
             while (rep := _parlab.next_rep()) is not None:

@@ -202,7 +202,8 @@ static void *echo_main(void *p)
     return NULL;
 }
 
-int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds)
+int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
+                     double cores_wanted)
 {
     int sv[2];
     pthread_t echo;
@@ -211,7 +212,8 @@ int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double
         die("cannot create a socket pair: %s", strerror(errno));
     if (pthread_create(&echo, NULL, echo_main, &sv[1]) != 0)
         die("cannot create the echo thread");
-    r = call("gil_convoy", "measure", "(isiid)", sv[0], variant, switch_us, cpu_workers, seconds);
+    r = call("gil_convoy", "measure", "(isiidd)", sv[0], variant, switch_us, cpu_workers, seconds,
+             cores_wanted);
     Py_XDECREF(r);
     shutdown(sv[0], SHUT_RDWR); /* the echo thread reads end-of-file and returns */
     pthread_join(echo, NULL);
@@ -235,9 +237,10 @@ int gil_libraries_run(const char *work, int threads, uint64_t total, uint64_t *d
     (void)work, (void)threads, (void)total, (void)done;
     return -1;
 }
-int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds)
+int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
+                     double cores_wanted)
 {
-    (void)variant, (void)switch_us, (void)cpu_workers, (void)seconds;
+    (void)variant, (void)switch_us, (void)cpu_workers, (void)seconds, (void)cores_wanted;
     return -1;
 }
 

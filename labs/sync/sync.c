@@ -352,12 +352,13 @@ static const char *lock_skip(const struct lab_ctx *ctx, int v, int w)
     return NULL;
 }
 
-/* The CPUs a point's workers keep busy: spinning waiters use their CPU all the time;
- * a mutex, OpenMP's critical (a mutex inside) and a pthread barrier put waiters to
- * sleep in the kernel, so those points "mostly wait" (0: not judged on their CPU). */
+/* The CPUs a point's workers keep busy, so that a point that got less is flagged
+ * `short`: spinning waiters use their CPU all the time. 0 (not judged on its CPU): a
+ * mutex puts waiters to sleep in the kernel; and libgomp's threads outlive the sample,
+ * so the process CPU clock the harness reads cannot see their time within a sample. */
 static double lock_cores_wanted(const struct lab_ctx *ctx, int v, int w)
 {
-    return v == LK_MUTEX || v == LK_OMP_CRITICAL ? 0 : harness_cores_for(ctx, w);
+    return v == LK_MUTEX || is_omp_lock(v) ? 0 : harness_cores_for(ctx, w);
 }
 
 static int lock_points(const struct lab_ctx *ctx)
@@ -459,9 +460,10 @@ static int barrier(struct lab_ctx *ctx)
                SYNC_SPIN_LIMIT);
     for (int v = 0; v < BR_N && rc == EXIT_OK; v++)
         for (int i = 0; i < nw && rc == EXIT_OK; i++) {
-            /* libgomp's barrier spins a while before it sleeps: CPU-bound like ours */
+            /* pthread's barrier sleeps, libgomp's threads outlive the sample (see
+             * lock_cores_wanted): only the spin barrier is judged on its CPU */
             struct point pt = {"barrier", barrier_names[v], w[i], "",
-                               v == BR_PTHREAD ? 0 : harness_cores_for(ctx, w[i])};
+                               v == BR_SPIN ? harness_cores_for(ctx, w[i]) : 0};
             struct job *j;
 #ifndef _OPENMP
             if (v == BR_OMP) {
@@ -792,5 +794,5 @@ const struct lab lab_sync = {
     .check = sync_check,
     .prepare = sync_prepare,
     .default_reps = 20,
-    .quick_reps = 3,
+    .quick_reps = 5,
 };

@@ -70,9 +70,12 @@ void job_free(struct job *j);
 double team_run(struct job *j);
 /* Seconds from the first start to the last finish recorded in j->slots. */
 double team_elapsed(const struct job *j);
-/* The CPUs' worth the workers got during the last sample: their thread CPU time over
- * the elapsed time (w when every worker had a CPU to itself, less when they slept or
- * waited for one). */
+/* The CPUs' worth the workers got during the last sample: workers x the share of its
+ * own run that each worker spent on a CPU (w when every worker had a CPU to itself
+ * while it ran, less when they slept or waited for one). Per worker, not over the whole
+ * sample: under contention one worker may finish long before another, and that is not
+ * a lack of CPU. Thread CPU clocks are exact; the process-wide one sees the time of a
+ * thread still running on another CPU only at the next scheduler tick. */
 double team_cpu_cores(const struct job *j);
 /* The job as harness work: the test loop, or the reference loop (EPCC). Each sample
  * zeroes the shared counters first, so a check can compare them with the work done. */

@@ -8,8 +8,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "work.h"
+
+/* ---- a ping-pong's samples ----------------------------------------------------------------- */
+
+/* CPU seconds of this thread (ping) and of pong, from their thread CPU clocks: exact even
+ * while pong runs on the other CPU (the process-wide clock would see pong's time only at
+ * its next scheduler tick: nothing, in a 1 ms sample). */
+static double pair_cpu_s(clockid_t pong)
+{
+    struct timespec a, b;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &a);
+    clock_gettime(pong, &b);
+    return (double)(a.tv_sec + b.tv_sec) + (double)(a.tv_nsec + b.tv_nsec) * 1e-9;
+}
+
+/* The repetitions of one ping-pong point: per rep, metric = seconds * scale / iters, and
+ * the CPUs' worth ping and pong got meanwhile (2 when both had a CPU throughout). */
+static int pingpong_sample(struct lab_ctx *ctx, const struct point *pt,
+                           const struct harness_work *work, uint64_t iters, pthread_t pong,
+                           const char *metric, const char *unit, double scale)
+{
+    clockid_t clk;
+    if (pthread_getcpuclockid(pong, &clk) != 0)
+        die("cannot read the CPU clock of a thread");
+    for (int rep; harness_next_rep(ctx, &rep);) {
+        double c0 = pair_cpu_s(clk), t = harness_time(work, iters), c1 = pair_cpu_s(clk);
+        if (rep == 0)
+            continue; /* the warm-up */
+        results_add(ctx->res, pt, rep, metric, t * scale / (double)iters, unit);
+        if (t > 0)
+            results_add(ctx->res, pt, rep, "cpu_cores", (c1 - c0) / t, "cores");
+    }
+    return harness_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
+}
 
 /* ---- experiment 4: handoff ------------------------------------------------------------------ */
 
@@ -115,7 +149,7 @@ static int handoff_point(struct lab_ctx *ctx, const struct point *pt, int kind)
         die("cannot create a thread");
     harness_point(ctx, pt);
     n = harness_calibrate(&work, sync_sample_s(ctx), 1, 0);
-    rc = harness_sample(ctx, pt, &work, n, "us", "us", 1e6 / 2);
+    rc = pingpong_sample(ctx, pt, &work, n, pong, "us", "us", 1e6 / 2);
     /* stop pong: raise the flag, then give it the turn */
     atomic_store(&h.stop, 1);
     handoff_give(&h, 1);
@@ -229,7 +263,7 @@ static int c2c_pair(struct lab_ctx *ctx, int a, int b, uint64_t *iters, double t
     harness_point(ctx, &pt);
     if (!*iters)
         *iters = harness_calibrate(&work, target, 1, 0);
-    rc = harness_sample(ctx, &pt, &work, *iters, "one_way_ns", "ns", 1e9 / 2);
+    rc = pingpong_sample(ctx, &pt, &work, *iters, pong, "one_way_ns", "ns", 1e9 / 2);
     atomic_store(&c.stop, 1);
     pthread_join(pong, NULL);
     affinity_restore(&saved);

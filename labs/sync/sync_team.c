@@ -55,10 +55,12 @@ double team_elapsed(const struct job *j)
 
 double team_cpu_cores(const struct job *j)
 {
-    double cpu = 0, wall = team_elapsed(j);
-    for (int i = 0; i < j->workers; i++)
+    double cpu = 0, wall = 0;
+    for (int i = 0; i < j->workers; i++) {
         cpu += j->slots[j->workers + i].cpu - j->slots[i].cpu;
-    return wall > 0 ? cpu / wall : 0;
+        wall += j->slots[j->workers + i].t - j->slots[i].t;
+    }
+    return wall > 0 ? j->workers * cpu / wall : 0;
 }
 
 double team_run(struct job *j)

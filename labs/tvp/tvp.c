@@ -419,15 +419,10 @@ static int memory_points(const struct lab_ctx *ctx)
     return (int)ARRAY_SIZE(mem_variants);
 }
 
-static long array_mib_of(const struct lab_ctx *ctx)
-{
-    return ctx->quick ? 16 : 64;
-}
-
 static int tvp_memory(struct lab_ctx *ctx)
 {
     int n = MEM_WORKERS, rc = EXIT_OK;
-    long array_mib = array_mib_of(ctx);
+    long array_mib = ctx->quick ? 16 : 64; /* the parent's array, for copy-on-write */
     char param[48], param_cow[48];
     char *array = NULL;
     struct tvp_mem probe;
@@ -531,6 +526,28 @@ static bool enough_reps(struct claim_out *o, const struct sumrow *r, const char 
     return false;
 }
 
+/* The machine was busy during row r's point: other programs used CPUs it could have
+ * used (the rule of the harness's busy flag, for points that want `wanted` CPUs). The
+ * points of create and communicate mostly wait for a handoff to another worker, which a
+ * busy machine delays for everyone alike, pulling every ratio toward 1; so a claim about
+ * them that does not hold on a busy machine says cannot tell instead (one that holds
+ * there holds all the more). */
+static void unless_busy(struct claim_out *o, const struct report_lab *l,
+                        const struct sumrow *const *rows, int n, double wanted)
+{
+    for (int i = 0; i < n && o->verdict != VERDICT_HOLDS && l->usable > 0; i++) {
+        const struct sumrow *oc = rows[i] ? report_row(l, rows[i]->experiment, rows[i]->variant,
+                                                       rows[i]->workers, rows[i]->param,
+                                                       "other_cores") : NULL;
+        if (oc && oc->median > 0.25 && oc->median > l->usable - wanted + 0.25) {
+            claim_verdict(o, VERDICT_CANNOT_TELL, "the machine was busy: other programs used %.2f "
+                                                  "CPUs during %s %s", oc->median, oc->variant,
+                          *oc->param ? oc->param : "");
+            return;
+        }
+    }
+}
+
 /* a < b, judged on their intervals: holds when a's whole interval is below b's, does not
  * hold when it is above, cannot tell when they overlap. (A ratio would do, but a thread's
  * private memory can be 0 KiB.) */
@@ -557,9 +574,10 @@ static void claim_less(struct claim_out *o, const struct sumrow *a, const struct
 /* create: fork + wait costs at least twice pthread_create + join. */
 static void judge_thread_starts_faster(const struct report_lab *l, struct claim_out *o)
 {
-    claim_ratio_at_least(o, l, report_row(l, "create", "fork", 1, "", "us"),
-                         report_row(l, "create", "pthread", 1, "", "us"), 2,
-                         "fork / pthread_create, us per worker");
+    const struct sumrow *r[2] = {report_row(l, "create", "fork", 1, "", "us"),
+                                 report_row(l, "create", "pthread", 1, "", "us")};
+    claim_ratio_at_least(o, l, r[0], r[1], 2, "fork / pthread_create, us per worker");
+    unless_busy(o, l, r, 2, 1);
 }
 
 /* create: the big parent over the small one, for fork and for posix_spawn. fork copies a
@@ -572,6 +590,7 @@ static void judge_fork_grows(const struct report_lab *l, struct claim_out *o)
     const struct sumrow *f = report_row(l, "create", "fork", 1, "", "us");
     const struct sumrow *sb = find_row(l, "create", "posix-spawn", "rss_mib=", "us");
     const struct sumrow *s = report_row(l, "create", "posix-spawn", 1, "", "us");
+    const struct sumrow *all[4] = {fb, f, sb, s};
     double rf_lo, rf_hi, rs_lo, rs_hi, q_lo, q_hi;
     long rss;
     char lvl[16];
@@ -584,6 +603,7 @@ static void judge_fork_grows(const struct report_lab *l, struct claim_out *o)
     if (!sb || !s) { /* no /bin/true to spawn: fork's growth alone */
         claim_ratio_at_least(o, l, fb, f, 2, "fork from a %ld MiB parent / from a small one", rss);
         claim_note(o, "posix_spawn not measured");
+        unless_busy(o, l, all, 2, 1);
         return;
     }
     if (!enough_reps(o, fb, "fork (big parent)") || !enough_reps(o, f, "fork") ||
@@ -607,6 +627,7 @@ static void judge_fork_grows(const struct report_lab *l, struct claim_out *o)
     else
         claim_verdict(o, VERDICT_CANNOT_TELL, "the interval [%.2f, %.2f] straddles 2 (more --reps, "
                                               "or a quieter machine, would tell)", q_lo, q_hi);
+    unless_busy(o, l, all, 4, 1);
 }
 
 /* memory: private KiB per extra worker, thread < process. */
@@ -650,9 +671,11 @@ static void judge_shm_small(const struct report_lab *l, struct claim_out *o)
     for (int i = 0; i < 2; i++)
         for (int k = 0; k < 2; k++) {
             struct claim_out part = {0};
-            claim_ratio_at_least(&part, l, report_row(l, "communicate", kern[k], 2, param, "latency_us"),
-                                 report_row(l, "communicate", shm[i], 2, param, "latency_us"), 2,
-                                 "%s / %s at %d B", kern[k], shm[i], TVP_SMALL_MSG);
+            const struct sumrow *r[2] = {report_row(l, "communicate", kern[k], 2, param, "latency_us"),
+                                         report_row(l, "communicate", shm[i], 2, param, "latency_us")};
+            claim_ratio_at_least(&part, l, r[0], r[1], 2, "%s / %s at %d B", kern[k], shm[i],
+                                 TVP_SMALL_MSG);
+            unless_busy(&part, l, r, 2, 2); /* a spinning ring wants both CPUs */
             claim_merge(o, &part, first);
             first = 0;
         }
@@ -695,6 +718,7 @@ static void judge_io_one_cpu(const struct report_lab *l, struct claim_out *o)
         return;
     }
     claim_at_least(o, l, best, best->workers / 2.0, "%d threads on one CPU", best->workers);
+    unless_busy(o, l, &best, 1, 1); /* another program on that CPU delays every wake-up */
 }
 
 static const struct lab_claim tvp_claims[] = {

@@ -186,15 +186,17 @@ static int run_series(struct lab_ctx *ctx, const struct scale_job *base, const c
 
 /* ---- the experiments ------------------------------------------------------------------------ */
 
+/* n units of the same work, for the calibration. */
 static void calib_fn(void *arg, uint64_t n)
 {
-    keep(burn(opaque(n), (uint64_t)(uintptr_t)arg));
+    (void)arg;
+    keep(burn(opaque(n), 7));
 }
 
 int tvp_cpu_bound(struct lab_ctx *ctx)
 {
     struct scale_job job = {.io = 0, .topo = ctx->topo, .pin = ctx->pin};
-    struct harness_work cw = {.run = calib_fn, .arg = (void *)7};
+    struct harness_work cw = {.run = calib_fn, .arg = NULL};
     double target = lab_opt(ctx, "seconds"), rate;
     int *w, nw = harness_workers_with_one(ctx, &w), rc = EXIT_OK;
     char param[64];
