@@ -16,12 +16,10 @@ if [ -z "$lab" ]; then
     echo "demo: usage: make demo-LAB (LAB from 'parlab list')" >&2
     exit 2
 fi
-if ! "$PARLAB" help "$lab" >/dev/null 2>"${TMPDIR:-/tmp}/demo-$$.err"; then
-    cat "${TMPDIR:-/tmp}/demo-$$.err" >&2 # parlab's one line naming the unknown lab
-    rm -f "${TMPDIR:-/tmp}/demo-$$.err"
+if ! err=$("$PARLAB" help "$lab" 2>&1 >/dev/null); then
+    echo "$err" >&2 # parlab's one line naming the unknown lab
     exit 2
 fi
-rm -f "${TMPDIR:-/tmp}/demo-$$.err"
 if ! command -v tmux >/dev/null 2>&1; then
     echo "demo: tmux is not installed (make deps); without it run:" >&2
     echo "  $PARMON -- $PARLAB run $lab" >&2
@@ -29,8 +27,9 @@ if ! command -v tmux >/dev/null 2>&1; then
 fi
 TM=${DEMO_TMUX:-tmux}
 session="parlab-demo-$lab"
-log="${TMPDIR:-/tmp}/$session.log"
-: >"$log"
+# The lab's output: a new file of our own (mktemp: O_EXCL, never through a symlink
+# someone planted at a predictable name); parmon appends to it.
+log=$(mktemp "${TMPDIR:-/tmp}/$session.XXXXXX") || exit 1
 # A demo session left from an earlier talk: replace it.
 $TM has-session -t "=$session" 2>/dev/null && $TM kill-session -t "=$session"
 cd "$top" || exit 1

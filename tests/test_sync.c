@@ -11,10 +11,12 @@
  * Runs under TSan (tests/tsan.list): the primitives are made of C11 atomics, so TSan sees
  * every synchronisation; the lab's deliberate race is never run here. */
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../labs/sync/prims.h"
 #include "../labs/sync/sync.h"
@@ -343,6 +345,53 @@ TEST(job_work_sides_zero_the_counters)
     job_free(j);
 }
 
+/* The lab's spin-barrier body: every worker passes the job's barrier iters times.
+ * Worker 1 starts late, so that a barrier left in the wrong state lets worker 0 run
+ * ahead, every time. */
+static void spin_barrier_body(struct job *j, int id)
+{
+    int sense = 0;
+    if (id == 1)
+        usleep(20000);
+    for (uint64_t i = 0; i < j->iters; i++)
+        sync_barrier_wait(&j->sbarrier, &sense);
+    j->slots[id].n = j->iters;
+}
+
+static void on_alarm(int sig)
+{
+    static const char msg[] = "not ok - spin_barrier_samples_of_any_length_in_a_row: hung\n";
+    (void)sig;
+    if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0)
+        _exit(1);
+    _exit(1);
+}
+
+/* Samples of odd and even lengths in a row: each starts with a fresh barrier (an old
+ * barrier's sense after an odd count let a worker through early, and then hung). */
+TEST(spin_barrier_samples_of_any_length_in_a_row)
+{
+    static struct topo t = {.usable = 2, .naffinity = 2};
+    struct lab_ctx ctx;
+    double opt[2] = {1, 64};
+    bool given[2] = {false, false};
+    struct job *j;
+    struct harness_work test;
+    static const uint64_t lengths[] = {3, 5, 4, 1, 7, 1000};
+    ctx_init(&ctx, &t, opt, given);
+    j = job_new(&ctx, 2, spin_barrier_body, 0);
+    test = job_work(j, 0);
+    signal(SIGALRM, on_alarm);
+    alarm(30);
+    for (size_t k = 0; k < sizeof(lengths) / sizeof(lengths[0]); k++) {
+        CHECK(harness_time(&test, lengths[k]) >= 0);
+        for (int i = 0; i < 2; i++)
+            CHECK(j->slots[i].n == lengths[k]);
+    }
+    alarm(0);
+    job_free(j);
+}
+
 /* ---- the lab table ------------------------------------------------------------------------ */
 
 TEST(table_declares_experiments_options_claims)
@@ -535,6 +584,7 @@ int main(void)
     RUN(relax_yields_only_after_the_limit);
     RUN(team_runs_every_worker_once_a_sample);
     RUN(job_work_sides_zero_the_counters);
+    RUN(spin_barrier_samples_of_any_length_in_a_row);
     RUN(table_declares_experiments_options_claims);
     RUN(points_count_every_point_skipped_ones_too);
     RUN(c2c_samples_cpus_to_stay_within_pairs);

@@ -19,6 +19,7 @@ import contextlib
 import ctypes
 import multiprocessing as mp
 import os
+import signal
 import statistics
 import sys
 import time
@@ -103,9 +104,15 @@ def tree_cpu():
     return s
 
 
-def _die_with_parent():
-    """In each forked worker: die if our process dies (a second Ctrl-C kills it at once,
-    with no time to shut the pool down)."""
+def _worker_start():
+    """In each forked worker, first: signals as a pool worker expects them. A fork copies
+    its parent's signal handlers, and inside parlab those only note "stop after this
+    sample", which would make a worker ignore the SIGTERM that Pool.terminate() sends.
+    Ctrl-C is for this process, which then shuts the pool down: the workers ignore it.
+    And die if this process dies (a second Ctrl-C kills it with no time to clean up)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         ctypes.CDLL(None).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
     except Exception:
@@ -129,14 +136,14 @@ def pool(name, w):
             ex.shutdown(wait=True, cancel_futures=True)
     elif name == "py-process-pool":
         # ProcessPoolExecutor.map sends one task a message unless told otherwise
-        ex = ProcessPoolExecutor(w, mp_context=FORK, initializer=_die_with_parent)
+        ex = ProcessPoolExecutor(w, mp_context=FORK, initializer=_worker_start)
         try:
             yield lambda a, c=None: list(ex.map(spin, a, chunksize=c or 1))
         finally:
             ex.shutdown(wait=True, cancel_futures=True)
     elif name == "py-mp-pool":
         # Pool.map without a chunk size sends chunks of len(tasks) / (4 * workers)
-        p = FORK.Pool(w, initializer=_die_with_parent)
+        p = FORK.Pool(w, initializer=_worker_start)
         try:
             yield lambda a, c=None: p.map(spin, a, c)
         finally:

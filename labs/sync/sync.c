@@ -138,7 +138,8 @@ static int race_points(const struct lab_ctx *ctx)
 
 static int race(struct lab_ctx *ctx)
 {
-    uint64_t iters = ctx->quick ? 200000 : 2000000;
+    /* long enough (a few ms) that no worker can finish before the others start */
+    uint64_t iters = 1000000;
     int *w, nw = race_counts(ctx, &w);
     printf("\n== race: each worker adds 1 to one shared counter %.0e times, with NO "
            "synchronisation\n   (a deliberate bug: the lesson's opener)\n", (double)iters);

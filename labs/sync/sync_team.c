@@ -130,6 +130,9 @@ static double job_sample(void *arg, uint64_t iters)
     j->reference = s->reference;
     j->counter = 0;
     atomic_store(&j->acounter, 0);
+    /* A fresh spin barrier: each worker starts its sense at 0, so after an odd number of
+     * rounds the old barrier's sense would let the first round through unsynchronised. */
+    sync_barrier_init(&j->sbarrier, j->workers);
     return j->run(j);
 }
 
