@@ -833,7 +833,8 @@ void harness_begin(struct lab_ctx *ctx)
     busy_at_start = machine_busy_s();
     own_at_start = harness_tree_cpu_s();
     harness_set_current(ctx);
-    status_open(ctx->lab->name);
+    if (status_open(ctx->lab->name) < 0)
+        note("parmon cannot follow this run: %s", status_error());
 }
 
 void harness_plan(struct lab_ctx *ctx)

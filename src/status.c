@@ -15,6 +15,12 @@
 
 static struct status_page *page;
 static char page_path[512];
+static char open_error[300];
+
+const char *status_error(void)
+{
+    return open_error;
+}
 static char dir_buf[400];
 
 /* The folder of uid's status pages: $PARLAB_STATUS_DIR as given (tests), else
@@ -102,9 +108,16 @@ int status_open(const char *lab)
     struct timespec ts;
     const char *dir = status_dir();
     n = snprintf(page_path, sizeof(page_path), "%s/parlab-%d.status", dir, (int)getpid());
-    if (n < 0 || (size_t)n >= sizeof(page_path) || private_dir_ok(dir) < 0) {
+    if (n < 0 || (size_t)n >= sizeof(page_path)) {
+        snprintf(open_error, sizeof(open_error), "the status folder's name is too long");
         page_path[0] = '\0';
         return -1; /* parmon will not see this lab; the lab itself runs the same */
+    }
+    if (private_dir_ok(dir) < 0) {
+        snprintf(open_error, sizeof(open_error), "%.100s is missing, or not a folder of this user's alone "
+                                                 "(a symlink, or open to others)", dir);
+        page_path[0] = '\0';
+        return -1;
     }
     remove_stale_pages();
     /* O_EXCL | O_NOFOLLOW: never open a file someone else put there, never through a
@@ -116,8 +129,10 @@ int status_open(const char *lab)
             unlink(page_path);
         fd = open(page_path, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
     }
-    if (fd < 0)
+    if (fd < 0) {
+        snprintf(open_error, sizeof(open_error), "cannot create %.100s: %s", page_path, strerror(errno));
         return -1;
+    }
     if (ftruncate(fd, sizeof(struct status_page)) < 0) {
         close(fd);
         unlink(page_path);

@@ -46,6 +46,8 @@ void status_set_rep(int rep, int nreps, double eta_s);
 void status_set_workers(int workers);
 void status_set_state(const char *state);
 void status_close(void);
+/* Why status_open failed, for one line on stderr. */
+const char *status_error(void);
 /* Unlink the page from a signal handler. */
 void status_unlink_signal_safe(void);
 

@@ -15,11 +15,23 @@
 
 const char *progname = "parlab";
 
+/* One line on stderr. A message may quote a value it was given (an argument, a field
+ * of a file): bytes that could drive a terminal (escape sequences, newlines) are shown
+ * as \xNN, so a message is always one harmless line. */
 __attribute__((format(printf, 1, 0))) static void vmsg(const char *fmt, va_list ap)
 {
-    fprintf(stderr, "%s: ", progname);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    char buf[2048], out[4096];
+    size_t o = 0;
+    vsnprintf(buf, sizeof(buf), fmt, ap);
+    for (const char *p = buf; *p && o + 5 < sizeof(out); p++) {
+        unsigned char c = (unsigned char)*p;
+        if (c < 0x20 || c == 0x7f)
+            o += (size_t)snprintf(out + o, sizeof(out) - o, "\\x%02x", c);
+        else
+            out[o++] = (char)c;
+    }
+    out[o] = '\0';
+    fprintf(stderr, "%s: %s\n", progname, out);
 }
 
 void usage_error(const char *fmt, ...)
