@@ -6,12 +6,14 @@
 set datafile separator ','
 set datafile columnheaders
 
+is_tps(_) = strcol('experiment') eq 'chunksize' && strcol('metric') eq 'tasks_per_s'
 w = 0
-stats in using (strcol(3) eq 'chunksize' && $5 > w ? w = $5 : 0, 0) nooutput
-us = ''
-stats in using (strcol(3) eq 'chunksize' ? us = strcol(6)[strstrt(strcol(6), 'task_us=') + 8:] : 0, 0) nooutput
+stats in using (is_tps(0) && column('workers') > w ? w = column('workers') : 0, 0) nooutput
+if (w == 0) { print 'pool-chunksize: no chunksize rows in this run (parlab run pool --experiment chunksize)'; exit }
+us = ''; lvl = 1; reps = 0
+stats in using (is_tps(0) ? (us = strcol('param')[strstrt(strcol('param'), 'task_us=') + 8:], \
+                lvl = column('ci_level') < lvl ? column('ci_level') : lvl, reps = column('n')) : 0, 0) nooutput
 chunk(p) = strstrt(p, 'chunksize=') == 1 && strstrt(p, 'auto') == 0 ? real(p[11:strstrt(p, ';') - 1]) : NaN
-if (w == 0) { print 'pool-chunksize: no chunksize rows in this run (parlab run pool --only chunksize)'; exit }
 load plotdir.'/common.gp'
 do for [v in 'parlab-procs py-mp-pool'] {
     # start each table with one blank point so it exists even if the variant did not run
@@ -19,21 +21,23 @@ do for [v in 'parlab-procs py-mp-pool'] {
     print 'NaN NaN NaN NaN'
     unset print
     eval sprintf('set table $%s append', v eq 'parlab-procs' ? 'procs' : 'mp')
-    plot in using (chunk(strcol(6))):10:13:14 with table if (strcol(3) eq 'chunksize' && strcol(4) eq v && $5 == w)
+    plot in using (chunk(strcol('param'))):(column('median')):(column('ci_lo')):(column('ci_hi')) with table \
+        if (is_tps(0) && strcol('variant') eq v && column('workers') == w)
     unset table
 }
 # the flat references: one value each, drawn across the whole chunk range
 seq_c = NaN; seq_py = NaN; jl = NaN
-stats in using (strcol(3) eq 'chunksize' && strcol(4) eq 'sequential' ? seq_c = $10 : 0, \
-                strcol(3) eq 'chunksize' && strcol(4) eq 'py-sequential' ? seq_py = $10 : 0, \
-                strcol(3) eq 'chunksize' && strcol(4) eq 'py-joblib' && $5 == w ? jl = $10 : 0, 0) nooutput
+stats in using (is_tps(0) && strcol('variant') eq 'sequential' ? seq_c = column('median') : 0, \
+                is_tps(0) && strcol('variant') eq 'py-sequential' ? seq_py = column('median') : 0, \
+                is_tps(0) && strcol('variant') eq 'py-joblib' && column('workers') == w ? jl = column('median') : 0, 0) nooutput
 
 # the tables above are plain text: whitespace-separated, no header row
 set datafile separator whitespace
 set datafile nocolumnheaders
-set title sprintf("Process pool throughput against chunk size, tasks of %s us, %d worker%s", us, w, w == 1 ? "" : "s")
+set title sprintf("Process pool throughput against chunk size, tasks of %s us, %d worker%s: median and its interval (%.0f%% coverage, n = %d)", \
+                  us, w, w == 1 ? "" : "s", 100 * lvl, reps)
 set xlabel 'chunk size (tasks per message, log scale)'
-set ylabel 'tasks per second (log scale)'
+set ylabel 'tasks per second (log scale; higher is better)'
 set logscale xy
 set format x '%g'
 set format y '%g'
@@ -41,6 +45,6 @@ set xrange [0.8:1300]
 set key bottom right box opaque
 plot $procs using 1:2:3:4 with yerrorlines lt 1 title 'parlab-procs (C, ppool\_map)', \
      $mp using 1:2:3:4 with yerrorlines lt 2 title 'py-mp-pool (multiprocessing.Pool.map)', \
-     (jl == jl ? jl : 1/0) with lines lt 3 dt 2 title "py-joblib, batch\\_size='auto'", \
-     (seq_c == seq_c ? seq_c : 1/0) with lines lt 7 dt 4 title 'sequential C loop', \
-     (seq_py == seq_py ? seq_py : 1/0) with lines lt 5 dt 4 title 'sequential Python loop'
+     (jl == jl ? jl : 1/0) with lines lt 3 dt 2 title "py-joblib, batch\\_size='auto' (no chunk size)", \
+     (seq_c == seq_c ? seq_c : 1/0) with lines lt 7 dt 4 title 'plain C loop, 1 worker', \
+     (seq_py == seq_py ? seq_py : 1/0) with lines lt 5 dt 4 title 'plain Python loop, 1 worker'

@@ -1,50 +1,70 @@
-# pool-granularity.gp: efficiency against task size for each mechanism, with the
-# break-even sizes (efficiency 0.5 and 0.9) that `parlab run pool` found marked.
+# pool-granularity.gp: efficiency against task size for each mechanism (C on the left,
+# Python on the right), with the break-even sizes (efficiency 0.5 and 0.9) that
+# `parlab run pool` found marked. Each efficiency is paired: the task's time in a plain
+# loop was taken in the same repetition as the pooled run.
 # input: pool-summary.csv
 # By hand: gnuplot -e "in='results/pool-summary.csv'; out='g.png'; fmt='png'; plotdir='plots'" plots/pool-granularity.gp
 # (the data check comes before common.gp opens the output: no empty chart file)
 set datafile separator ','
 set datafile columnheaders
 
+is_eff(_) = strcol('experiment') eq 'granularity' && strcol('metric') eq 'efficiency'
 w = 0
-stats in using (strcol(3) eq 'granularity' && $5 > w ? w = $5 : 0, 0) nooutput
-if (w == 0) { print 'pool-granularity: no granularity rows in this run (parlab run pool --only granularity)'; exit }
+stats in using (is_eff(0) && column('workers') > w ? w = column('workers') : 0, 0) nooutput
+if (w == 0) { print 'pool-granularity: no granularity rows in this run (parlab run pool --experiment granularity)'; exit }
+lvl = 1; reps = 0
+stats in using (is_eff(0) && column('workers') == w ? (lvl = column('ci_level') < lvl ? column('ci_level') : lvl, \
+                reps = column('n')) : 0, 0) nooutput
 load plotdir.'/common.gp'
 # guards: the using expressions run on every row, the filter after them
 tus(p) = strstrt(p, 'task_us=') == 1 ? real(p[9:]) : NaN
-lvl(p) = strstrt(p, 'level=') > 0 ? real(p[strstrt(p, 'level=') + 6:]) : NaN
-variants = 'parlab-threads omp-task omp-dynamic parlab-procs py-thread-pool py-process-pool py-mp-pool py-joblib'
+lvlof(p) = strstrt(p, 'level=') > 0 ? real(p[strstrt(p, 'level=') + 6:]) : NaN
+c_variants = 'parlab-threads parlab-threads-single omp-task omp-dynamic parlab-procs'
+py_variants = 'py-thread-pool py-process-pool py-mp-pool py-joblib'
+variants = c_variants.' '.py_variants
 # One table per variant: gnuplot draws a line only through consecutive rows.
 do for [i = 1:words(variants)] {
     v = word(variants, i)
     # (a table may stay empty, a variant not run: start each with one blank point so it exists)
     eval sprintf('set print $eff_%d', i)
-    print 'NaN NaN'
+    print 'NaN NaN NaN NaN'
     unset print
     eval sprintf('set table $eff_%d append', i)
-    plot in using (tus(strcol(6))):10 with table if (strcol(3) eq 'granularity' && strcol(4) eq v && strcol(7) eq 'efficiency' && $5 == w)
+    plot in using (tus(strcol('param'))):(column('median')):(column('ci_lo')):(column('ci_hi')) with table \
+        if (is_eff(0) && strcol('variant') eq v && column('workers') == w)
     unset table
     eval sprintf('set print $be_%d', i)
     print 'NaN NaN'
     unset print
     eval sprintf('set table $be_%d append', i)
-    plot in using 10:(lvl(strcol(6))) with table \
-        if (strcol(7) eq 'breakeven_task_us' && strcol(4) eq v && strstrt(strcol(6), sprintf('workers=%d;', w)) == 1)
+    plot in using (column('median')):(lvlof(strcol('param'))) with table \
+        if (strcol('metric') eq 'breakeven_task_us' && strcol('variant') eq v && \
+            strstrt(strcol('param'), sprintf('workers=%d;', w)) == 1)
     unset table
 }
 
 # the tables above are plain text: whitespace-separated, no header row
 set datafile separator whitespace
 set datafile nocolumnheaders
-set title sprintf("Efficiency against task size, %d worker%s (open circles: break-even at 0.5 and 0.9)", w, w == 1 ? "" : "s")
+set multiplot layout 1, 2 title sprintf("Efficiency against task size, %d worker%s: median and its interval (%.0f%% coverage, n = %d); open circles: break-even at 0.5 and 0.9", \
+    w, w == 1 ? '' : 's', 100 * lvl, reps) font ',14'
 set xlabel 'work per task (microseconds, log scale)'
-set ylabel 'efficiency = (tasks x task time / workers) / elapsed'
+set ylabel 'efficiency = (tasks x loop time per task / workers) / elapsed'
 set logscale x
 set format x '%g'
 set yrange [0:1.2]
-set key outside right top box opaque
-set arrow from graph 0, first 0.5 to graph 1, first 0.5 nohead dt 2 lc rgb '#999999'
-set arrow from graph 0, first 0.9 to graph 1, first 0.9 nohead dt 2 lc rgb '#999999'
-set linetype 8 lc rgb '#999999' pt 3 ps 1.3
-plot for [i = 1:words(variants)] sprintf('$eff_%d', i) using 1:2 with linespoints lt i title word(variants, i), \
-     for [i = 1:words(variants)] sprintf('$be_%d', i) using 1:2 with points lt i pt 6 ps 2.5 lw 2 notitle
+set key top left box opaque font ',11'
+set bmargin 5   # the stamp below stays clear of the axis label
+set arrow 1 from graph 0, first 0.5 to graph 1, first 0.5 nohead dt 2 lc rgb '#999999'
+set arrow 2 from graph 0, first 0.9 to graph 1, first 0.9 nohead dt 2 lc rgb '#999999'
+set arrow 3 from graph 0, first 1 to graph 1, first 1 nohead dt 3 lc rgb '#bbbbbb'
+set label 1 '1 = every worker busy with the work' at graph 0.99, first 1.03 right textcolor rgb '#777777' font ',10'
+nc = words(c_variants)
+set title 'C: parlab pools, OpenMP'
+plot for [i = 1:nc] sprintf('$eff_%d', i) using 1:2:3:4 with yerrorlines lt i title word(variants, i), \
+     for [i = 1:nc] sprintf('$be_%d', i) using 1:2 with points lt i pt 6 ps 2.5 lw 2 notitle
+set title 'Python: concurrent.futures, multiprocessing, joblib'
+set ylabel ''
+plot for [i = nc + 1:words(variants)] sprintf('$eff_%d', i) using 1:2:3:4 with yerrorlines lt (i - nc) title word(variants, i), \
+     for [i = nc + 1:words(variants)] sprintf('$be_%d', i) using 1:2 with points lt (i - nc) pt 6 ps 2.5 lw 2 notitle
+unset multiplot

@@ -1,6 +1,8 @@
 /* test_pool.c: the thread pool and the process pool keep their contracts (pool.h):
  * every task runs exactly once, results come back in order, shutdown runs queued work,
- * a crashing worker is reported and not waited on forever. No timing is asserted. */
+ * a crashing worker is reported and not waited on forever. And the pool lab's own parts
+ * (labs/pool): break-even sizes, the CPU of live workers, its claims' verdicts. No
+ * timing is asserted. */
 #include "pool.h"
 
 #include <errno.h>
@@ -10,9 +12,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "../labs/pool/pool_lab.h"
 #include "harness.h"
+#include "report.h"
 #include "testlib.h"
 
 /* ---- thread pool ---------------------------------------------------------------------- */
@@ -317,6 +322,107 @@ TEST(ppool_destroy_kills_stuck_worker)
     CHECK(no_children_left());
 }
 
+
+/* ---- the lab: break-even sizes, live workers' CPU, the claims --------------------------- */
+
+/* Where efficiency first reaches a level, on a log scale of task size. */
+TEST(breakeven_interpolates_on_log_scale)
+{
+    double us[] = {1, 10, 100, 1000}, eff[] = {0.1, 0.3, 0.7, 0.95};
+    double nan_eff[] = {NAN, 0.2, NAN, 0.9};
+    CHECK_NEAR(pool_breakeven(us, eff, 4, 0.5), sqrt(10.0 * 100.0), 1e-9); /* halfway: 10^1.5 */
+    CHECK_NEAR(pool_breakeven(us, eff, 4, 0.7), 100, 1e-9);
+    CHECK(pool_breakeven(us, eff, 4, 0.05) == 0);  /* even the smallest size reached it */
+    CHECK(pool_breakeven(us, eff, 4, 0.99) == -1); /* no size did */
+    /* an unmeasured size before the crossing: the first size that reached it */
+    CHECK_NEAR(pool_breakeven(us, nan_eff, 4, 0.5), 1000, 1e-9);
+}
+
+/* A child that has used ~30 ms of CPU and then waits: the CPU of live children counts
+ * it (the OS adds it to ours only once the child is reaped). No timing is asserted:
+ * the child spins until its own CPU clock says 30 ms, however long that takes. */
+TEST(children_cpu_counts_live_workers)
+{
+    int fd[2];
+    char c;
+    pid_t pid;
+    double before = pool_children_cpu_s(), after;
+    CHECK(pipe(fd) == 0);
+    pid = fork();
+    if (pid == 0) {
+        struct timespec t;
+        volatile uint64_t x = 1;
+        do {
+            for (int i = 0; i < 100000; i++)
+                x = x * 6364136223846793005u + 1;
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+        } while (t.tv_sec == 0 && t.tv_nsec < 30000000);
+        if (write(fd[1], "x", 1) != 1)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    CHECK(pid > 0);
+    CHECK(read(fd[0], &c, 1) == 1);
+    after = pool_children_cpu_s();
+    printf("#   live child's CPU: %.3f s (before it: %.3f s)\n", after, before);
+    CHECK(after - before >= 0.025);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    close(fd[0]), close(fd[1]);
+}
+
+static struct sumrow row(const char *e, const char *v, int w, const char *p, const char *m,
+                         double med)
+{
+    struct sumrow r;
+    memset(&r, 0, sizeof(r));
+    r.experiment = (char *)e, r.variant = (char *)v, r.param = (char *)p, r.metric = (char *)m;
+    r.unit = (char *)"", r.flags = (char *)"";
+    r.workers = w, r.n = 5, r.outliers = 0;
+    r.median = med, r.min = r.ci_lo = 0.95 * med, r.max = r.ci_hi = 1.05 * med, r.ci_level = 0.94;
+    return r;
+}
+
+/* The verdicts of the lab's 4 claims on a summary with these medians. */
+static void judge(int usable, double procs, double pythreads, double small, double large,
+                  double chunk100, enum verdict *v)
+{
+    struct sumrow rows[] = {
+        row("task-overhead", "parlab-threads-single", usable, "", "us_per_task", 0.1),
+        row("task-overhead", "parlab-procs", usable, "chunksize=1", "us_per_task", procs),
+        row("task-overhead", "py-thread-pool", usable, "", "us_per_task", pythreads),
+        row("granularity", "parlab-threads-single", usable, "task_us=0.001", "efficiency", small),
+        row("granularity", "parlab-threads-single", usable, "task_us=1000", "efficiency", large),
+        row("chunksize", "py-mp-pool", usable, "chunksize=1;task_us=10", "tasks_per_s", 4e4),
+        row("chunksize", "py-mp-pool", usable, "chunksize=100;task_us=10", "tasks_per_s", chunk100),
+    };
+    struct report_lab l;
+    int i = 0;
+    memset(&l, 0, sizeof(l));
+    l.lab = &lab_pool, l.rows = rows, l.nrows = (int)ARRAY_SIZE(rows), l.usable = usable, l.reps = 5;
+    for (const struct lab_claim *c = lab_pool.claims; c->text && i < 4; c++, i++) {
+        struct claim_out o;
+        report_judge(&l, c, &o);
+        v[i] = o.verdict;
+    }
+    CHECK(i == 4);
+}
+
+TEST(claims_follow_the_numbers)
+{
+    enum verdict v[4];
+    judge(2, 10, 12, 0.2, 0.97, 2e5, v); /* as the lesson says */
+    for (int i = 0; i < 4; i++)
+        CHECK(v[i] == VERDICT_HOLDS);
+    judge(2, 0.2, 0.2, 0.9, 0.5, 5e4, v); /* every claim contradicted */
+    for (int i = 0; i < 4; i++)
+        CHECK(v[i] == VERDICT_FAILS);
+    judge(1, 10, 12, 0.2, 0.97, 2e5, v); /* one CPU: efficiency cannot tell, fees can */
+    CHECK(v[0] == VERDICT_HOLDS && v[1] == VERDICT_HOLDS && v[3] == VERDICT_HOLDS);
+    CHECK(v[2] == VERDICT_CANNOT_TELL);
+}
+
 int main(void)
 {
     /* A pool that deadlocks must fail the suite, not hang it: SIGALRM ends the program
@@ -332,6 +438,9 @@ int main(void)
     RUN(ppool_results_in_order);
     RUN(ppool_crash_is_reported);
     RUN(ppool_destroy_kills_stuck_worker);
+    RUN(breakeven_interpolates_on_log_scale);
+    RUN(children_cpu_counts_live_workers);
+    RUN(claims_follow_the_numbers);
     free(hits);
     return TEST_DONE();
 }

@@ -19,19 +19,31 @@
  * What to watch: the fit lands a little above the configured s. The extra is real
  * serial work we did not write on purpose: starting threads, waking them, waiting
  * for the slowest one. Karp-Flatt (e) shows it per point: flat e = a true serial
- * fraction; e rising with p = overhead that grows with the number of workers. */
+ * fraction; e rising with p = overhead that grows with the number of workers.
+ *
+ * Four experiments, top to bottom:
+ *   scaling    the job on CPU work, 1..P workers, pthreads and OpenMP: the speedup on
+ *              this machine, and the fits. On 2 CPUs the curve stops at 2 workers, long
+ *              before the ceiling 1/s shows;
+ *   sleep      the same job where every unit of work is a wait (HPC Carpentry's amdahl
+ *              program does this): waiting workers need no CPU, so 1 to 64 of them run
+ *              on any laptop and the curve bends to its ceiling 1/s for all to see;
+ *   gustafson  weak scaling: the parallel work grows with the workers (each does the
+ *              same amount), the serial part stays: scaled speedup p - s(p - 1);
+ *   stream     the other common reason code stops scaling: memory bandwidth (the STREAM
+ *              triad, amdahl_stream.c). */
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
+#include "amdahl.h"
 #include "fit.h"
-#include "harness.h"
-#include "report.h"
 #include "work.h"
 
 /* ---- the work: a serial phase, then a parallel one ------------------------------------ */
@@ -113,7 +125,7 @@ static const char *const variants[] = {"pthreads", "openmp"};
 /* ---- the experiment: scaling ------------------------------------------------------------ */
 
 /* --serial F, else the sweep (--quick: one fraction). */
-static int fractions(const struct lab_ctx *ctx, const double **out)
+int amdahl_fractions(const struct lab_ctx *ctx, const double **out)
 {
     static const double sweep[] = {0.05, 0.2, 0.5}, quick[] = {0.3};
     static double one;
@@ -131,7 +143,7 @@ static int scaling_points(const struct lab_ctx *ctx)
     const double *f;
     int *w, nw = harness_workers_with_one(ctx, &w);
     free(w);
-    return fractions(ctx, &f) * (int)ARRAY_SIZE(variants) * nw;
+    return amdahl_fractions(ctx, &f) * (int)ARRAY_SIZE(variants) * nw;
 }
 
 static void calib_fn(void *arg, uint64_t n)
@@ -168,13 +180,15 @@ static void print_row(struct lab_ctx *ctx, const struct point *pt)
  * keep the fitted values as summary rows (workers = 0). */
 static int usl_used_oversubscribed;
 
-static void fit_and_print(struct lab_ctx *ctx, const char *variant, const char *param,
-                          double configured, const int *w, int nw)
+static void fit_and_print(struct lab_ctx *ctx, const char *experiment, const char *variant,
+                          const char *param, double configured, const int *w, int nw)
 {
-    int cap = nw * ctx->reps + 1, n = 0, nin = 0, usable = ctx->topo->usable;
+    /* Waiting workers need no CPU: a sleep job is fitted over every worker count. */
+    int waits = !strcmp(experiment, "sleep");
+    int cap = nw * ctx->reps + 1, n = 0, nin = 0, usable = waits ? 1 << 30 : ctx->topo->usable;
     double *p = xmalloc(sizeof(double) * (size_t)cap), *t = xmalloc(sizeof(double) * (size_t)cap);
     double *x = xmalloc(sizeof(double) * (size_t)cap);
-    struct point fp = {"scaling", variant, 0, param, 0};
+    struct point fp = {experiment, variant, 0, param, 0};
     struct amdahl_fit af;
     struct usl_fit uf;
 
@@ -183,7 +197,7 @@ static void fit_and_print(struct lab_ctx *ctx, const char *variant, const char *
      * describes p workers on p cores, not time-slicing on fewer. */
     for (int pass = 0; pass < 2; pass++)
         for (int i = 0; i < nw; i++) {
-            struct point pt = {"scaling", variant, w[i], param, 0};
+            struct point pt = {experiment, variant, w[i], param, 0};
             const struct summary *s;
             if ((w[i] <= usable) != (pass == 0) || !(s = results_summary(ctx->res, &pt, "seconds")))
                 continue;
@@ -207,7 +221,7 @@ static void fit_and_print(struct lab_ctx *ctx, const char *variant, const char *
             printf("; no ceiling\n");
     } else {
         printf("Amdahl not fitted: with %d usable CPU%s no speedup can be measured here\n",
-               usable, usable == 1 ? "" : "s");
+               ctx->topo->usable, ctx->topo->usable == 1 ? "" : "s");
     }
 
     /* USL: three worker counts are needed for two parameters plus gamma. */
@@ -231,7 +245,7 @@ static void fit_and_print(struct lab_ctx *ctx, const char *variant, const char *
 static int scaling(struct lab_ctx *ctx)
 {
     const double *fr;
-    int nfrac = fractions(ctx, &fr), *w, nw = harness_workers_with_one(ctx, &w), maxw = 1;
+    int nfrac = amdahl_fractions(ctx, &fr), *w, nw = harness_workers_with_one(ctx, &w), maxw = 1;
     double target = lab_opt(ctx, "seconds"), rate;
     struct slot cal;
     struct harness_work cw = {.run = calib_fn, .arg = &cal};
@@ -305,7 +319,7 @@ static int scaling(struct lab_ctx *ctx)
         char param[32];
         fmt_param(param, sizeof(param), "serial=%.2f", fr[f]);
         for (size_t v = 0; v < ARRAY_SIZE(variants); v++)
-            fit_and_print(ctx, variants[v], param, fr[f], w, nw);
+            fit_and_print(ctx, "scaling", variants[v], param, fr[f], w, nw);
     }
     if (usl_used_oversubscribed)
         printf("(+) fewer than 3 worker counts fit within the usable CPUs, so the USL fit includes the\n"
@@ -315,114 +329,181 @@ static int scaling(struct lab_ctx *ctx)
     return EXIT_OK;
 }
 
-/* ---- the lesson's claims, judged on the numbers (parlab report) ----------------------------- */
+/* ---- the experiment: sleep (Amdahl's ceiling on any machine) -------------------------- */
 
-/* The configured fractions in a summary: the params "serial=F" of its fits. */
-static int configured(const struct report_lab *l, const char **params, double *s, int max)
+/* The job again, but a unit of work is now a wait: the serial phase sleeps s*T, then
+ * each of p workers sleeps (1-s)*T/p. A sleeping worker needs no CPU, so 64 of them run
+ * on 2 CPUs as they would on 64: the timings follow Amdahl's law to its ceiling. This is
+ * how HPC Carpentry's "amdahl" program teaches the law on a laptop. */
+struct sleep_job {
+    double serial_s, parallel_s; /* seconds: the serial phase, the parallel phase on 1 */
+    int workers;
+    int grow;                    /* gustafson: every worker sleeps the whole parallel_s */
+};
+
+static void nap(double seconds)
 {
-    int n = 0;
-    for (int i = 0; i < l->nrows && n < max; i++) {
-        const struct sumrow *r = &l->rows[i];
-        int seen = 0;
-        if (strcmp(r->experiment, "scaling") || strcmp(r->metric, "speedup") ||
-            strncmp(r->param, "serial=", 7))
-            continue;
-        for (int k = 0; k < n; k++)
-            seen |= !strcmp(params[k], r->param);
-        if (!seen) {
-            params[n] = r->param;
-            s[n++] = atof(r->param + 7);
-        }
-    }
+    struct timespec ts = {(time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9)};
+    while (nanosleep(&ts, &ts) < 0)
+        ; /* EINTR: the rest of the nap */
+}
+
+static void *sleep_worker(void *p)
+{
+    const struct sleep_job *j = p;
+    nap(j->grow ? j->parallel_s : j->parallel_s / j->workers);
+    return NULL;
+}
+
+static void run_sleep(const struct sleep_job *j)
+{
+    pthread_t tid[j->workers];
+    nap(j->serial_s);
+    for (int i = 1; i < j->workers; i++)
+        if (pthread_create(&tid[i], NULL, sleep_worker, (void *)j) != 0)
+            die("cannot create thread %d of %d", i, j->workers);
+    sleep_worker((void *)j);
+    for (int i = 1; i < j->workers; i++)
+        pthread_join(tid[i], NULL);
+}
+
+/* Waiting workers need no CPU, so their default sweep ignores the CPU count: 1, 2, 4 ...
+ * 64 (--quick: ... 16). --workers overrides it. */
+static int sleep_workers(const struct lab_ctx *ctx, int **out)
+{
+    static const int full[] = {1, 2, 4, 8, 16, 32, 64}, quick[] = {1, 2, 4, 8, 16};
+    const int *src = ctx->quick ? quick : full;
+    int n = ctx->quick ? (int)ARRAY_SIZE(quick) : (int)ARRAY_SIZE(full);
+    if (ctx->workers_given)
+        return harness_workers_with_one(ctx, out);
+    *out = xmalloc(sizeof(int) * (size_t)n);
+    memcpy(*out, src, sizeof(int) * (size_t)n);
     return n;
 }
 
-/* At the most workers within the usable CPUs, each variant and fraction reaches at
- * least 85% of Amdahl's prediction (overheads only take away). */
-static void judge_prediction(const struct report_lab *l, struct claim_out *o)
+static int sleep_points(const struct lab_ctx *ctx)
 {
-    const char *params[16];
-    double s[16];
-    int n = configured(l, params, s, 16), judged = 0;
-    if (!claim_needs_cpus(o, l, 2))
-        return;
-    for (int i = 0; i < n; i++)
-        for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
-            int p = report_top_workers(l, "scaling", variants[v], params[i], "speedup", 2);
-            struct claim_out part = {0};
-            double pred;
-            if (!p)
-                continue;
-            pred = amdahl_speedup(s[i], p);
-            claim_at_least(&part, l, report_row(l, "scaling", variants[v], p, params[i], "speedup"),
-                           0.85 * pred, "%s s=%.2f at %d workers (Amdahl: %.2fx)", variants[v], s[i],
-                           p, pred);
-            claim_merge(o, &part, judged++ == 0);
-        }
-    if (!judged)
-        claim_verdict(o, VERDICT_CANNOT_TELL, "no speedup measured at 2 or more workers");
+    const double *f;
+    int *w, nw = sleep_workers(ctx, &w);
+    free(w);
+    return amdahl_fractions(ctx, &f) * nw;
 }
 
-/* The fit gives back the fraction built in, within 0.05. */
-static void judge_fit(const struct report_lab *l, struct claim_out *o)
+/* One series of sleeping jobs (Amdahl's fixed work, or Gustafson's growing work). */
+static int sleep_series(struct lab_ctx *ctx, const char *experiment, int grow)
 {
-    const char *params[16];
-    double s[16];
-    int n = configured(l, params, s, 16), judged = 0, bad = 0;
-    if (!claim_needs_cpus(o, l, 2))
-        return;
-    for (int i = 0; i < n; i++)
-        for (size_t v = 0; v < ARRAY_SIZE(variants); v++) {
-            const struct sumrow *f = report_row(l, "scaling", variants[v], 0, params[i],
-                                                "amdahl_serial_fraction");
-            if (!f)
-                continue;
-            judged++;
-            claim_note(o, "%s: fitted %.3f for %.2f", variants[v], f->median, s[i]);
-            bad += fabs(f->median - s[i]) > 0.05;
+    const double *fr;
+    int nfrac = amdahl_fractions(ctx, &fr), *w, nw = sleep_workers(ctx, &w);
+    double total = lab_opt(ctx, "sleep-seconds");
+    for (int f = 0; f < nfrac; f++) {
+        char param[32];
+        struct point *pts = xcalloc((size_t)nw, sizeof(*pts));
+        struct sleep_job *jobs = xcalloc((size_t)nw, sizeof(*jobs));
+        fmt_param(param, sizeof(param), "serial=%.2f", fr[f]);
+        for (int i = 0; i < nw; i++) {
+            pts[i] = (struct point){experiment, "threads", w[i], param, 0}; /* they wait */
+            jobs[i] = (struct sleep_job){fr[f] * total, (1 - fr[f]) * total, w[i], grow};
         }
-    if (!judged)
-        claim_verdict(o, VERDICT_CANNOT_TELL, "no Amdahl fit in these results");
-    else if (bad)
-        claim_verdict(o, VERDICT_FAILS, "%d of %d fits are more than 0.05 away (busy machine, or "
-                                        "overhead that grows with the workers: see Karp-Flatt)", bad, judged);
-    else
-        claim_verdict(o, VERDICT_HOLDS, NULL);
+        harness_series(ctx, pts, nw);
+        for (int rep; harness_next_rep(ctx, &rep);)
+            for (int k = 0; k < nw; k++) {
+                int i = harness_series_order(rep, k, nw);
+                struct harness_clock c;
+                harness_clock_start(ctx, &c, &pts[i]);
+                run_sleep(&jobs[i]);
+                harness_clock_stop(ctx, &pts[i], rep, &c, 0);
+            }
+        free(jobs);
+        if (harness_interrupted()) {
+            free(pts), free(w);
+            return EXIT_INTERRUPTED;
+        }
+        harness_speedup(ctx, pts, nw);
+        /* Gustafson's scaled speedup: p workers did (s + p(1-s)) times the one-worker
+         * job's work in their time, so scaled = (s + p(1-s)) * t(1) / t(p), per rep. */
+        for (int i = 0; i < nw && grow; i++)
+            for (int rep = 1; rep <= ctx->reps; rep++) {
+                double sp = results_value_at(ctx->res, &pts[i], "speedup", rep);
+                if (!isnan(sp))
+                    results_add(ctx->res, &pts[i], rep, "scaled_speedup",
+                                (fr[f] + w[i] * (1 - fr[f])) * sp, "x");
+            }
+        printf("%-9s %6.2f %7s  %9s %-17s %3s %9s %9s\n", experiment, fr[f], "workers", "seconds",
+               " [interval]", "n", grow ? "scaled" : "speedup", grow ? "Gustafson" : "Amdahl");
+        for (int i = 0; i < nw; i++) {
+            const struct summary *t = results_summary(ctx->res, &pts[i], "seconds");
+            double sp = results_median(ctx->res, &pts[i], grow ? "scaled_speedup" : "speedup");
+            printf("%-9s %6s %7d  %9.4f [%.4f, %.4f] %3d %8.2fx %8.2fx\n", "", "", w[i], t->median,
+                   t->ci_lo, t->ci_hi, t->n, sp,
+                   grow ? gustafson_speedup(fr[f], w[i]) : amdahl_speedup(fr[f], w[i]));
+        }
+        if (!grow)
+            fit_and_print(ctx, experiment, "threads", param, fr[f], w, nw);
+        putchar('\n');
+        free(pts);
+    }
+    free(w);
+    return EXIT_OK;
 }
 
-static const struct lab_claim amdahl_claims[] = {
-    {"scaling", "A serial fraction s caps the speedup as Amdahl's law says: at P workers on P "
-                "CPUs it reaches at least 85% of 1/(s + (1-s)/P)", judge_prediction},
-    {"scaling", "Fitting Amdahl's law to the timings gives back the serial fraction built in, "
-                "within 0.05", judge_fit},
-    {NULL, NULL, NULL},
-};
+static int sleep_run(struct lab_ctx *ctx)
+{
+    printf("sleep: the same job, but every unit of work is a wait (%.2f s at 1 worker): waiting\n"
+           "workers need no CPU, so the curve can run past the %d usable CPU%s to its ceiling 1/s\n\n",
+           lab_opt(ctx, "sleep-seconds"), ctx->topo->usable, ctx->topo->usable == 1 ? "" : "s");
+    return sleep_series(ctx, "sleep", 0);
+}
+
+/* ---- the experiment: gustafson (weak scaling) ------------------------------------------------ */
+
+/* Gustafson (1988): with more cores people run bigger problems, and the serial part
+ * (reading input, setting up) often stays the same size. Here every worker sleeps the
+ * whole parallel phase: p workers do p times the parallel work in the same time. The
+ * scaled speedup, p - s(p - 1), grows without a ceiling. */
+static int gustafson_run(struct lab_ctx *ctx)
+{
+    printf("gustafson: the work grows with the workers (each does the one-worker job's parallel\n"
+           "part), the serial part stays; scaled speedup = work done / time, against 1 worker\n\n");
+    return sleep_series(ctx, "gustafson", 1);
+}
+
+/* ---- the lab --------------------------------------------------------------------------------- */
 
 static const struct lab_experiment amdahl_experiments[] = {
-    {"scaling", "a serial phase then a parallel one, pthreads and OpenMP, 1..P workers; fits",
-     scaling, scaling_points},
+    {"scaling", "a serial phase then a parallel one on CPU work, pthreads and OpenMP, 1..P "
+                "workers; Amdahl and USL fits", scaling, scaling_points},
+    {"sleep", "the same job made of waits: 1..64 workers on any machine, the curve to its "
+              "ceiling 1/s", sleep_run, sleep_points},
+    {"gustafson", "weak scaling: the parallel work grows with the workers; scaled speedup",
+     gustafson_run, sleep_points},
+    {"stream", "memory bandwidth: the STREAM triad over arrays far larger than the caches, "
+               "1..P threads", amdahl_stream, amdahl_stream_points},
     {NULL, NULL, NULL, NULL},
 };
 
 static const struct lab_option amdahl_options[] = {
     {"serial", "F", "serial fraction (default: sweep 0.05, 0.2, 0.5; --quick: 0.3)",
      LAB_OPT_NUMBER, NAN, NAN, 0, 1},
-    {"seconds", "S", "length of the one-worker run", LAB_OPT_NUMBER, 0.4, 0.1, 0.001, 60},
+    {"seconds", "S", "length of the one-worker CPU run (scaling)", LAB_OPT_NUMBER, 0.4, 0.1,
+     0.001, 60},
+    {"sleep-seconds", "S", "length of the one-worker sleeping run (sleep, gustafson)",
+     LAB_OPT_NUMBER, 0.2, 0.06, 0.005, 60},
+    {"triad-mib", "MIB", "MiB of each triad array (default: 4x the last-level cache)",
+     LAB_OPT_INTEGER, NAN, NAN, 1, 65536},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0},
 };
 
-static const char *const amdahl_charts[] = {"speedup", NULL};
+static const char *const amdahl_charts[] = {"speedup", "amdahl-ceiling", "amdahl-stream", NULL};
 
 const struct lab lab_amdahl = {
     .name = "amdahl",
     .summary = "Amdahl's law: a serial phase caps the speedup; fit it back from timings",
     .help =
-        "A CPU-bound job with a serial phase (fraction s of the one-worker time) and a\n"
-        "parallel phase split over p workers, with POSIX threads and with OpenMP.\n"
-        "Per point: seconds, speedup (paired: against the one-worker run of the same\n"
-        "repetition), efficiency (speedup / p), the CPU cores it got, and the Karp-Flatt\n"
-        "serial fraction. Then Amdahl's law and the USL are fitted to the timings.\n"
-        "Chart: plots/speedup.gp (make plots).",
+        "A job with a serial phase (fraction s of the one-worker time) and a parallel phase\n"
+        "split over p workers. Per point: seconds, speedup (paired: against the one-worker run\n"
+        "of the same repetition), efficiency (speedup / p), the CPU cores it got, and the\n"
+        "Karp-Flatt serial fraction; then Amdahl's law and the USL fitted to the timings.\n"
+        "Charts: plots/speedup.gp, amdahl-ceiling.gp, amdahl-stream.gp (make plots).",
     .experiments = amdahl_experiments,
     .options = amdahl_options,
     .claims = amdahl_claims,

@@ -208,9 +208,13 @@ void pool_print_chunksize(struct lab_ctx *ctx, const struct pool_plan *p)
         struct point sc = {"chunksize", "sequential", 1,
                            fmt_param(param, sizeof(param), "chunksize=1;task_us=%g", p->chunk_us), 0};
         struct point sp = {"chunksize", "py-sequential", 1, param, 0};
-        printf("  the plain loops, 1 worker: C %s\n", cell(ctx, &sc, "tasks_per_s", buf, sizeof(buf)));
+        double c = results_median(ctx->res, &sc, "tasks_per_s");
+        double py = results_median(ctx->res, &sp, "tasks_per_s");
+        printf("  the plain loops, 1 worker: C      %s (%.3g us a task)\n",
+               cell(ctx, &sc, "tasks_per_s", buf, sizeof(buf)), 1e6 / c);
         if (p->python)
-            printf("  %26s %s\n", "Python", cell(ctx, &sp, "tasks_per_s", buf, sizeof(buf)));
+            printf("  %32s %s (%.3g us a task)\n", "Python", cell(ctx, &sp, "tasks_per_s", buf, sizeof(buf)),
+                   1e6 / py);
     }
     fflush(stdout);
 }

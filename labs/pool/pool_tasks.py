@@ -39,7 +39,7 @@ FORK = mp.get_context("fork")
 try:
     from joblib import Parallel, delayed
     from joblib.externals import cloudpickle
-    from joblib.externals.loky import get_reusable_executor
+    from joblib.externals.loky import reusable_executor
 
     # joblib's workers are fresh interpreters (fork + exec): they cannot import this
     # file by name inside parlab, so its functions travel by value.
@@ -150,13 +150,15 @@ def pool(name, w):
             p.terminate()
             p.join()
     elif name == "py-joblib":
-        # joblib keeps its workers for the next Parallel (loky's reusable executor):
-        # leaving the Parallel does not stop them, so stop them here
+        # joblib keeps its workers for the next Parallel (loky's reusable executor, a
+        # module global): leaving the Parallel does not stop them, so stop them here
         try:
             with Parallel(n_jobs=w) as par:
                 yield lambda a, c=None: par(delayed(spin)(x) for x in a)
         finally:
-            get_reusable_executor(reuse=True).shutdown(wait=True, kill_workers=True)
+            ex = reusable_executor._executor  # None with 1 worker: joblib ran a plain loop
+            if ex is not None:
+                ex.shutdown(wait=True)
     else:
         raise ValueError(name)
 
@@ -204,7 +206,7 @@ def each_pool(exp, workers, params, measure):
         for name in POOLS:
             todo = list(params(name))
             if H.interrupted():
-                return
+                break
             if name == "py-joblib" and NO_JOBLIB:
                 for p in todo:
                     H.skip(exp, name, w, p, NO_JOBLIB)
@@ -215,10 +217,12 @@ def each_pool(exp, workers, params, measure):
                         measure(name, w, run, todo.pop(0))  # announces the point
             except Exception as e:
                 if H.interrupted():
-                    return  # a worker stopped by Ctrl-C on the terminal: expected
+                    break  # a worker stopped by Ctrl-C on the terminal: expected
                 H.note("%s, %d workers: %s: %s" % (name, w, type(e).__name__, e))
                 for p in todo:
                     H.skip(exp, name, w, p, "the pool failed (%s)" % type(e).__name__)
+    if H.interrupted():
+        H.note("python: stopped (Ctrl-C), every pool shut down")
 
 
 # Where a task is long next to every pool's fee, its work is CPU-bound, and a point
@@ -345,7 +349,7 @@ def main():
     for name in POOLS:
         v = H.values.get((name, w, "us_per_task"))
         if v:
-            print("  %-16s %9.2f us   %s" % (name, statistics.median(v), overhead_param(name)))
+            print("  %-16s %9.2f us   %s" % (name, statistics.median(v), overhead_param(name) or "-"))
     print("(parlab run pool measures these beside C's pools and OpenMP, with intervals)")
 
 

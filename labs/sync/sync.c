@@ -34,6 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -138,8 +139,9 @@ static int race_points(const struct lab_ctx *ctx)
 
 static int race(struct lab_ctx *ctx)
 {
-    /* long enough (a few ms) that no worker can finish before the others start */
-    uint64_t iters = 1000000;
+    /* Long enough (several ms alone) that even two workers the scheduler puts on one
+     * CPU take turns mid-way, rather than one after the other. */
+    uint64_t iters = 10000000;
     int *w, nw = race_counts(ctx, &w);
     printf("\n== race: each worker adds 1 to one shared counter %.0e times, with NO "
            "synchronisation\n   (a deliberate bug: the lesson's opener)\n", (double)iters);
@@ -255,6 +257,20 @@ static void lock_body(struct job *j, int id)
 /* j->kind for the barrier experiment's OpenMP variant (the lock kinds are >= 0). */
 #define KIND_OMP_BARRIER (-1)
 
+/* libgomp keeps its threads between regions, spinning a while after each. The process
+ * CPU clock the harness reads sees a thread still running on another CPU only at its
+ * next scheduler tick (4 ms here, longer than a quick sample); reading the thread's
+ * own CPU clock brings it up to date. So after each region: read them all. */
+static void omp_flush_cpu(const struct job *j)
+{
+    for (int i = 1; i < j->workers; i++) {
+        clockid_t clk;
+        struct timespec ts;
+        if (pthread_getcpuclockid(j->omp_tid[i], &clk) == 0)
+            clock_gettime(clk, &ts);
+    }
+}
+
 /* The OpenMP variants run in an OpenMP team; the implicit barrier at the end of
  * `omp single` starts its threads together, as the spin barrier does for pthreads. */
 static double omp_team_run(struct job *j)
@@ -264,12 +280,15 @@ static double omp_team_run(struct job *j)
     int got = 0;
     struct affinity saved; /* with --pin this thread is the team's thread 0: pinned */
     affinity_save(&saved);
+    if (!j->omp_tid)
+        j->omp_tid = xcalloc((size_t)j->workers, sizeof(pthread_t));
 #pragma omp parallel num_threads(j->workers)
     {
         int id = omp_get_thread_num(), nth = omp_get_num_threads();
         uint64_t n = j->iters;
         if (j->ctx->pin)
             topo_pin_thread(j->ctx->topo, id);
+        j->omp_tid[id] = pthread_self();
 #pragma omp single
         got = nth;
         /* the single's implicit barrier starts the team together */
@@ -304,6 +323,7 @@ static double omp_team_run(struct job *j)
     affinity_restore(&saved);
     if (got != j->workers)
         die("OpenMP gave %d threads, asked for %d", got, j->workers);
+    omp_flush_cpu(j);
     if (j->kind == LK_OMP_REDUCTION && !j->reference)
         j->counter = red;
     return team_elapsed(j);
@@ -354,12 +374,12 @@ static const char *lock_skip(const struct lab_ctx *ctx, int v, int w)
 }
 
 /* The CPUs a point's workers keep busy, so that a point that got less is flagged
- * `short`: spinning waiters use their CPU all the time. 0 (not judged on its CPU): a
- * mutex puts waiters to sleep in the kernel; and libgomp's threads outlive the sample,
- * so the process CPU clock the harness reads cannot see their time within a sample. */
+ * `short`: spinning waiters use their CPU all the time, libgomp's too (it spins a while
+ * before it sleeps). 0 (not judged on its CPU): a mutex puts waiters to sleep in the
+ * kernel. */
 static double lock_cores_wanted(const struct lab_ctx *ctx, int v, int w)
 {
-    return v == LK_MUTEX || is_omp_lock(v) ? 0 : harness_cores_for(ctx, w);
+    return v == LK_MUTEX ? 0 : harness_cores_for(ctx, w);
 }
 
 static int lock_points(const struct lab_ctx *ctx)
@@ -461,10 +481,9 @@ static int barrier(struct lab_ctx *ctx)
                SYNC_SPIN_LIMIT);
     for (int v = 0; v < BR_N && rc == EXIT_OK; v++)
         for (int i = 0; i < nw && rc == EXIT_OK; i++) {
-            /* pthread's barrier sleeps, libgomp's threads outlive the sample (see
-             * lock_cores_wanted): only the spin barrier is judged on its CPU */
+            /* pthread's barrier sleeps in the kernel; ours and libgomp's spin */
             struct point pt = {"barrier", barrier_names[v], w[i], "",
-                               v == BR_SPIN ? harness_cores_for(ctx, w[i]) : 0};
+                               v == BR_PTHREAD ? 0 : harness_cores_for(ctx, w[i])};
             struct job *j;
 #ifndef _OPENMP
             if (v == BR_OMP) {
@@ -554,13 +573,25 @@ static int fs_counted_right(const struct job *j)
     return 1;
 }
 
+/* Point the job at layout v: its kind and its counters. One team runs all three
+ * layouts (a team per layout would spin between its samples, on the CPUs the measured
+ * one needs). */
+static void fs_layout(struct job *j, int op, int v, _Atomic uint64_t *const *cells)
+{
+    j->kind = op * FS_N + v;
+    j->cells = cells[v];
+    j->stride = v == FS_SAME ? 1 : 128 / sizeof(uint64_t);
+}
+
 /* One op at one worker count: the three layouts measured rep by rep side by side (a
  * series), so same-line / padded is taken within each repetition: paired. */
 static int fs_series(struct lab_ctx *ctx, int op, int w, const char *param)
 {
     struct point pts[FS_N];
-    struct job *jobs[FS_N];
+    _Atomic uint64_t *cells[FS_N];
     uint64_t iters[FS_N];
+    struct job *j;
+    struct harness_work work;
     int rc = EXIT_OK;
     for (int v = 0; v < FS_N; v++)
         pts[v] = (struct point){"false-sharing", fs_names[v], w, param, harness_cores_for(ctx, w)};
@@ -570,38 +601,40 @@ static int fs_series(struct lab_ctx *ctx, int op, int w, const char *param)
         return EXIT_OK;
     }
     harness_series(ctx, pts, FS_N);
+    j = job_new(ctx, w, fs_body, 0);
+    work = job_work(j, 0);
     for (int v = 0; v < FS_N; v++) {
-        struct harness_work work;
-        jobs[v] = job_new(ctx, w, fs_body, op * FS_N + v);
-        jobs[v]->stride = v == FS_SAME ? 1 : 128 / sizeof(uint64_t);
-        jobs[v]->cells = aligned_alloc(128, ((size_t)w * jobs[v]->stride * sizeof(uint64_t) + 127) / 128 * 128);
-        if (!jobs[v]->cells)
+        /* 128-byte aligned: the padded counters each start a pair of lines */
+        cells[v] = aligned_alloc(128, ((size_t)w * 16 * sizeof(uint64_t) + 127) / 128 * 128);
+        if (!cells[v])
             die("out of memory");
-        work = job_work(jobs[v], 0);
+        fs_layout(j, op, v, cells);
         iters[v] = harness_calibrate(&work, sync_sample_s(ctx), 16, UINT64_C(1) << 36);
     }
     for (int rep; rc == EXIT_OK && harness_next_rep(ctx, &rep);) {
         double ns[FS_N];
         for (int k = 0; k < FS_N; k++) {
             int v = harness_series_order(rep, k, FS_N);
-            struct harness_work work = job_work(jobs[v], 0);
+            fs_layout(j, op, v, cells);
             ns[v] = harness_time(&work, iters[v]) * 1e9 / (double)iters[v];
-            if (!fs_counted_right(jobs[v])) {
+            if (!fs_counted_right(j)) {
                 note("false-sharing %s: a counter lost increments", fs_names[v]);
                 rc = EXIT_FAIL;
                 break;
             }
             if (rep > 0) {
                 results_add(ctx->res, &pts[v], rep, "ns_per_op", ns[v], "ns");
-                results_add(ctx->res, &pts[v], rep, "cpu_cores", team_cpu_cores(jobs[v]), "cores");
+                results_add(ctx->res, &pts[v], rep, "cpu_cores", team_cpu_cores(j), "cores");
             }
         }
         /* the paired ratio, kept beside the numbers it comes from (the claim reads it) */
         if (rc == EXIT_OK && rep > 0 && ns[FS_PADDED] > 0)
             results_add(ctx->res, &pts[FS_SAME], rep, "vs_padded", ns[FS_SAME] / ns[FS_PADDED], "x");
     }
+    j->cells = NULL; /* ours, not the job's */
+    job_free(j);
     for (int v = 0; v < FS_N; v++)
-        job_free(jobs[v]);
+        free(cells[v]);
     if (rc != EXIT_OK || harness_interrupted())
         return rc != EXIT_OK ? rc : EXIT_INTERRUPTED;
     for (int v = 0; v < FS_N; v++)

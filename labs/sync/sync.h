@@ -45,9 +45,15 @@ struct job {
     body_fn body;            /* for team_run */
     double (*run)(struct job *j); /* team_run, or the OpenMP team (sync.c) */
     struct job_side test, ref;
-    pthread_barrier_t gate;  /* every worker created and running */
-    struct sync_barrier go;  /* ... then released together, within ~0.1 us */
-    struct slot *slots;      /* 2 per worker: start, finish */
+    /* the team (sync_team.c): created at the first sample, kept until job_free */
+    pthread_t *tid;
+    void *members;
+    struct sync_barrier start; /* workers + the main thread: released together */
+    int main_sense;            /* the main thread's sense at the start barrier */
+    atomic_int done;           /* workers finished this sample (a futex word) */
+    atomic_int quit;
+    pthread_t *omp_tid;        /* the OpenMP team's threads (sync.c), or NULL */
+    struct slot *slots;        /* 2 per worker: start, finish */
     /* the shared objects */
     pthread_mutex_t mutex;
     pthread_spinlock_t spin;
@@ -65,17 +71,17 @@ struct job {
 
 struct job *job_new(const struct lab_ctx *ctx, int workers, body_fn body, int kind);
 void job_free(struct job *j);
-/* One sample with POSIX threads: create the workers (not timed), release them together,
- * join them. Returns the seconds from the release to the last worker's finish. */
+/* One sample with POSIX threads: release the team's workers together (creating them at
+ * the first sample), wait for the last. Returns the seconds from the first worker's
+ * start to the last one's finish. */
 double team_run(struct job *j);
 /* Seconds from the first start to the last finish recorded in j->slots. */
 double team_elapsed(const struct job *j);
-/* The CPUs' worth the workers got during the last sample: workers x the share of its
- * own run that each worker spent on a CPU (w when every worker had a CPU to itself
- * while it ran, less when they slept or waited for one). Per worker, not over the whole
- * sample: under contention one worker may finish long before another, and that is not
- * a lack of CPU. Thread CPU clocks are exact; the process-wide one sees the time of a
- * thread still running on another CPU only at the next scheduler tick. */
+/* The CPUs' worth the workers got during the last sample: their CPU time over the
+ * sample (w when every worker had a CPU of its own all along). Less when workers slept,
+ * waited for a CPU, or ran one after the other on one CPU: a scheduler may put two
+ * workers on one CPU, and then nothing contends. Thread CPU clocks are exact; the
+ * process-wide one sees a thread still running on another CPU only at its next tick. */
 double team_cpu_cores(const struct job *j);
 /* The job as harness work: the test loop, or the reference loop (EPCC). Each sample
  * zeroes the shared counters first, so a check can compare them with the work done. */

@@ -148,6 +148,7 @@ static int handoff_point(struct lab_ctx *ctx, const struct point *pt, int kind)
     if (pthread_create(&pong, NULL, handoff_pong, &h) != 0)
         die("cannot create a thread");
     harness_point(ctx, pt);
+    handoff_fn(&h, 1); /* one round trip first: pong is running, on its CPU */
     n = harness_calibrate(&work, sync_sample_s(ctx), 1, 0);
     rc = pingpong_sample(ctx, pt, &work, n, pong, "us", "us", 1e6 / 2);
     /* stop pong: raise the flag, then give it the turn */
@@ -261,6 +262,7 @@ static int c2c_pair(struct lab_ctx *ctx, int a, int b, uint64_t *iters, double t
     if (pthread_create(&pong, NULL, c2c_pong, &c) != 0)
         die("cannot create a thread");
     harness_point(ctx, &pt);
+    c2c_fn(&c, 1); /* one round trip first: pong is running, on its CPU */
     if (!*iters)
         *iters = harness_calibrate(&work, target, 1, 0);
     rc = pingpong_sample(ctx, &pt, &work, *iters, pong, "one_way_ns", "ns", 1e9 / 2);

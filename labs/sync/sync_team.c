@@ -1,18 +1,27 @@
 /* labs/sync/sync_team.c: a team of worker threads that start together, for the sync
  * lab's race, lock, barrier and false-sharing experiments.
  *
- * Why a team per sample: each sample creates its workers (not timed), parks them at a
- * pthread barrier until all exist, then releases them together from a spin barrier
- * (within ~0.1 us of each other, where waking sleepers would spread them over tens of
- * us). A sample lasts from the first worker's start to the last one's finish, so
- * creating threads (~60 us each) is never part of what is measured. */
+ * One team per point, kept for all its samples. The workers are created at the point's
+ * first sample and wait between samples at a spin barrier; the main thread releases
+ * them together (within ~0.1 us of each other, where waking sleepers would spread them
+ * over tens of us), then sleeps until the last one is done, leaving its CPU to them. A
+ * sample lasts from the first worker's start to the last one's finish, so creating
+ * threads (~60 us each) is never part of what is measured.
+ *
+ * Why not new threads every sample: a new thread goes where the scheduler first puts
+ * it, and on a small machine that is often the CPU of a thread already running; the
+ * scheduler moves it a few ms later, after a 1 ms sample is over. Two workers that run
+ * one after the other on one CPU contend with nothing. A team that lives through the
+ * warm-up is spread over the CPUs by the time the timed samples start, and since its
+ * workers never sleep between samples, nothing moves them back. */
 #include "sync.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
-/* CPU time of the calling thread. */
+/* CPU time of the calling thread. Reading it also brings the process's CPU clock up
+ * to date with this thread's time (otherwise it would see it only at the next tick). */
 static double thread_cpu_s(void)
 {
     struct timespec ts;
@@ -29,18 +38,62 @@ static void *team_thread(void *p)
 {
     struct member *m = p;
     struct job *j = m->job;
-    int sense = 0;
+    int sense = 0, w = j->workers;
     if (j->ctx->pin)
         topo_pin_thread(j->ctx->topo, m->id);
-    pthread_barrier_wait(&j->gate);
-    sync_barrier_wait(&j->go, &sense);
-    j->slots[m->id].cpu = thread_cpu_s();
-    j->slots[m->id].t = now_s();
-    j->body(j, m->id);
-    /* the finish goes in the second half of the slots */
-    j->slots[j->workers + m->id].t = now_s();
-    j->slots[j->workers + m->id].cpu = thread_cpu_s();
-    return NULL;
+    for (;;) {
+        sync_barrier_wait(&j->start, &sense); /* the main thread releases us */
+        if (atomic_load(&j->quit))
+            return NULL;
+        j->slots[m->id].cpu = thread_cpu_s();
+        j->slots[m->id].t = now_s();
+        j->body(j, m->id);
+        /* the finish goes in the second half of the slots */
+        j->slots[w + m->id].t = now_s();
+        j->slots[w + m->id].cpu = thread_cpu_s();
+        if (atomic_fetch_add(&j->done, 1) + 1 == w)
+            sync_futex_wake(&j->done, 1); /* the last one wakes the main thread */
+    }
+}
+
+/* Create the workers; they wait at the start barrier. */
+static void team_start(struct job *j)
+{
+    int w = j->workers;
+    j->tid = xmalloc(sizeof(pthread_t) * (size_t)w);
+    j->members = xmalloc(sizeof(struct member) * (size_t)w);
+    sync_barrier_init(&j->start, w + 1);
+    atomic_init(&j->quit, 0);
+    for (int i = 0; i < w; i++) {
+        ((struct member *)j->members)[i] = (struct member){j, i};
+        if (pthread_create(&j->tid[i], NULL, team_thread, &((struct member *)j->members)[i]) != 0)
+            die("cannot create thread %d of %d", i + 1, w);
+    }
+}
+
+static void team_stop(struct job *j)
+{
+    if (!j->tid)
+        return;
+    atomic_store(&j->quit, 1);
+    sync_barrier_wait(&j->start, &j->main_sense);
+    for (int i = 0; i < j->workers; i++)
+        pthread_join(j->tid[i], NULL);
+    free(j->tid);
+    free(j->members);
+    j->tid = NULL;
+}
+
+double team_run(struct job *j)
+{
+    int d;
+    if (!j->tid)
+        team_start(j);
+    atomic_store(&j->done, 0);
+    sync_barrier_wait(&j->start, &j->main_sense); /* go */
+    while ((d = atomic_load(&j->done)) != j->workers)
+        sync_futex_wait(&j->done, d); /* asleep: this CPU is the workers' */
+    return team_elapsed(j);
 }
 
 double team_elapsed(const struct job *j)
@@ -55,32 +108,10 @@ double team_elapsed(const struct job *j)
 
 double team_cpu_cores(const struct job *j)
 {
-    double cpu = 0, wall = 0;
-    for (int i = 0; i < j->workers; i++) {
+    double cpu = 0, wall = team_elapsed(j);
+    for (int i = 0; i < j->workers; i++)
         cpu += j->slots[j->workers + i].cpu - j->slots[i].cpu;
-        wall += j->slots[j->workers + i].t - j->slots[i].t;
-    }
-    return wall > 0 ? j->workers * cpu / wall : 0;
-}
-
-double team_run(struct job *j)
-{
-    int w = j->workers;
-    pthread_t *tid = xmalloc(sizeof(pthread_t) * (size_t)w);
-    struct member *m = xmalloc(sizeof(struct member) * (size_t)w);
-    pthread_barrier_init(&j->gate, NULL, (unsigned)w);
-    sync_barrier_init(&j->go, w);
-    for (int i = 0; i < w; i++) {
-        m[i] = (struct member){j, i};
-        if (pthread_create(&tid[i], NULL, team_thread, &m[i]) != 0)
-            die("cannot create thread %d of %d", i + 1, w);
-    }
-    for (int i = 0; i < w; i++)
-        pthread_join(tid[i], NULL);
-    pthread_barrier_destroy(&j->gate);
-    free(tid);
-    free(m);
-    return team_elapsed(j);
+    return wall > 0 ? cpu / wall : 0;
 }
 
 struct job *job_new(const struct lab_ctx *ctx, int workers, body_fn body, int kind)
@@ -105,6 +136,7 @@ struct job *job_new(const struct lab_ctx *ctx, int workers, body_fn body, int ki
     pthread_barrier_init(&j->pbarrier, NULL, (unsigned)workers);
     sync_barrier_init(&j->sbarrier, workers);
     atomic_init(&j->acounter, 0);
+    atomic_init(&j->done, 0);
     return j;
 }
 
@@ -112,12 +144,14 @@ void job_free(struct job *j)
 {
     if (!j)
         return;
+    team_stop(j);
     pthread_mutex_destroy(&j->mutex);
     pthread_spin_destroy(&j->spin);
     pthread_rwlock_destroy(&j->rwlock);
     pthread_barrier_destroy(&j->pbarrier);
     free(j->slots);
     free(j->cells);
+    free(j->omp_tid);
     free(j);
 }
 

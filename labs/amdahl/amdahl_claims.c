@@ -1,0 +1,206 @@
+/* labs/amdahl/amdahl_claims.c: what the Amdahl lesson claims, as checks over a summary.
+ * parlab report judges them on saved results; the lab prints them after each
+ * experiment. Each holds on any common machine, or says why it cannot tell. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amdahl.h"
+#include "fit.h"
+
+static const char *const cpu_variants[] = {"pthreads", "openmp"};
+
+/* The configured fractions in an experiment's rows: the params "serial=F". */
+static int configured(const struct report_lab *l, const char *experiment, const char **params,
+                      double *s, int max)
+{
+    int n = 0;
+    for (int i = 0; i < l->nrows && n < max; i++) {
+        const struct sumrow *r = &l->rows[i];
+        int seen = 0;
+        if (strcmp(r->experiment, experiment) || strcmp(r->metric, "speedup") ||
+            strncmp(r->param, "serial=", 7))
+            continue;
+        for (int k = 0; k < n; k++)
+            seen |= !strcmp(params[k], r->param);
+        if (!seen) {
+            params[n] = r->param;
+            s[n++] = atof(r->param + 7);
+        }
+    }
+    return n;
+}
+
+/* scaling: at the most workers within the usable CPUs, each variant and fraction reaches
+ * at least 85% of Amdahl's prediction (overheads only take away). */
+static void judge_prediction(const struct report_lab *l, struct claim_out *o)
+{
+    const char *params[16];
+    double s[16];
+    int n = configured(l, "scaling", params, s, 16), judged = 0;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    for (int i = 0; i < n; i++)
+        for (size_t v = 0; v < ARRAY_SIZE(cpu_variants); v++) {
+            int p = report_top_workers(l, "scaling", cpu_variants[v], params[i], "speedup", 2);
+            struct claim_out part = {0};
+            double pred;
+            if (!p)
+                continue;
+            pred = amdahl_speedup(s[i], p);
+            claim_at_least(&part, l, report_row(l, "scaling", cpu_variants[v], p, params[i], "speedup"),
+                           0.85 * pred, "%s s=%.2f at %d workers (Amdahl: %.2fx)", cpu_variants[v],
+                           s[i], p, pred);
+            claim_merge(o, &part, judged++ == 0);
+        }
+    if (!judged)
+        claim_verdict(o, VERDICT_CANNOT_TELL, "no speedup measured at 2 or more workers");
+}
+
+/* scaling and sleep: the fit gives back the fraction built in, within 0.05. */
+static void judge_fit_in(const struct report_lab *l, struct claim_out *o, const char *experiment,
+                         const char *const *variants, int nvariants)
+{
+    const char *params[16];
+    double s[16];
+    int n = configured(l, experiment, params, s, 16), judged = 0, bad = 0;
+    for (int i = 0; i < n; i++)
+        for (int v = 0; v < nvariants; v++) {
+            const struct sumrow *f = report_row(l, experiment, variants[v], 0, params[i],
+                                                "amdahl_serial_fraction");
+            if (!f)
+                continue;
+            judged++;
+            claim_note(o, "%s: fitted %.3f for %.2f", variants[v], f->median, s[i]);
+            bad += fabs(f->median - s[i]) > 0.05;
+        }
+    if (!judged)
+        claim_verdict(o, VERDICT_CANNOT_TELL, "no Amdahl fit in these results");
+    else if (bad)
+        claim_verdict(o, VERDICT_FAILS, "%d of %d fits are more than 0.05 away (busy machine, or "
+                                        "overhead that grows with the workers: see Karp-Flatt)", bad, judged);
+    else
+        claim_verdict(o, VERDICT_HOLDS, NULL);
+}
+
+static void judge_fit(const struct report_lab *l, struct claim_out *o)
+{
+    if (claim_needs_cpus(o, l, 2))
+        judge_fit_in(l, o, "scaling", cpu_variants, 2);
+}
+
+static const char *const threads[] = {"threads"};
+
+/* sleep: waiting workers need no CPU, so at 16 of them (any machine) the speedup is
+ * within 10% of Amdahl's prediction; the fit gives s back. */
+static void judge_sleep(const struct report_lab *l, struct claim_out *o)
+{
+    const char *params[16];
+    double s[16];
+    int n = configured(l, "sleep", params, s, 16), judged = 0;
+    for (int i = 0; i < n; i++) {
+        /* 16 workers if measured, else the most */
+        int p = report_row(l, "sleep", "threads", 16, params[i], "speedup") ? 16 : 0;
+        for (int k = 0; k < l->nrows && !p; k++)
+            if (!strcmp(l->rows[k].experiment, "sleep") && !strcmp(l->rows[k].param, params[i]) &&
+                !strcmp(l->rows[k].metric, "speedup") && l->rows[k].workers > p)
+                p = l->rows[k].workers;
+        if (p < 2)
+            continue;
+        {
+            const struct sumrow *r = report_row(l, "sleep", "threads", p, params[i], "speedup");
+            double pred = amdahl_speedup(s[i], p);
+            struct claim_out lo = {0}, hi = {0};
+            claim_at_least(&lo, l, r, 0.9 * pred, "s=%.2f at %d sleeping workers (Amdahl: %.2fx, "
+                                                  "ceiling %.1fx)", s[i], p, pred, 1 / s[i]);
+            claim_at_most(&hi, l, r, 1.1 * pred, "s=%.2f at %d sleeping workers", s[i], p);
+            hi.numbers[0] = '\0'; /* the same row: say it once */
+            claim_merge(o, &lo, judged++ == 0);
+            claim_merge(o, &hi, 0);
+        }
+    }
+    if (!judged)
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the sleep experiment measured fewer than 2 workers");
+}
+
+static void judge_sleep_fit(const struct report_lab *l, struct claim_out *o)
+{
+    judge_fit_in(l, o, "sleep", threads, 1);
+}
+
+/* gustafson: scaled speedup at the most workers within 10% of p - s(p - 1). */
+static void judge_gustafson(const struct report_lab *l, struct claim_out *o)
+{
+    const char *params[16];
+    double s[16];
+    int n = configured(l, "gustafson", params, s, 16), judged = 0;
+    for (int i = 0; i < n; i++) {
+        int p = 0;
+        for (int k = 0; k < l->nrows; k++)
+            if (!strcmp(l->rows[k].experiment, "gustafson") && !strcmp(l->rows[k].param, params[i]) &&
+                !strcmp(l->rows[k].metric, "scaled_speedup") && l->rows[k].workers > p)
+                p = l->rows[k].workers;
+        if (p < 2)
+            continue;
+        {
+            const struct sumrow *r = report_row(l, "gustafson", "threads", p, params[i], "scaled_speedup");
+            double pred = gustafson_speedup(s[i], p);
+            struct claim_out lo = {0}, hi = {0};
+            claim_at_least(&lo, l, r, 0.9 * pred, "s=%.2f at %d workers (Gustafson: %.1fx; Amdahl's "
+                                                  "ceiling would be %.1fx)", s[i], p, pred, 1 / s[i]);
+            claim_at_most(&hi, l, r, 1.1 * pred, "s=%.2f at %d workers", s[i], p);
+            hi.numbers[0] = '\0';
+            claim_merge(o, &lo, judged++ == 0);
+            claim_merge(o, &hi, 0);
+        }
+    }
+    if (!judged)
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the gustafson experiment measured fewer than 2 workers");
+}
+
+/* stream: where memory is the limit, the triad's speedup falls behind the CPU-only
+ * control's at the same threads. Where it does not (few cores for the memory channels),
+ * that is said, not claimed. */
+static void judge_stream(const struct report_lab *l, struct claim_out *o)
+{
+    int p = report_top_workers(l, "stream", "triad", "", "speedup", 2);
+    const struct sumrow *t, *c;
+    char a[200], b[200];
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    t = report_row(l, "stream", "triad", p, "", "speedup");
+    c = report_row(l, "stream", "compute", p, "", "speedup");
+    if (!p || !t || !c) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the triad and its control were not both measured at 2+ threads");
+        return;
+    }
+    claim_note(o, "at %d threads: triad %s, compute %s", p, report_fmt_row(t, a, sizeof(a)),
+               report_fmt_row(c, b, sizeof(b)));
+    if (flags_has(t->flags, "busy") || flags_has(c->flags, "busy")) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the machine was busy while they ran");
+        return;
+    }
+    if (t->ci_hi <= 0.9 * c->ci_lo)
+        claim_verdict(o, VERDICT_HOLDS, NULL);
+    else
+        claim_verdict(o, VERDICT_CANNOT_TELL,
+                      "at %d threads the memory channels still keep up (triad speedup [%.2f, %.2f] vs "
+                      "compute [%.2f, %.2f]): they run out with more cores per channel, as on most "
+                      "laptops and big servers", p, t->ci_lo, t->ci_hi, c->ci_lo, c->ci_hi);
+}
+
+const struct lab_claim amdahl_claims[] = {
+    {"scaling", "A serial fraction s caps the speedup as Amdahl's law says: at P workers on P "
+                "CPUs it reaches at least 85% of 1/(s + (1-s)/P)", judge_prediction},
+    {"scaling", "Fitting Amdahl's law to the timings gives back the serial fraction built in, "
+                "within 0.05", judge_fit},
+    {"sleep", "Past the CPUs too: with waits for work, 16 workers on any machine speed up within "
+              "10% of Amdahl's 1/(s + (1-s)/16), bending towards the ceiling 1/s", judge_sleep},
+    {"sleep", "The fit on sleeping workers gives back the serial fraction within 0.05",
+     judge_sleep_fit},
+    {"gustafson", "When the work grows with the workers, the scaled speedup follows Gustafson's "
+                  "p - s(p - 1) within 10%, past Amdahl's ceiling", judge_gustafson},
+    {"stream", "Memory bandwidth, not cores, limits a memory-bound loop: the triad's speedup "
+               "falls below the CPU-only control's at the same threads", judge_stream},
+    {NULL, NULL, NULL},
+};
