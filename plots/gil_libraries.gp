@@ -42,4 +42,4 @@ if (usable > 0 && maxw > usable) {
 }
 set key top left
 plot for [i = 1:words(kinds)] sprintf('$k_%d', i) using 1:2:3:4 with yerrorlines lt (i == 3 ? 2 : i == 1 ? 1 : 3) title word(titles, i), \
-     ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('ideal: N, up to the %d usable CPUs', usable)
+     ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('ideal: N, up to the %d usable CPU%s', usable, usable == 1 ? '' : 's')

@@ -54,7 +54,7 @@ set title 'speedup over one worker of the same team'
 set ylabel 'speedup (x)'
 plot for [i = 1:nv] sprintf('$s_%d', i) using 1:2:3:4 with yerrorlines lt (i == 1 ? 2 : i == 2 ? 1 : i) \
         title word(titles, i), \
-     ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('ideal: N, up to the %d usable CPUs', usable)
+     ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('ideal: N, up to the %d usable CPU%s', usable, usable == 1 ? '' : 's')
 set origin 0.5, 0.03
 set title 'CPU in use (CPU time / wall time)'
 set ylabel 'CPU cores busy'

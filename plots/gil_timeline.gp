@@ -16,9 +16,10 @@ stats in2 using (isr('thread=1', 'held_fraction') ? (h1 = column('median'), l1 =
 
 set size 1, 0.96
 set origin 0, 0.03
-set title sprintf("Two Python threads share one GIL: at any moment one runs, the other waits\n(the first repetition, sampled every 50 us by a C thread that never takes the GIL; over all repetitions\nthread 1 held it %.0f%% [%.0f, %.0f] of its time, thread 2 %.0f%% [%.0f, %.0f]: medians, %.0f%% intervals; handed over %.0f times a second)", \
+set title sprintf("Two Python threads share one GIL: at any moment one runs, the other waits\n(the first repetition's first 150 ms, sampled every 50 us by a C thread that never takes the GIL; over all repetitions\nthread 1 held it %.0f%% [%.0f, %.0f] of its time, thread 2 %.0f%% [%.0f, %.0f]: medians, %.0f%% intervals; handed over %.0f times a second)", \
     100 * h1, 100 * l1, 100 * u1, 100 * h2, 100 * l2, 100 * u2, 100 * lvl, sw)
-set xlabel 'time (ms)'
+set xlabel 'time (ms; the first 150)'
+set xrange [0:150]
 set ylabel 'thread'
 set ytics 1
 set yrange [0.4:2.8]

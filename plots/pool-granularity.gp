@@ -12,9 +12,12 @@ is_eff(_) = strcol('experiment') eq 'granularity' && strcol('metric') eq 'effici
 w = 0
 stats in using (is_eff(0) && column('workers') > w ? w = column('workers') : 0, 0) nooutput
 if (w == 0) { print 'pool-granularity: no granularity rows in this run (parlab run pool --experiment granularity)'; exit }
-lvl = 1; reps = 0
+lvl = 1; reps = 0; top = 1.2
 stats in using (is_eff(0) && column('workers') == w ? (lvl = column('ci_level') < lvl ? column('ci_level') : lvl, \
-                reps = column('n')) : 0, 0) nooutput
+                reps = column('n'), top = column('ci_hi') > top ? column('ci_hi') : top) : 0, 0) nooutput
+# room above 1, the same on both panels: a process pool's workers can run faster than
+# the loop did (CPython's speed differs between processes)
+top = top > 2 ? 2 : top * 1.05
 load plotdir.'/common.gp'
 # guards: the using expressions run on every row, the filter after them
 tus(p) = strstrt(p, 'task_us=') == 1 ? real(p[9:]) : NaN
@@ -52,7 +55,7 @@ set xlabel 'work per task (microseconds, log scale)'
 set ylabel 'efficiency = (tasks x loop time per task / workers) / elapsed'
 set logscale x
 set format x '%g'
-set yrange [0:1.2]
+set yrange [0:top]
 set key top left box opaque font ',11'
 set bmargin 5   # the stamp below stays clear of the axis label
 set arrow 1 from graph 0, first 0.5 to graph 1, first 0.5 nohead dt 2 lc rgb '#999999'

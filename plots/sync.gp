@@ -42,6 +42,8 @@ stats in using ((is('lock', 'ns_per_op') || is('barrier', 'us') || is('handoff',
 bx(list, shift, sel) = sel && idx(list, strcol('variant')) > 0 ? idx(list, strcol('variant')) + shift : NaN
 by(sel, c) = sel ? column(c) : NaN
 lab(v) = v == v ? sprintf('%.3g', v) : ''
+# a value's label sits above its whisker, unless the whisker runs off the panel
+ly(m, h) = h == h && h > m && h < 1.2 * yhi ? h : m
 
 lk(w) = is('lock', 'ns_per_op') && column('workers') == w && idx(locks, strcol('variant')) > 0
 # omp-reduction is measured by the lock experiment, in ns: one reduction holds a barrier
@@ -55,7 +57,7 @@ set multiplot layout 2, 2 title sprintf("What synchronisation costs on %s (%d us
 set style fill solid 0.85 border -1
 set boxwidth 0.38
 set xtics nomirror rotate by -30 left noenhanced font ',11'
-set key top left box opaque font ',11'
+set key top center horizontal box opaque font ',11'
 set grid ytics
 set offsets 0, 0, graph 0.12, 0
 set bmargin 5
@@ -64,7 +66,7 @@ set tmargin 3
 # machine disturbed, runs off the panel instead of flattening every bar).
 ylo = 0; yhi = 0
 span(v) = (v == v && v > yhi ? yhi = v : 0, v == v && v < ylo ? ylo = v : 0, 0)
-yr(dummy) = sprintf('set yrange [%g:%g]', ylo < 0 ? 1.3 * ylo : 0, yhi > 0 ? 1.3 * yhi : 1)
+yr(dummy) = sprintf('set yrange [%g:%g]', ylo < 0 ? 1.4 * ylo : 0, yhi > 0 ? 1.4 * yhi : 1)
 
 # --- (a) uncontended ---------------------------------------------------------------------------
 set title '(a) uncontended: 1 worker, ns per operation'
@@ -79,7 +81,7 @@ if (na > 0) {
     plot in using (bx(locks, 0, lk(1))):(by(lk(1), 'median')) with boxes lt 1 title '1 worker', \
          '' using (bx(locks, 0, lk(1))):(by(lk(1), 'ci_lo')):(0):(by(lk(1), 'ci_hi') - by(lk(1), 'ci_lo')) \
             with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
-         '' using (bx(locks, 0, lk(1))):(by(lk(1), 'median')):(lab(by(lk(1), 'median'))) \
+         '' using (bx(locks, 0, lk(1))):(ly(by(lk(1), 'median'), by(lk(1), 'ci_hi'))):(lab(by(lk(1), 'median'))) \
             with labels offset 0, 0.8 font ',10' notitle
 } else {
     set label 1 'the lock experiment is not in these results' at graph 0.5, 0.5 center
@@ -102,7 +104,7 @@ if (nb > 0) {
             with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
          '' using (bx(locks, 0.2, lk(P))):(by(lk(P), 'ci_lo')):(0):(by(lk(P), 'ci_hi') - by(lk(P), 'ci_lo')) \
             with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
-         '' using (bx(locks, 0.2, lk(P))):(by(lk(P), 'median')):(lab(by(lk(P), 'median'))) \
+         '' using (bx(locks, 0.2, lk(P))):(ly(by(lk(P), 'median'), by(lk(P), 'ci_hi'))):(lab(by(lk(P), 'median'))) \
             with labels offset 0, 0.8 font ',10' notitle
 } else {
     set label 1 (usable < 2 ? "1 usable CPU: nothing to contend with,\nso no contended point was measured" : \
@@ -127,13 +129,13 @@ if (nc > 0) {
     plot in using (bx(barriers, -0.2, br(1))):(bus(br(1), 'median')) with boxes lt 1 title '1 worker', \
          '' using (bx(barriers, 0.2, br(P) && P > 1)):(bus(br(P) && P > 1, 'median')) with boxes lt 2 \
             title (P > 1 ? sprintf('%d workers', P) : ''), \
-         '' using (bx(barriers, -0.2, br(1) && P == 1)):(bus(br(1) && P == 1, 'median')):(lab(bus(br(1) && P == 1, 'median'))) \
+         '' using (bx(barriers, -0.2, br(1) && P == 1)):(ly(bus(br(1) && P == 1, 'median'), bus(br(1) && P == 1, 'ci_hi'))):(lab(bus(br(1) && P == 1, 'median'))) \
             with labels offset 0, 0.8 font ',10' notitle, \
          '' using (bx(barriers, -0.2, br(1))):(bus(br(1), 'ci_lo')):(0):(bus(br(1), 'ci_hi') - bus(br(1), 'ci_lo')) \
             with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
          '' using (bx(barriers, 0.2, br(P) && P > 1)):(bus(br(P) && P > 1, 'ci_lo')):(0):(bus(br(P) && P > 1, 'ci_hi') - bus(br(P) && P > 1, 'ci_lo')) \
             with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
-         '' using (bx(barriers, 0.2, br(P) && P > 1)):(bus(br(P) && P > 1, 'median')):(lab(bus(br(P) && P > 1, 'median'))) \
+         '' using (bx(barriers, 0.2, br(P) && P > 1)):(ly(bus(br(P) && P > 1, 'median'), bus(br(P) && P > 1, 'ci_hi'))):(lab(bus(br(P) && P > 1, 'median'))) \
             with labels offset 0, 0.8 font ',10' notitle
 } else {
     set label 1 'the barrier experiment is not in these results' at graph 0.5, 0.5 center
@@ -150,7 +152,6 @@ set ylabel 'us, one way'
 set xrange [0.4:words(handoffs) + 0.6]
 set xtics ()
 do for [i = 1:words(handoffs)] { set xtics add (word(handoffs, i) i) }
-set key top right
 if (nd > 0) {
     ylo = 0; yhi = 0
     stats in using (span(by(ho(2), 'median'))) nooutput
@@ -158,7 +159,7 @@ if (nd > 0) {
     plot in using (bx(handoffs, 0, ho(2))):(by(ho(2), 'median')) with boxes lt 3 title '2 threads', \
          '' using (bx(handoffs, 0, ho(2))):(by(ho(2), 'ci_lo')):(0):(by(ho(2), 'ci_hi') - by(ho(2), 'ci_lo')) \
             with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
-         '' using (bx(handoffs, 0, ho(2))):(by(ho(2), 'median')):(lab(by(ho(2), 'median'))) \
+         '' using (bx(handoffs, 0, ho(2))):(ly(by(ho(2), 'median'), by(ho(2), 'ci_hi'))):(lab(by(ho(2), 'median'))) \
             with labels offset 0, 0.8 font ',10' notitle
 } else {
     set label 1 (usable < 2 ? "1 usable CPU: a handoff needs two CPUs at once,\nso it was not measured" : \

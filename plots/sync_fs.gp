@@ -30,6 +30,8 @@ wmax = words(wl) > 0 ? word(wl, words(wl)) + 0 : 0
 bx(op, v) = fs(op) && strcol('variant') eq v ? idx(wl, sprintf('%d', column('workers'))) + 0.27 * (idx(layouts, v) - 2) : NaN
 by(op, v, c) = fs(op) && strcol('variant') eq v ? column(c) : NaN
 lab(v) = v == v ? sprintf('%.3g', v) : ''
+# a value's label sits above its whisker, unless the whisker runs off the panel
+ly(m, h) = h == h && h > m && h < 1.4 * yhi ? h : m
 
 # The paired ratio at the most workers, as words for the panel title.
 rtext = ''
@@ -41,6 +43,7 @@ set style fill solid 0.85 border -1
 set boxwidth 0.25
 set ylabel 'ns per increment (lower is better)'
 set xlabel 'workers'
+set bmargin 5
 set key top left box opaque font ',11' vertical
 set grid ytics
 set xrange [0.4:words(wl) + 0.6]
@@ -63,7 +66,7 @@ do for [op in 'store atomic'] {
                  lt idx(layouts, v) title v.(v eq 'same-line' ? ' (8 bytes apart)' : v eq 'padded' ? ' (128 bytes apart)' : ' (own stack)'), \
              for [v in layouts] '' using (bx(op, v)):(by(op, v, 'ci_lo')):(0):(by(op, v, 'ci_hi') - by(op, v, 'ci_lo')) \
                  with vectors heads size screen 0.005,90 lc rgb '#333333' notitle, \
-             for [v in layouts] '' using (bx(op, v)):(by(op, v, 'median')):(lab(by(op, v, 'median'))) \
+             for [v in layouts] '' using (bx(op, v)):(ly(by(op, v, 'median'), by(op, v, 'ci_hi'))):(lab(by(op, v, 'median'))) \
                  with labels offset 0, 0.8 font ',10' notitle
     } else {
         set yrange [0:1]

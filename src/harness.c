@@ -185,6 +185,15 @@ static void on_signal(int sig)
     static const char msg[] =
         "\nparlab: stopping after this sample (press Ctrl-C again to stop now)\n";
     int saved = errno;
+    /* A process forked from ours by other code (a Python pool's worker) inherits this
+     * handler, but none of our files or children are its to clean up: it takes the
+     * signal as if we had never installed a handler. */
+    if (getpid() != owner_pid) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+        errno = saved;
+        return;
+    }
     /* In a harness child, Ctrl-C or SIGTERM (from the parent) only asks to stop after
      * the sample under way: the child then cleans up (a Python pool shuts its workers
      * down) and ends; the parent decides the rest. */

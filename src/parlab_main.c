@@ -391,9 +391,13 @@ static int cmd_run(int argc, char **argv)
     ctx.res = results_new(l->name, run_id);
     results_set_usable(ctx.res, topo.usable);
     write_meta(&ctx, argc + 1, argv - 1);
+    /* The lab's options, as keys of their own ("option_python"), apart from parlab's */
     for (int k = 0; k < no; k++)
-        if (!isnan(opt[k]))
-            results_meta(ctx.res, l->options[k].name, "%g", opt[k]);
+        if (!isnan(opt[k])) {
+            char key[96];
+            snprintf(key, sizeof(key), "option_%s", l->options[k].name);
+            results_meta(ctx.res, key, "%g", opt[k]);
+        }
     {
         char list[512] = "";
         for (int i = 0; i < ne; i++)

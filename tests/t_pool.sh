@@ -211,7 +211,7 @@ fi
 write_summary() {
     d=$1
     mkdir -p "$d"
-    printf 'key,value\ncpus_usable,%s\nquick,1\nreps,5\nchunk-task-us,10\n' "$2" >"$d/pool-meta.csv"
+    printf 'key,value\ncpus_usable,%s\nquick,1\nreps,5\noption_chunk-task-us,10\n' "$2" >"$d/pool-meta.csv"
     {
         echo "run_id,lab,experiment,variant,workers,param,metric,unit,n,median,min,max,ci_lo,ci_hi,outliers,ci_level,flags"
         w=$2

@@ -297,7 +297,7 @@ static void count_body(struct job *j, int id)
     atomic_fetch_add(&j->acounter, j->iters);
 }
 
-TEST(team_runs_every_worker_once_a_sample)
+TEST(team_runs_every_worker_once_a_sample_and_lives_on)
 {
     static struct topo t = {.usable = 2, .naffinity = 2};
     struct lab_ctx ctx;
@@ -319,6 +319,15 @@ TEST(team_runs_every_worker_once_a_sample)
         CHECK(team_cpu_cores(j) >= 0);
         CHECK(team_cpu_cores(j) <= w * 1.05 + 0.05);
         CHECK(atomic_load(&j->acounter) == 5000u * (unsigned)w);
+        /* the same team runs the next sample: no new threads */
+        {
+            pthread_t first = j->tid[0];
+            j->iters = 1000;
+            team_run(j);
+            CHECK(pthread_equal(first, j->tid[0]));
+            for (int i = 0; i < w; i++)
+                CHECK(j->slots[i].n == 1000);
+        }
         job_free(j);
     }
 }
@@ -585,7 +594,7 @@ int main(void)
     RUN(futex_pingpong_never_loses_a_wakeup);
     RUN(futex_wait_returns_at_once_when_the_word_differs);
     RUN(relax_yields_only_after_the_limit);
-    RUN(team_runs_every_worker_once_a_sample);
+    RUN(team_runs_every_worker_once_a_sample_and_lives_on);
     RUN(job_work_sides_zero_the_counters);
     RUN(spin_barrier_samples_of_any_length_in_a_row);
     RUN(table_declares_experiments_options_claims);

@@ -36,7 +36,6 @@
  * by `parlab report` on saved ones). */
 #include "gil.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,7 +467,7 @@ static int libraries(struct lab_ctx *ctx)
     struct lib_job j = {.n = 0};
 
     printf("\n== libraries: threads calling C code that releases the GIL, beside pure Python "
-           "(%.2f s of work for one thread)\n", lab_opt(ctx, "seconds") / 2);
+           "(%.2f s of work for one thread)\n", lab_opt(ctx, "seconds"));
     for (size_t v = 0; v < ARRAY_SIZE(lib_kinds); v++) {
         j.pts[v] = xcalloc((size_t)nw, sizeof(struct point));
         j.n = 0;
@@ -480,10 +479,8 @@ static int libraries(struct lab_ctx *ctx)
             else
                 j.pts[v][j.n++] = pt;
         }
-        /* Half python-cpu's work: these claims ask less (0.7 P; at most 1.2x) and the C
-         * libraries' speed holds steadier than the interpreter's. hashlib and zlib work
-         * in 1 MiB blocks: at least one block a thread. */
-        j.total[v] = (uint64_t)(rate[lib_kinds[v].rate] * lab_opt(ctx, "seconds") / 2);
+        /* hashlib and zlib work in 1 MiB blocks: at least one block a thread */
+        j.total[v] = (uint64_t)(rate[lib_kinds[v].rate] * lab_opt(ctx, "seconds"));
         if (j.total[v] < (uint64_t)j.pts[v][j.n - 1].workers)
             j.total[v] = (uint64_t)j.pts[v][j.n - 1].workers;
     }
@@ -622,8 +619,8 @@ static const struct lab_experiment gil_experiments[] = {
 };
 
 static const struct lab_option gil_options[] = {
-    {"seconds", "S", "one worker's work in python-cpu, in seconds (libraries: half of it)",
-     LAB_OPT_NUMBER, 0.4, 0.3, 0.001, 60},
+    {"seconds", "S", "one worker's work in python-cpu and libraries, in seconds", LAB_OPT_NUMBER,
+     0.4, 0.3, 0.001, 60},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0},
 };
 

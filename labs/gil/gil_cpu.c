@@ -178,13 +178,15 @@ static int threads_start(struct gil_team *t, const char *fn_name)
 {
     if (gil_python_start() < 0)
         return -1;
-    if (!t->subinterp && !(t->fn = pyembed_get("gil_work", fn_name))) {
-        gil_python_stop();
-        return -1;
-    }
-    if (!t->subinterp && t->fn == Py_None) {
-        note("gil_work.%s is missing (no _parlab module?)", fn_name);
-        return -1;
+    if (!t->subinterp) {
+        t->fn = pyembed_get("gil_work", fn_name);
+        if (!t->fn || t->fn == Py_None) { /* spin is None without parlab's _parlab module */
+            note("gil_work.%s is not available here", fn_name);
+            Py_XDECREF(t->fn);
+            t->fn = NULL;
+            gil_python_stop();
+            return -1;
+        }
     }
     t->w = xcalloc((size_t)t->n, sizeof(*t->w));
     t->tid = xcalloc((size_t)t->n, sizeof(*t->tid));

@@ -190,6 +190,14 @@ static double batch_seconds(void *arg, uint64_t n)
     return now_s() - t0;
 }
 
+/* CPU the process pool's workers have used so far (struct harness_work .live_cpu): the
+ * OS adds it to ours only once they are reaped. */
+static double workers_cpu(void *arg)
+{
+    (void)arg;
+    return pool_children_cpu_s();
+}
+
 /* One timed batch as a repetition of pt: records seconds and the CPUs it used (the
  * process pool's workers' CPU too, which the OS has not added to ours). */
 static double timed_batch(struct lab_ctx *ctx, const struct point *pt, int rep, struct mech *m,
@@ -242,7 +250,8 @@ static int overhead_point(struct lab_ctx *ctx, struct mech *m, int v)
     int procs = c_mechs[v].run == run_procs;
     double target = ctx->quick ? 0.004 : 0.03;
     struct batch b = {m, c_mechs[v].run, 0};
-    struct harness_work work = {.timed = batch_seconds, .arg = &b};
+    struct harness_work work = {.timed = batch_seconds, .arg = &b,
+                                .live_cpu = procs ? workers_cpu : NULL};
     /* cores_wanted 0: handing over an empty task is waiting and signalling, not CPU work */
     struct point pt = {"task-overhead", c_mechs[v].name, m->w, procs ? "chunksize=1" : "", 0};
     uint64_t n;
@@ -555,7 +564,7 @@ static void judge_pays_above_size(const struct report_lab *l, struct claim_out *
  * ratio is printed, not claimed.) */
 static void judge_chunking(const struct report_lab *l, struct claim_out *o)
 {
-    double us = atof(report_meta(l, "chunk-task-us"));
+    double us = atof(report_meta(l, "option_chunk-task-us"));
     int w = report_top_workers(l, "chunksize", "py-mp-pool", NULL, "tasks_per_s", 1);
     if (us > 10) {
         claim_verdict(o, VERDICT_CANNOT_TELL, "this run's tasks were %g us (--chunk-task-us): the "

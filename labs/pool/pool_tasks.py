@@ -207,6 +207,8 @@ def each_pool(exp, workers, params, measure):
             todo = list(params(name))
             if H.interrupted():
                 break
+            if not todo:
+                continue  # this experiment measures other pools
             if name == "py-joblib" and NO_JOBLIB:
                 for p in todo:
                     H.skip(exp, name, w, p, NO_JOBLIB)

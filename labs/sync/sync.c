@@ -26,8 +26,9 @@
  * to time well (harness_calibrate), an untimed warm-up, then outer repetitions, each
  * reporting overhead = the test loop - the same loop without the construct (the
  * reference), run side by side (harness_sample_overhead). Where several workers run,
- * they start together behind a barrier and a sample lasts from that barrier to the
- * last worker's finish (sync_team.c). */
+ * each is pinned to a CPU of its own (contention needs them running at the same moment),
+ * they start together behind a barrier, and a sample lasts from that barrier to the last
+ * worker's finish (sync_team.c). OpenMP teams are placed by libgomp (--pin pins them). */
 #include "sync.h"
 
 #include <math.h>
@@ -410,7 +411,7 @@ static int lock(struct lab_ctx *ctx)
     printf("\n== lock: ns per operation (lock + counter++ + unlock, or one atomic/OpenMP "
            "construct),\n   minus the same loop without it, as each worker sees it; 1 worker = "
            "uncontended\n");
-    if (harness_oversubscribed(ctx, w[nw - 1]))
+    if (ctx->topo->usable >= 2 && harness_oversubscribed(ctx, w[nw - 1]))
         printf("   oversubscribed points (*): tas and ttas yield after %d spins, so they measure "
                "a bound, not pure spinning\n", SYNC_SPIN_LIMIT);
     for (int v = 0; v < LK_N && rc == EXIT_OK; v++)
@@ -437,10 +438,11 @@ static int lock(struct lab_ctx *ctx)
         struct point mutex1 = {"lock", "mutex", 1, "", 0}, atomic1 = {"lock", "atomic-add", 1, "", 0};
         struct point mutexp = {"lock", "mutex", top, "", 0};
         char a[64];
-        sync_print_ratio(ctx, "uncontended, a mutex", &mutex1, "an atomic add", &atomic1, "ns_per_op", 0);
+        sync_print_ratio(ctx, "uncontended (1 worker), a mutex lock + unlock", &mutex1,
+                         "an atomic add", &atomic1, "ns_per_op", 0);
         snprintf(a, sizeof(a), "a mutex at %d workers", top);
         if (top > 1)
-            sync_print_ratio(ctx, a, &mutexp, "its uncontended cost", &mutex1, "ns_per_op", 0);
+            sync_print_ratio(ctx, a, &mutexp, "its cost at 1 worker", &mutex1, "ns_per_op", 0);
     }
     return EXIT_OK;
 }
@@ -476,7 +478,7 @@ static int barrier(struct lab_ctx *ctx)
     int *w, nw = cost_counts(ctx, &w), rc = EXIT_OK;
     printf("\n== barrier: us per barrier (every worker waits for all), minus the same loop "
            "without it\n");
-    if (harness_oversubscribed(ctx, w[nw - 1]))
+    if (ctx->topo->usable >= 2 && harness_oversubscribed(ctx, w[nw - 1]))
         printf("   oversubscribed (*): the spin barrier yields after %d spins, a bound\n",
                SYNC_SPIN_LIMIT);
     for (int v = 0; v < BR_N && rc == EXIT_OK; v++)
@@ -819,7 +821,8 @@ const struct lab lab_sync = {
         "  false-sharing  ns per increment: same-line padded local, op=store|atomic, measured\n"
         "                 side by side (the ratio same-line / padded is paired: vs_padded)\n"
         "  c2c            one-way core-to-core latency per CPU pair, ns (param cpu_a=A;cpu_b=B)\n"
-        "With 1 usable CPU only the uncontended points run; the others say why they are skipped.\n"
+        "Workers are pinned one to a CPU (OpenMP's too with --pin). With 1 usable CPU only the\n"
+        "uncontended points run; the others say why they are skipped.\n"
         "Charts: plots/sync.gp (costs), sync_fs.gp (false sharing), c2c.gp (core to core).",
     .experiments = sync_experiments,
     .options = sync_options,

@@ -8,12 +8,15 @@
  * sample lasts from the first worker's start to the last one's finish, so creating
  * threads (~60 us each) is never part of what is measured.
  *
- * Why not new threads every sample: a new thread goes where the scheduler first puts
- * it, and on a small machine that is often the CPU of a thread already running; the
- * scheduler moves it a few ms later, after a 1 ms sample is over. Two workers that run
- * one after the other on one CPU contend with nothing. A team that lives through the
- * warm-up is spread over the CPUs by the time the timed samples start, and since its
- * workers never sleep between samples, nothing moves them back. */
+ * Worker i is pinned to usable CPU i (round robin when there are more workers than
+ * CPUs), always, not only with --pin. Contention needs two workers running at the same
+ * moment, and the scheduler does not promise that: a new thread often starts on the CPU
+ * of one already running and is moved a few ms later, after a 1 ms sample is over; and
+ * two spinning threads that do share a CPU look "cache hot" to it, so it may leave them
+ * there for hundreds of ms (seen on a 2-vCPU VM: 10 race samples in a row on one CPU).
+ * Two workers that run one after the other on one CPU contend with nothing. The lab
+ * records the CPUs each sample really got (team_cpu_cores), so a CPU that another
+ * program holds still shows. */
 #include "sync.h"
 
 #include <stdio.h>
@@ -39,8 +42,7 @@ static void *team_thread(void *p)
     struct member *m = p;
     struct job *j = m->job;
     int sense = 0, w = j->workers;
-    if (j->ctx->pin)
-        topo_pin_thread(j->ctx->topo, m->id);
+    topo_pin_thread(j->ctx->topo, m->id); /* always: see the top of this file */
     for (;;) {
         sync_barrier_wait(&j->start, &sense); /* the main thread releases us */
         if (atomic_load(&j->quit))
