@@ -22,6 +22,7 @@
 
 #include "fitcmd.h"
 #include "report.h"
+#include "timecmd.h"
 #include "harness.h"
 #include "harness_internal.h"
 #include "lab.h"
@@ -40,6 +41,7 @@ static const char usage_text[] =
     "  help LAB             what a lab asks, measures and offers (its experiments, options)\n"
     "  report [DIR]         judge each lesson's claims on the results in DIR (parlab report --help)\n"
     "  fit FILE.csv         fit Amdahl and USL to your own timings (parlab fit --help)\n"
+    "  time -- COMMAND      time your own program, paired, with the CPU it got (parlab time --help)\n"
     "  tour                 every lab briefly (--quick), every chart, then the report\n"
     "\n"
     "run options:\n"
@@ -645,6 +647,8 @@ int main(int argc, char **argv)
         return fitcmd_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "report"))
         return report_main(argc - 1, argv + 1);
+    if (!strcmp(cmd, "time"))
+        return timecmd_main(argc - 1, argv + 1);
     if (!strcmp(cmd, "tour"))
         return cmd_tour(argc - 1, argv + 1);
     usage_error("unknown command '%s' (parlab --help lists the commands)", cmd);

@@ -12,12 +12,26 @@ sh "$ex/check_mystery.sh" abc >/dev/null; [ $? -eq 2 ] && ok "mystery check: bad
 # The answer really is what the data says: parlab fit lands within 0.02 of it.
 s=$("$PARLAB" fit "$PARLAB_TOP/datasets/amdahl/mystery-timings.csv" --model amdahl --format csv | awk -F, '$2=="serial_fraction"{print $3}')
 sh "$ex/check_mystery.sh" "$s" >/dev/null && ok "parlab fit finds the mystery fraction ($s)" || bad "parlab fit gives $s"
-for src in "$ex/starter.c" "$ex/solution/solution.c"; do
-    out=$(PATH="$(dirname "$PARLAB"):$PATH" sh "$ex/check.sh" "$src" 2>&1)
-    rc=$?
-    if [ $rc -le 1 ] && echo "$out" | grep -Eq '^(PASS|FAIL|CANNOT JUDGE)'; then
-        ok "check.sh gives a verdict on $(basename "$src")"
+# The timing check judges the code, not the machine: the starter never PASSes, the
+# solution never FAILs (either may say CANNOT JUDGE on a busy machine), and with another
+# program spinning on a CPU the solution gets CANNOT JUDGE, never FAIL.
+check() { PATH="$(dirname "$PARLAB"):$PATH" PARLAB="$PARLAB" sh "$ex/check.sh" "$1" 2>&1; }
+out=$(check "$ex/starter.c"); rc=$?
+if echo "$out" | grep -q '^CANNOT JUDGE'; then ok "check.sh on the starter: cannot judge here, says why"
+elif [ $rc -eq 1 ] && echo "$out" | grep -q '^FAIL: .*TODO'; then ok "check.sh FAILs the starter, pointing at the TODO"
+else bad "check.sh on the starter: exit $rc: $(echo "$out" | tail -n 2 | tr '\n' ' ')"; fi
+out=$(check "$ex/solution/solution.c"); rc=$?
+if echo "$out" | grep -q '^CANNOT JUDGE'; then ok "check.sh on the solution: cannot judge here, says why"
+elif [ $rc -eq 0 ] && echo "$out" | grep -q '^PASS'; then ok "check.sh PASSes the solution"
+else bad "check.sh on the solution: exit $rc: $(echo "$out" | tail -n 2 | tr '\n' ' ')"; fi
+if [ "$(nproc)" -ge 2 ] && taskset -c 0-1 true 2>/dev/null; then
+    sh -c 'while :; do :; done' &
+    spin=$!
+    out=$(check "$ex/solution/solution.c"); rc=$?
+    kill $spin; wait $spin 2>/dev/null
+    if echo "$out" | grep -q '^CANNOT JUDGE: other programs'; then
+        ok "check.sh with a CPU held by another program: CANNOT JUDGE, not FAIL"
     else
-        bad "check.sh on $(basename "$src"): exit $rc: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+        bad "check.sh with a busy CPU: exit $rc: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
     fi
-done
+fi

@@ -157,3 +157,15 @@ awk -F, '$2=="sigma"{s=$3} $2=="kappa"{k=$3} $2=="gamma"{g=$3}
   END{exit !(s>0.0195 && s<0.0205 && k>0.0195 && k<0.0205 && g>0.995 && g<1.005)}' "$TMPDIR/usl.out" \
   && ok "fit recovers the USL test vector (sigma 0.02, kappa 0.02, gamma 1)" \
   || bad "USL test vector: $(tr '\n' ' ' <"$TMPDIR/usl.out")"
+
+# parlab time: any program, paired, with the CPU it got and what others used.
+"$PARLAB" time --reps 2 --workers 1,2 -- sh -c 'echo "w=$OMP_NUM_THREADS,$PARLAB_WORKERS"' >"$TMPDIR/time.csv" 2>"$TMPDIR/time.err"
+rc=$?
+runs=$(grep -c '^[12],[12],' "$TMPDIR/time.csv")
+[ $rc -eq 0 ] && [ "$runs" -eq 4 ] && grep -q '^2,1,.*,w=2 2$' "$TMPDIR/time.csv" && grep -q '^# usable_cpus,' "$TMPDIR/time.csv" &&
+    grep -q '^# speedup,2,' "$TMPDIR/time.csv" && ok "parlab time: 2 reps x 2 worker counts, the worker count in the environment, its output kept" ||
+    bad "parlab time: exit $rc, $(tr '\n' ' ' <"$TMPDIR/time.csv")"
+expect 2 "which command" -- "$PARLAB" time
+expect 2 "'0'" -- "$PARLAB" time --reps 0 -- true
+expect 2 "'x'" -- "$PARLAB" time --workers 1,x -- true
+expect 1 "exited with status 3" -- "$PARLAB" time --reps 1 -- sh -c 'exit 3'
