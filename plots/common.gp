@@ -40,8 +40,12 @@ if (strlen(stamp_meta) > 0 && strlen(system('test -f "'.stamp_meta.'" && echo y'
                             strcol(1) eq 'cpus_usable' ? stamp_usable = strcol(2) + 0 : 0, 0) nooutput
 }
 # [min, max] of n samples covers the median 1 - 2 * 0.5^n of the time; from n = 6 the
-# lab's intervals reach 95%.
-stamp_cov(n) = n >= 6 ? 95 : n > 0 ? floor(100 * (1 - 2 * 0.5 ** n) + 0.5) : 0
+# narrowest pair reaching 95% covers a little more: the summary's ci_level says how much.
+stamp_lvl = -1
+if (exists('in') && strstrt(in, '-summary.csv') > 0 && stamp_reps > 0) {
+    stats in using (column('n') == stamp_reps && column('ci_level') > stamp_lvl ? stamp_lvl = column('ci_level') : 0, 0) nooutput
+}
+stamp_cov(n) = (n == stamp_reps && stamp_lvl > 0) ? floor(100 * stamp_lvl + 0.5) : n > 0 && n < 6 ? floor(100 * (1 - 2 * 0.5 ** n) + 0.5) : 95
 stamp_text = stamp_quick < 0 ? '' : sprintf('%s mode, %d rep%s a point, %d%% intervals%s%s', \
     stamp_quick ? 'quick' : 'full', stamp_reps, stamp_reps == 1 ? '' : 's', stamp_cov(stamp_reps), \
     strlen(stamp_cpu) ? ' | ' : '', strlen(stamp_cpu) ? sprintf('%s, %d usable CPU%s', stamp_cpu, stamp_usable, stamp_usable == 1 ? '' : 's') : '')

@@ -7,6 +7,16 @@ load plotdir.'/common.gp'
 
 is(v, s) = strcol('experiment') eq 'convoy' && strcol('variant') eq v && \
            strcol('metric') eq 'roundtrips_per_s' && strstrt(strcol('param'), sprintf('switch_us=%d;', s)) == 1
+nrows = 0
+stats in using (strcol('experiment') eq 'convoy' && strcol('metric') eq 'roundtrips_per_s' ? nrows = nrows + 1 : 0, 0) nooutput
+# Nothing of this experiment in the summary (run with --experiment): say so, draw nothing else.
+if (nrows == 0) {
+    set label 2 "no convoy results in this summary\n(parlab run gil --experiment convoy)" at graph 0.5, 0.5 center
+    unset key; unset tics; unset border
+    set xrange [0:1]; set yrange [0:1]
+    plot -1 notitle
+    exit
+}
 lvl = 0; nrep = 0
 stats in using (strcol('metric') eq 'roundtrips_per_s' && column('n') > 1 ? (lvl = column('ci_level'), nrep = column('n')) : 0, 0) nooutput
 lines = 'cpu-in-threads:5000 cpu-in-threads:1000 cpu-in-threads:100 cpu-in-process:5000'

@@ -10,6 +10,16 @@ load plotdir.'/common.gp'
 usable = 0
 stats in2 using (strcol('key') eq 'cpus_usable' ? usable = strcol('value') + 0 : 0, 0) nooutput
 is(e, m) = strcol('experiment') eq e && strcol('metric') eq m
+nrows = 0
+stats in using (is('python-cpu', 'speedup') ? nrows = nrows + 1 : 0, 0) nooutput
+# Nothing of this experiment in the summary (run with --experiment): say so, draw nothing else.
+if (nrows == 0) {
+    set label 2 "no python-cpu results in this summary\n(parlab run gil --experiment python-cpu)" at graph 0.5, 0.5 center
+    unset key; unset tics; unset border
+    set xrange [0:1]; set yrange [0:1]
+    plot -1 notitle
+    exit
+}
 maxw = 1; lvl = 0; nrep = 0
 stats in using (is('python-cpu', 'speedup') && column('workers') > maxw ? maxw = column('workers') : 0, \
                 is('python-cpu', 'speedup') && column('n') > 1 ? (lvl = column('ci_level'), nrep = column('n')) : 0, 0) nooutput

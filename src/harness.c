@@ -146,12 +146,25 @@ static int signal_descendants(pid_t pid, int sig, int depth)
     return n;
 }
 
+/* Kill every child and descendant, and reap them: a process killed but never reaped
+ * stays a zombie, and once we are gone it belongs to init, which in a container may
+ * never reap it. As a subreaper we receive each orphan as its parent dies, so this goes
+ * round until no child is left (bounded: a process in the kernel's uninterruptible
+ * sleep could take a while). */
 static void kill_all_signal_safe(void)
 {
     for (int i = 0; i < MAX_CHILDREN; i++)
         if (children[i] > 0)
             kill(children[i], SIGKILL);
-    signal_descendants(getpid(), SIGKILL, 0);
+    for (int round = 0; round < 200; round++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        int n = signal_descendants(getpid(), SIGKILL, 0);
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (n == 0)
+            break;
+        nanosleep(&ts, NULL);
+    }
 }
 
 /* A lab the tour started, or a harness child measuring for us, gets SIGTERM and time to
@@ -439,15 +452,41 @@ double harness_tree_cpu_s(void)
     return s;
 }
 
-/* Process CPU of this process and its reaped children: cheap (two system calls), for
- * inside a repetition. */
+/* CPU seconds of this process (every thread, live or gone) and its reaped children,
+ * up to date to the nanosecond. getrusage and the process CPU clock see a thread that is
+ * running on another CPU only as of that CPU's last scheduler tick (4 ms at HZ=250): for
+ * a sample of a few milliseconds that hides most of a busy partner thread. So each live
+ * thread's own CPU clock (which the kernel brings up to date when read) replaces its
+ * stale share, read from /proc/self/task/TID/schedstat. */
 static double proc_cpu_s(void)
 {
-    struct rusage a, b;
-    getrusage(RUSAGE_SELF, &a);
-    getrusage(RUSAGE_CHILDREN, &b);
-    return (double)(a.ru_utime.tv_sec + a.ru_stime.tv_sec + b.ru_utime.tv_sec + b.ru_stime.tv_sec) +
-           (double)(a.ru_utime.tv_usec + a.ru_stime.tv_usec + b.ru_utime.tv_usec + b.ru_stime.tv_usec) * 1e-6;
+    struct rusage ch;
+    struct timespec ts;
+    double total;
+    DIR *d;
+    struct dirent *e;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    total = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+    if ((d = opendir("/proc/self/task"))) {
+        while ((e = readdir(d))) {
+            char path[96], buf[128];
+            long tid = atol(e->d_name);
+            /* MAKE_THREAD_CPUCLOCK(tid, CPUCLOCK_SCHED): the CPU clock of thread tid */
+            clockid_t cid = (clockid_t)((~(unsigned)tid << 3) | 6);
+            unsigned long long stale;
+            if (tid <= 0 || tid == (long)syscall(SYS_gettid))
+                continue; /* the calling thread is up to date already */
+            snprintf(path, sizeof(path), "/proc/self/task/%ld/schedstat", tid);
+            if (read_small_file(path, buf, sizeof(buf)) <= 0 || sscanf(buf, "%llu", &stale) != 1 ||
+                clock_gettime(cid, &ts) != 0)
+                continue;
+            total += (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 - (double)stale * 1e-9;
+        }
+        closedir(d);
+    }
+    getrusage(RUSAGE_CHILDREN, &ch);
+    return total + (double)(ch.ru_utime.tv_sec + ch.ru_stime.tv_sec) +
+           (double)(ch.ru_utime.tv_usec + ch.ru_stime.tv_usec) * 1e-6;
 }
 
 static double busy_at_start, own_at_start;
@@ -563,10 +602,15 @@ static void announce(struct lab_ctx *ctx, const struct point *pts, int n)
     snprintf(cur_exp, sizeof(cur_exp), "%s", pts[0].experiment);
     snprintf(cur_var, sizeof(cur_var), "%s", pts[0].variant);
     snprintf(cur_param, sizeof(cur_param), "%s", pts[0].param ? pts[0].param : "");
-    if (n == 1)
-        snprintf(cur_workers, sizeof(cur_workers), "%d", pts[0].workers);
-    else
-        snprintf(cur_workers, sizeof(cur_workers), "%d..%d", pts[0].workers, pts[n - 1].workers);
+    {
+        int lo = pts[0].workers, hi = pts[0].workers;
+        for (int i = 1; i < n; i++)
+            lo = pts[i].workers < lo ? pts[i].workers : lo, hi = pts[i].workers > hi ? pts[i].workers : hi;
+        if (lo == hi)
+            snprintf(cur_workers, sizeof(cur_workers), "%d", lo);
+        else
+            snprintf(cur_workers, sizeof(cur_workers), "%d..%d", lo, hi);
+    }
     status_set_point(pts[0].experiment, pts[0].variant, pts[n - 1].workers, cur_param, ctx->point,
                      ctx->npoints);
     for (int k = ctx->point - n + 1; k <= ctx->point && !in_child; k++)
@@ -881,6 +925,8 @@ void harness_end(struct lab_ctx *ctx, const char *state)
     harness_kill_children();
     status_set_state(state);
     status_close();
+    if (ctx->res)
+        results_meta(ctx->res, "points", "%d", ctx->point); /* announced: the attack tests aim at them */
     if (ctx->res && !isnan(bg)) {
         results_meta(ctx->res, "background_load_cpus", "%.2f", bg);
         if (bg > 0.25) {

@@ -316,6 +316,14 @@ static const char *unit_suffix(const char *unit)
 const char *report_fmt_row(const struct sumrow *r, char *buf, size_t size)
 {
     char lvl[16];
+    if (!strcmp(r->unit, "fraction") && r->median >= 0 && r->median <= 1) { /* as a percentage */
+        if (isnan(r->ci_lo) || isnan(r->ci_hi))
+            snprintf(buf, size, "%.1f%%", 100 * r->median);
+        else
+            snprintf(buf, size, "%.1f%% [%.1f%%, %.1f%%] (%s interval, n = %d)", 100 * r->median,
+                     100 * r->ci_lo, 100 * r->ci_hi, fmt_level(r->ci_level, lvl, sizeof(lvl)), r->n);
+        return buf;
+    }
     const char *u = unit_suffix(r->unit), *sp = *u || !*r->unit ? "" : " ";
     if (isnan(r->ci_lo) || isnan(r->ci_hi))
         snprintf(buf, size, "%.3g%s%s%s", r->median, u, sp, *u ? "" : r->unit);
@@ -465,10 +473,23 @@ void report_judge(const struct report_lab *l, const struct lab_claim *c, struct 
 {
     memset(o, 0, sizeof(*o));
     o->verdict = VERDICT_CANNOT_TELL;
+    /* An experiment that ran but measured nothing (every point skipped: one CPU) is left
+     * to its judge, which can say why; one that did not run at all is said so here. */
     if (c->experiment && !report_has(l, c->experiment)) {
-        claim_verdict(o, VERDICT_CANNOT_TELL, "the %s experiment is not in these results",
-                      c->experiment);
-        return;
+        const char *ran = report_meta(l, "experiments");
+        size_t len = strlen(c->experiment);
+        int listed = 0;
+        for (const char *p = ran; p && *p;) {
+            const char *comma = strchr(p, ',');
+            size_t n = comma ? (size_t)(comma - p) : strlen(p);
+            listed |= n == len && !strncmp(p, c->experiment, n);
+            p += n + (comma != NULL);
+        }
+        if (!listed) {
+            claim_verdict(o, VERDICT_CANNOT_TELL, "the %s experiment is not in these results",
+                          c->experiment);
+            return;
+        }
     }
     c->judge(l, o);
 }
@@ -714,11 +735,12 @@ void report_conclude(struct lab_ctx *ctx, const struct lab_experiment *e)
     snprintf(q, sizeof(q), "%d", ctx->quick);
     snprintf(r, sizeof(r), "%d", ctx->reps);
     {
-        const char *kv[] = {"cpus_usable", u, "quick", q, "reps", r};
-        l.meta = xcalloc(6, sizeof(char *));
-        for (int i = 0; i < 6; i++)
+        const char *ran = results_meta_get(ctx->res, "experiments");
+        const char *kv[] = {"cpus_usable", u, "quick", q, "reps", r, "experiments", ran ? ran : ""};
+        l.meta = xcalloc(8, sizeof(char *));
+        for (int i = 0; i < 8; i++)
             l.meta[i] = xstrdup(kv[i]);
-        l.nmeta = 3;
+        l.nmeta = 4;
     }
     set_from_meta(&l);
     for (const struct lab_claim *c = ctx->lab->claims; c->text; c++) {

@@ -16,13 +16,21 @@ export PARLAB_STATUS_DIR="$status"
 tried=0
 broken=0
 
-# Quick, small runs: the fewest repetitions and the shortest work each lab takes.
+# Quick, small runs (tests/fast.sh), on the experiments that cover what can go wrong in
+# each lab: children, Python pools, extra tables.
+. "$PARLAB_TOP/tests/fast.sh"
 fast_args() {
     case "$1" in
-    amdahl) echo "--quick --reps 1 --seconds 0.01" ;;
-    *) echo "--quick --reps 1" ;;
+    amdahl) echo "$(fast_opts amdahl) --experiment scaling,sleep" ;;
+    gil) echo "$(fast_opts gil) --experiment python-cpu,gil-timeline" ;;
+    tvp) echo "$(fast_opts tvp) --experiment create,cpu-bound" ;;
+    pool) echo "$(fast_opts pool) --experiment task-overhead" ;;
+    sync) echo "$(fast_opts sync) --experiment lock,false-sharing" ;;
+    *) fast_opts "$1" ;;
     esac
 }
+# What a Python pool may leave in shared memory (semaphores, loky's folders)
+shm_state() { ls -A /dev/shm 2>/dev/null | grep -v '^parlab-' | sort; }
 
 # snapshot DIR: the set's files and their checksums, one line each
 snapshot() { (cd "$1" && for f in $(ls -A); do echo "$f $(cksum <"$f")"; done); }
@@ -31,6 +39,7 @@ snapshot() { (cd "$1" && for f in $(ls -A); do echo "$f $(cksum <"$f")"; done); 
 check_after() {
     lab=$1; d=$2; before=$3; what=$4; sid=$5
     problem=""
+    [ "$(shm_state)" = "$shm_before" ] || problem="$problem new in /dev/shm: $(shm_state | tr '\n' ' ');"
     now=$(snapshot "$d")
     if [ "$now" != "$before" ]; then
         # a new set: every file present, and all carry one run_id different from the old
@@ -58,6 +67,7 @@ check_after() {
 attack() {
     lab=$1; d=$2; fault=$3
     before=$(snapshot "$d")
+    shm_before=$(shm_state)
     # setsid: the run leads a session of its own, so whatever it leaves is findable
     PARLAB_FAULT="$fault" setsid "$PARLAB" run "$lab" $(fast_args "$lab") --out "$d" \
         >"$TMPDIR/attack.out" 2>"$TMPDIR/attack.err" </dev/null &
@@ -82,20 +92,20 @@ for lab in $("$PARLAB" list | grep -v "cannot run" | awk '{print $1}'); do
         bad "$lab: the run to attack failed: $(tail -n 2 "$TMPDIR/attack.out" | tr '\n' ' ')"
         continue
     fi
-    points=$(awk -F, 'NR > 1 && $5 > 0 {print $3 "/" $4 "/" $5 "/" $6}' "$d/$lab-summary.csv" | sort -u | wc -l)
+    points=$(awk -F, '$1 == "points" {print $2}' "$d/$lab-meta.csv")
     files=$(ls "$d" | grep -c "^$lab-.*\.csv$")
     mid=$(( (points + 1) / 2 ))
     n0=$tried; b0=$broken
     for k in 1 $mid $points; do
         attack "$lab" "$d" "term@point:$k"
-        attack "$lab" "$d" "int@point:$k"
     done
+    attack "$lab" "$d" "int@point:$mid"
     attack "$lab" "$d" "die@point:$mid"
-    attack "$lab" "$d" "hup@point:$mid"
+    attack "$lab" "$d" "hup@point:$points"
+    attack "$lab" "$d" "enospc@write:2"
     k=1
     while [ $k -le "$files" ]; do
         attack "$lab" "$d" "term@write:$k"
-        attack "$lab" "$d" "enospc@write:$k"
         attack "$lab" "$d" "term@publish:$k"
         k=$((k + 1))
     done
@@ -108,19 +118,19 @@ done
 # folder of the victim's, or makes it open to all: no page is written there, the lab
 # still runs, and the victim's files stay as they were.
 base="$TMPDIR/shm"
-mkdir -p "$base" "$TMPDIR/victim"
+mkdir -p "$base" "$TMPDIR/attack-victim"
 chmod 1777 "$base"
-echo "precious" >"$TMPDIR/victim/file"
-victim_state() { (cd "$TMPDIR/victim" && ls -A && cat file) | cksum; }
+echo "precious" >"$TMPDIR/attack-victim/file"
+victim_state() { (cd "$TMPDIR/attack-victim" && ls -A && cat file) | cksum; }
 victim_before=$(victim_state)
-ln -s "$TMPDIR/victim" "$base/parlab-$(id -u)"
+ln -s "$TMPDIR/attack-victim" "$base/parlab-$(id -u)"
 PARLAB_STATUS_BASE="$base" PARLAB_STATUS_DIR="" "$PARLAB" run amdahl --quick --reps 1 --seconds 0.01 \
     --out "$TMPDIR/sym-out" >/dev/null 2>&1; rc=$?
 tried=$((tried + 1))
 if [ $rc -eq 0 ] && [ "$(victim_state)" = "$victim_before" ]; then
     ok "a planted symlink folder is not followed (the lab runs, the victim's folder is unchanged)"
 else
-    broken=$((broken + 1)); bad "planted symlink: exit $rc, victim: $(ls "$TMPDIR/victim")"
+    broken=$((broken + 1)); bad "planted symlink: exit $rc, victim: $(ls "$TMPDIR/attack-victim")"
 fi
 rm -f "$base/parlab-$(id -u)"
 mkdir "$base/parlab-$(id -u)"; chmod 0777 "$base/parlab-$(id -u)"

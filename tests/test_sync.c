@@ -282,6 +282,16 @@ static void ctx_init(struct lab_ctx *ctx, struct topo *t, double *opt, bool *giv
     ctx->rep = -1;
 }
 
+/* This machine's CPUs: the team pins its workers to them. */
+static struct topo *this_machine(void)
+{
+    static struct topo t;
+    static int done;
+    if (!done++)
+        topo_detect(&t);
+    return &t;
+}
+
 /* Each worker runs for iters microseconds (by the clock: long next to the few us that
  * reading the clocks costs) and writes what it did into its own slot. */
 static void count_body(struct job *j, int id)
@@ -299,11 +309,11 @@ static void count_body(struct job *j, int id)
 
 TEST(team_runs_every_worker_once_a_sample_and_lives_on)
 {
-    static struct topo t = {.usable = 2, .naffinity = 2};
+    struct topo *t = this_machine();
     struct lab_ctx ctx;
     double opt[2] = {1, 64};
     bool given[2] = {false, false};
-    ctx_init(&ctx, &t, opt, given);
+    ctx_init(&ctx, t, opt, given);
     for (int w = 1; w <= 4; w++) {
         struct job *j = job_new(&ctx, w, count_body, 0);
         double el;
@@ -334,13 +344,13 @@ TEST(team_runs_every_worker_once_a_sample_and_lives_on)
 
 TEST(job_work_sides_zero_the_counters)
 {
-    static struct topo t = {.usable = 2, .naffinity = 2};
+    struct topo *t = this_machine();
     struct lab_ctx ctx;
     double opt[2] = {1, 64};
     bool given[2] = {false, false};
     struct job *j;
     struct harness_work test, ref;
-    ctx_init(&ctx, &t, opt, given);
+    ctx_init(&ctx, t, opt, given);
     j = job_new(&ctx, 2, count_body, 0);
     test = job_work(j, 0);
     ref = job_work(j, 1);
@@ -383,14 +393,14 @@ static void on_alarm(int sig)
  * barrier's sense after an odd count let a worker through early, and then hung). */
 TEST(spin_barrier_samples_of_any_length_in_a_row)
 {
-    static struct topo t = {.usable = 2, .naffinity = 2};
+    struct topo *t = this_machine();
     struct lab_ctx ctx;
     double opt[2] = {1, 64};
     bool given[2] = {false, false};
     struct job *j;
     struct harness_work test;
     static const uint64_t lengths[] = {3, 5, 4, 1, 7, 1000};
-    ctx_init(&ctx, &t, opt, given);
+    ctx_init(&ctx, t, opt, given);
     j = job_new(&ctx, 2, spin_barrier_body, 0);
     test = job_work(j, 0);
     signal(SIGALRM, on_alarm);

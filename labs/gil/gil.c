@@ -547,6 +547,15 @@ static void nogil_scales(const struct report_lab *l, struct claim_out *o)
 static void gil_shared(const struct report_lab *l, struct claim_out *o)
 {
     int p = TIMELINE_THREADS;
+    /* A handoff needs the waiting thread to run when the GIL is offered: other programs
+     * on the CPUs (more than half a CPU's worth) skew who gets it, whatever the GIL does. */
+    const struct sumrow *other = report_row(l, "gil-timeline", "threads", p, "", "other_cores");
+    if (other && other->median > 0.5) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "other programs used %.2f CPUs meanwhile: the "
+                                              "waiting thread cannot always run when the GIL is "
+                                              "offered", other->median);
+        return;
+    }
     claim_at_least(o, l, report_row(l, "gil-timeline", "threads", p, "thread=all", "gil_busy_fraction"),
                    0.9, "the GIL held, by either thread");
     for (int i = 1; i <= p; i++) {

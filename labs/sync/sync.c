@@ -662,6 +662,10 @@ static int false_sharing(struct lab_ctx *ctx)
             char what[64];
             snprintf(what, sizeof(what), "%s, %d workers: same-line", param, w[nw - 1]);
             sync_print_ratio(ctx, what, &same, "the padded cost", &padded, "ns_per_op", 1);
+            if (op == 0)
+                harness_note(ctx, "   (plain stores wait in the store buffer: what a shared line "
+                                  "costs them depends on the CPU, docs/reference-numbers.md, False "
+                                  "sharing)");
         }
     }
     free(w);

@@ -1,0 +1,13 @@
+# fast.sh: sourced by the script tests. fast_opts LAB: the options that make a lab's run
+# as short as it can be while still running every point (one repetition, the shortest
+# work each lab allows). For tests of plumbing (plans, contracts, faults), never of numbers.
+fast_opts() {
+    case "$1" in
+    amdahl) echo "--quick --reps 1 --seconds 0.01 --sleep-seconds 0.01 --triad-mib 8" ;;
+    gil) echo "--quick --reps 1 --seconds 0.02" ;;
+    tvp) echo "--quick --reps 1 --seconds 0.02 --rss 8" ;;
+    pool) echo "--quick --reps 1" ;;
+    sync) echo "--quick --reps 1 --sample-ms 0.2" ;;
+    *) echo "--quick --reps 1" ;;
+    esac
+}
