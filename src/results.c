@@ -644,7 +644,10 @@ const char *flags_compute(char *buf, size_t size, int workers, int usable, doubl
     /* A speedup above the cores it ran on (relative to the one-worker point's) cannot
      * come from the work: the machine ran faster during the N-worker runs. */
     if (wanted > 0 && workers > 1 && !isnan(speedup) && !isnan(cpu_cores) && cpu_cores > 0) {
-        double limit = cpu_cores / (!isnan(cpu_cores_one) && cpu_cores_one > 0.05 ? cpu_cores_one : 1.0);
+        /* One worker's work keeps at most one core busy; more is an idle thread spinning
+         * (an OpenMP team waiting for work), not work the baseline did. */
+        double one = !isnan(cpu_cores_one) && cpu_cores_one > 0.05 ? fmin(cpu_cores_one, 1.0) : 1.0;
+        double limit = cpu_cores / one;
         if (speedup > 1.1 * limit + 0.05)
             FLAG("above-cores");
     }

@@ -667,5 +667,5 @@ const struct lab lab_gil = {
     .unavailable = "built without the Python headers (apt-get install python3-dev, then make)",
 #endif
     .default_reps = 5,
-    .quick_reps = 3,
+    .quick_reps = 5,
 };

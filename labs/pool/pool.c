@@ -636,5 +636,5 @@ const struct lab lab_pool = {
     .check = check,
     .prepare = prepare,
     .default_reps = 5,
-    .quick_reps = 3,
+    .quick_reps = 5,
 };
