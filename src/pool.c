@@ -17,17 +17,7 @@
 
 #include "harness.h"
 #include "util.h"
-
-/* A hint to the CPU that we are spinning: it frees the core's shared resources for a
- * sibling hardware thread and saves power. */
-static inline void cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    __asm__ __volatile__("yield");
-#endif
-}
+#include "work.h"
 
 /* How long an idle thread polls before it goes to sleep: long enough to bridge the gap
  * between two batches of a loop (a few tens of microseconds), short enough not to

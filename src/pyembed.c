@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "harness_internal.h"
+#include "work.h"
 
 #ifdef PARLAB_HAVE_PYTHON
 #define PY_SSIZE_T_CLEAN
@@ -43,11 +44,9 @@ static PyObject *parlab_spin(PyObject *self, PyObject *arg)
     if (n == (unsigned long long)-1 && PyErr_Occurred())
         return NULL;
     Py_BEGIN_ALLOW_THREADS
-    for (i = 0; i < n; i++) {
-        x = x * 6364136223846793005u + 1442695040888963407u;
-        __asm__ volatile("" : "+r"(x));
-    }
+    keep(burn(opaque(n), x)); /* the labs' unit of work (work.h) */
     Py_END_ALLOW_THREADS
+    i = n;
     return PyLong_FromUnsignedLongLong(i);
 }
 
@@ -129,6 +128,39 @@ static PyObject *parlab_interrupted(PyObject *self, PyObject *noargs)
     return PyBool_FromLong(harness_interrupted());
 }
 
+/* calibrate(run, min_seconds, lo, hi): the harness's one calibration for Python work:
+ * the smallest n, doubling from lo, for which run(n) lasts min_seconds (or hi). */
+struct py_work {
+    PyObject *run;
+    int failed;
+};
+
+static void py_work_run(void *arg, uint64_t n)
+{
+    struct py_work *w = arg;
+    PyObject *r;
+    if (w->failed)
+        return;
+    if (!(r = PyObject_CallFunction(w->run, "K", (unsigned long long)n)))
+        w->failed = 1;
+    Py_XDECREF(r);
+}
+
+static PyObject *parlab_calibrate(PyObject *self, PyObject *args)
+{
+    struct py_work pw = {NULL, 0};
+    struct harness_work w = {.run = py_work_run, .arg = &pw};
+    double target;
+    unsigned long long lo = 1, hi = 0, n;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "Od|KK", &pw.run, &target, &lo, &hi))
+        return NULL;
+    n = harness_calibrate(&w, target, lo, hi);
+    if (pw.failed)
+        return NULL; /* the exception run raised */
+    return PyLong_FromUnsignedLongLong(n);
+}
+
 static PyObject *parlab_reps(PyObject *self, PyObject *noargs)
 {
     struct lab_ctx *ctx = need_ctx();
@@ -150,6 +182,9 @@ static PyMethodDef parlab_methods[] = {
     {"note", parlab_note, METH_O, "note(text): a line for the person at the terminal"},
     {"interrupted", parlab_interrupted, METH_NOARGS, "interrupted(): True after Ctrl-C"},
     {"reps", parlab_reps, METH_NOARGS, "reps(): timed repetitions a point"},
+    {"calibrate", parlab_calibrate, METH_VARARGS,
+     "calibrate(run, min_seconds[, lo[, hi]]): the smallest n, doubling from lo, for which "
+     "run(n) lasts min_seconds"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -166,15 +166,9 @@ def pool(name, w):
 # ---- measuring: a point, its repetitions -----------------------------------------------------
 
 def calibrate(run, target, n=1024, cap=1 << 21):
-    """How many empty tasks make one run last `target` seconds: double until it does
-    (harness_calibrate's rule)."""
-    while True:
-        t0 = perf()
-        run([0] * n)
-        t = perf() - t0
-        if t >= target or n >= cap or H.interrupted():
-            return n
-        n = min(cap, n * 8 if t < target / 16 else n * 2)
+    """How many empty tasks make one run last `target` seconds: the harness's one
+    calibration (harness_calibrate: double until a run lasts long enough)."""
+    return H.calibrate(lambda k: run([0] * k), target, n, cap)
 
 
 def repetitions(exp, name, w, param, run, metric, unit, value, before=None):
@@ -338,6 +332,15 @@ class Alone:
 
     def interrupted(self):
         return False
+
+    def calibrate(self, run, target, n, cap):
+        """harness_calibrate's rule, alone: double n until run(n) lasts target."""
+        while True:
+            t0 = perf()
+            run(n)
+            if perf() - t0 >= target or n >= cap:
+                return n
+            n = min(cap, n * 2)
 
 
 H = _parlab if _parlab is not None else Alone()
