@@ -69,6 +69,18 @@ int harness_workers_with_one(const struct lab_ctx *ctx, int **out)
     return n;
 }
 
+int harness_workers_or(const struct lab_ctx *ctx, const int *full, int nfull, const int *quick,
+                       int nquick, int **out)
+{
+    const int *src = ctx->quick ? quick : full;
+    int n = ctx->quick ? nquick : nfull;
+    if (ctx->workers_given)
+        return harness_workers_with_one(ctx, out);
+    *out = xmalloc(sizeof(int) * (size_t)n);
+    memcpy(*out, src, sizeof(int) * (size_t)n);
+    return n;
+}
+
 int harness_oversubscribed(const struct lab_ctx *ctx, int w)
 {
     return w > ctx->topo->usable;
@@ -248,10 +260,10 @@ static void cleanup_at_exit(void)
     status_close();
 }
 
-void harness_install_signals(void)
+/* on_signal for Ctrl-C, SIGTERM and SIGHUP. */
+static void catch_stop_signals(void)
 {
     struct sigaction sa;
-    static int installed;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
     sa.sa_flags = SA_RESTART;
@@ -259,6 +271,12 @@ void harness_install_signals(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGHUP, &sa, NULL);
+}
+
+void harness_install_signals(void)
+{
+    static int installed;
+    catch_stop_signals();
     /* A reader that went away (| head) must not kill us mid-write of a result file. */
     signal(SIGPIPE, SIG_IGN);
     /* Orphans of our children (a Python pool's resource tracker whose parent died)
@@ -355,18 +373,11 @@ void harness_kill_children(void)
 
 void harness_enter_child(void)
 {
-    struct sigaction sa;
     in_child = 1;
     stop_requested = 0;
     progress_on_tty = 0;
     owner_pid = getpid(); /* its own temporaries, if any, are its to remove */
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sa.sa_flags = SA_RESTART;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
+    catch_stop_signals();
 }
 
 bool harness_in_child(void)
@@ -487,6 +498,55 @@ static double proc_cpu_s(void)
     getrusage(RUSAGE_CHILDREN, &ch);
     return total + (double)(ch.ru_utime.tv_sec + ch.ru_stime.tv_sec) +
            (double)(ch.ru_utime.tv_usec + ch.ru_stime.tv_usec) * 1e-6;
+}
+
+/* The first field of /proc/PID/task/TID/schedstat: nanoseconds on a CPU, exact (the
+ * tick-based counts in /proc/PID/stat move in 10 ms steps, as long as a whole sample). */
+static double process_cpu_ns(const char *pid)
+{
+    char path[96], buf[128];
+    double s = 0;
+    struct dirent *e;
+    DIR *d;
+    snprintf(path, sizeof(path), "/proc/%.16s/task", pid);
+    if (!(d = opendir(path)))
+        return 0; /* it exited meanwhile */
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%.16s/task/%.16s/schedstat", pid, e->d_name);
+        if (read_small_file(path, buf, sizeof(buf)) > 0)
+            s += strtod(buf, NULL);
+    }
+    closedir(d);
+    return s;
+}
+
+double harness_children_cpu_s(void)
+{
+    char path[96], kids[4096], *tok, *save;
+    double ns = 0;
+    struct dirent *e;
+    DIR *d = opendir("/proc/self/task");
+    if (!d)
+        return 0;
+    while ((e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof(path), "/proc/self/task/%.16s/children", e->d_name);
+        if (read_small_file(path, kids, sizeof(kids)) <= 0)
+            continue;
+        save = NULL;
+        for (tok = strtok_r(kids, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
+            ns += process_cpu_ns(tok);
+    }
+    closedir(d);
+    return ns * 1e-9;
+}
+
+double harness_machine_busy_s(void)
+{
+    return machine_busy_s();
 }
 
 static double busy_at_start, own_at_start;

@@ -75,6 +75,10 @@ int harness_workers_auto(const struct topo *t, int **out);
 /* The counts an experiment that computes speedups sweeps: 1 first (the baseline), then
  * the --workers list. Returns the count; *out is malloc'ed. */
 int harness_workers_with_one(const struct lab_ctx *ctx, int **out);
+/* A lab's own default sweep (full, or quick with --quick), for work whose worker counts
+ * do not follow the CPUs (waiting workers); --workers replaces it (1 first). */
+int harness_workers_or(const struct lab_ctx *ctx, const int *full, int nfull, const int *quick,
+                       int nquick, int **out);
 /* 1 if w > the usable CPUs: an oversubscribed point. */
 int harness_oversubscribed(const struct lab_ctx *ctx, int w);
 /* The CPUs' worth w CPU-bound workers can get here: min(w, usable). For point.cores_wanted. */
@@ -200,8 +204,14 @@ bool harness_in_child(void);
 /* CPUs' worth of work that OTHER processes did since the lab began (from /proc/stat
  * minus this process tree's CPU time), or NaN if unknown. */
 double harness_background_load(const struct lab_ctx *ctx);
-/* CPU seconds of this process, its reaped children and its live descendants. */
+/* CPU seconds of this process, its reaped children and its live descendants (in 10 ms
+ * ticks for the live ones: for a whole point, not a sample). */
 double harness_tree_cpu_s(void);
+/* CPU seconds of this process's live children, every thread of each, exact to the
+ * nanosecond (/proc/PID/task/TID/schedstat): for struct harness_work's live_cpu. */
+double harness_children_cpu_s(void);
+/* Busy CPU seconds of the whole machine so far (/proc/stat), or -1. */
+double harness_machine_busy_s(void);
 
 /* ---- set-up, used by parlab_main.c ---------------------------------------------------------- */
 void harness_install_signals(void);

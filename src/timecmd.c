@@ -28,6 +28,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "harness.h"
 #include "stats.h"
 #include "topo.h"
 #include "util.h"
@@ -37,18 +38,6 @@ static const char usage[] =
     "  runs COMMAND with OMP_NUM_THREADS=PARLAB_WORKERS=W for every W of LIST (default:\n"
     "  1 and the usable CPUs), N times each (default 5), paired; prints CSV: seconds,\n"
     "  the CPU cores each run got, the cores other programs used meanwhile, its output.\n";
-
-static double machine_busy(void)
-{
-    char buf[512];
-    unsigned long long v[8] = {0};
-    long hz = sysconf(_SC_CLK_TCK);
-    if (read_small_file("/proc/stat", buf, sizeof(buf)) <= 0 || hz <= 0 ||
-        sscanf(buf, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0], &v[1], &v[2], &v[3],
-               &v[4], &v[5], &v[6], &v[7]) < 4)
-        return -1;
-    return (double)(v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / (double)hz;
-}
 
 struct run {
     double seconds, cores, other;
@@ -68,7 +57,7 @@ static int run_once(char **argv, int w, struct run *r)
     if (pipe(fd) < 0)
         die("time: cannot create a pipe: %s", strerror(errno));
     snprintf(ws, sizeof(ws), "%d", w);
-    b0 = machine_busy();
+    b0 = harness_machine_busy_s();
     t0 = now_s();
     pid = fork();
     if (pid < 0)
@@ -100,7 +89,7 @@ static int run_once(char **argv, int w, struct run *r)
     while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
         ;
     r->seconds = now_s() - t0;
-    b1 = machine_busy();
+    b1 = harness_machine_busy_s();
     cpu = (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
           (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1e-6;
     r->cores = r->seconds > 0 ? cpu / r->seconds : 0;

@@ -346,7 +346,7 @@ TEST(children_cpu_counts_live_workers)
     int fd[2];
     char c;
     pid_t pid;
-    double before = pool_children_cpu_s(), after;
+    double before = harness_children_cpu_s(), after;
     CHECK(pipe(fd) == 0);
     pid = fork();
     if (pid == 0) {
@@ -364,7 +364,7 @@ TEST(children_cpu_counts_live_workers)
     }
     CHECK(pid > 0);
     CHECK(read(fd[0], &c, 1) == 1);
-    after = pool_children_cpu_s();
+    after = harness_children_cpu_s();
     printf("#   live child's CPU: %.3f s (before it: %.3f s)\n", after, before);
     CHECK(after - before >= 0.025);
     kill(pid, SIGKILL);

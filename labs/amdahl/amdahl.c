@@ -372,13 +372,7 @@ static void run_sleep(const struct sleep_job *j)
 static int sleep_workers(const struct lab_ctx *ctx, int **out)
 {
     static const int full[] = {1, 2, 4, 8, 16, 32, 64}, quick[] = {1, 2, 4, 8, 16};
-    const int *src = ctx->quick ? quick : full;
-    int n = ctx->quick ? (int)ARRAY_SIZE(quick) : (int)ARRAY_SIZE(full);
-    if (ctx->workers_given)
-        return harness_workers_with_one(ctx, out);
-    *out = xmalloc(sizeof(int) * (size_t)n);
-    memcpy(*out, src, sizeof(int) * (size_t)n);
-    return n;
+    return harness_workers_or(ctx, full, (int)ARRAY_SIZE(full), quick, (int)ARRAY_SIZE(quick), out);
 }
 
 static int sleep_points(const struct lab_ctx *ctx)

@@ -195,7 +195,7 @@ static double batch_seconds(void *arg, uint64_t n)
 static double workers_cpu(void *arg)
 {
     (void)arg;
-    return pool_children_cpu_s();
+    return harness_children_cpu_s();
 }
 
 /* One timed batch as a repetition of pt: records seconds and the CPUs it used (the
@@ -205,11 +205,11 @@ static double timed_batch(struct lab_ctx *ctx, const struct point *pt, int rep, 
 {
     struct harness_clock c;
     int procs = run == run_procs;
-    double kids = procs ? pool_children_cpu_s() : 0;
+    double kids = procs ? harness_children_cpu_s() : 0;
     harness_clock_start(ctx, &c, pt);
     run(m, units, n);
     if (procs)
-        kids = pool_children_cpu_s() - kids;
+        kids = harness_children_cpu_s() - kids;
     return harness_clock_stop(ctx, pt, rep, &c, kids);
 }
 

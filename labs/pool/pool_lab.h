@@ -29,7 +29,7 @@ int pool_python(struct lab_ctx *ctx, const struct pool_plan *p, const char *expe
 /* CPU seconds that the live child processes of this process have used (the process
  * pool's workers: the OS adds their time to ours only once they are reaped), from
  * /proc/PID/task/TID/schedstat (nanoseconds). 0 when there are none. */
-double pool_children_cpu_s(void);
+
 
 /* ---- pool_output.c ----------------------------------------------------------------------- */
 void pool_print_overhead(struct lab_ctx *ctx, const struct pool_plan *p);

@@ -1,7 +1,6 @@
 /* pool_python.c: the pool lab's machinery. The Python side (labs/pool/pool_tasks.py,
  * built in as py_pool_tasks) runs in a child process with its own embedded CPython, and
  * reports through the harness like the C side; the CPU time of live worker processes. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,46 +71,3 @@ int pool_python(struct lab_ctx *ctx, const struct pool_plan *p, const char *expe
     return harness_child(ctx, py_child, call, NULL, NULL);
 }
 
-/* The first field of /proc/PID/task/TID/schedstat: nanoseconds on a CPU, exact (the
- * tick-based counts in /proc/PID/stat move in 10 ms steps, as long as a whole sample). */
-static double process_cpu_s(const char *pid)
-{
-    char path[96], buf[128];
-    double s = 0;
-    struct dirent *e;
-    DIR *d;
-    snprintf(path, sizeof(path), "/proc/%s/task", pid);
-    if (!(d = opendir(path)))
-        return 0; /* it exited meanwhile */
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "/proc/%s/task/%.16s/schedstat", pid, e->d_name);
-        if (read_small_file(path, buf, sizeof(buf)) > 0)
-            s += strtod(buf, NULL) * 1e-9;
-    }
-    closedir(d);
-    return s;
-}
-
-double pool_children_cpu_s(void)
-{
-    char path[96], kids[4096], *tok, *save = NULL;
-    double s = 0;
-    struct dirent *e;
-    DIR *d = opendir("/proc/self/task");
-    if (!d)
-        return 0;
-    while ((e = readdir(d))) {
-        if (e->d_name[0] == '.')
-            continue;
-        snprintf(path, sizeof(path), "/proc/self/task/%.16s/children", e->d_name);
-        if (read_small_file(path, kids, sizeof(kids)) <= 0)
-            continue;
-        save = NULL;
-        for (tok = strtok_r(kids, " \n", &save); tok; tok = strtok_r(NULL, " \n", &save))
-            s += process_cpu_s(tok);
-    }
-    closedir(d);
-    return s;
-}

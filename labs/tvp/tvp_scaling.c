@@ -119,13 +119,7 @@ static int scale_procs(struct lab_ctx *ctx, const struct scale_job *j)
 static int io_counts(const struct lab_ctx *ctx, int **out)
 {
     static const int full[] = {1, 2, 4, 8, 16, 32}, quick[] = {1, 4, 16};
-    const int *src = ctx->quick ? quick : full;
-    int n = ctx->quick ? (int)ARRAY_SIZE(quick) : (int)ARRAY_SIZE(full);
-    if (ctx->workers_given)
-        return harness_workers_with_one(ctx, out);
-    *out = xmalloc(sizeof(int) * (size_t)n);
-    memcpy(*out, src, sizeof(int) * (size_t)n);
-    return n;
+    return harness_workers_or(ctx, full, (int)ARRAY_SIZE(full), quick, (int)ARRAY_SIZE(quick), out);
 }
 
 int tvp_cpu_bound_points(const struct lab_ctx *ctx)
