@@ -58,7 +58,8 @@ void line_send(int fd, char tag, const char *const *fields, int n);
 int line_split(char *line, char **fields, int max);
 
 /* A fault the tests inject (PARLAB_FAULT=KIND@WHERE:K): at the K-th pass through the
- * place called where, die (die), raise SIGTERM (term), SIGINT (int) or SIGHUP (hup), or
+ * place called where, die (die), raise SIGTERM (term), SIGINT (int) or SIGHUP (hup),
+ * send SIGTERM to the parent (termparent: a tour stopped while its lab runs), or
  * return ENOSPC (enospc: the caller fails as if the disk were full). Returns 0 when no
  * fault is due. Places: point (a lab announces its K-th point), write (the K-th file of
  * a set is complete, before any rename), publish (the K-th rename, signals blocked). */

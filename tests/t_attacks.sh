@@ -24,7 +24,7 @@ fast_args() {
     amdahl) echo "$(fast_opts amdahl) --experiment scaling,sleep" ;;
     gil) echo "$(fast_opts gil) --experiment python-cpu,gil-timeline" ;;
     tvp) echo "$(fast_opts tvp) --experiment create,cpu-bound" ;;
-    pool) echo "$(fast_opts pool) --experiment task-overhead" ;;
+    pool) echo "$(fast_opts pool) --experiment task-overhead,chunksize" ;; # the Python pools, joblib too
     sync) echo "$(fast_opts sync) --experiment lock,false-sharing" ;;
     *) fast_opts "$1" ;;
     esac
@@ -112,6 +112,26 @@ for lab in $("$PARLAB" list | grep -v "cannot run" | awk '{print $1}'); do
     [ $broken -eq $b0 ] && ok "$lab: $((tried - n0)) attacks, the earlier set whole or a new set whole, nothing left"
 done
 [ -z "$(ls -A "$status")" ] || bad "status pages left: $(ls "$status")"
+
+# The tour under SIGTERM: it passes the signal to the lab it runs and waits, so the lab
+# removes its own temporaries and children, and the tour its recording: nothing is left.
+for k in 1 3; do
+    d="$TMPDIR/attack-tour-$k"
+    mkdir -p "$d"
+    PARLAB_FAULT="termparent@point:$k" setsid "$PARLAB" tour --out "$d" >"$TMPDIR/attack.out" 2>&1 </dev/null &
+    pid=$!
+    wait $pid
+    rc=$?
+    tried=$((tried + 1))
+    left=$(ps -eo sid=,pid=,args= | awk -v s="$pid" '$1 == s' | grep -v awk)
+    if [ $rc -eq 143 ] && [ -z "$(ls -A "$d" | grep -v '^plots$')" ] && [ -z "$left" ] && [ -z "$(ls -A "$status")" ]; then
+        ok "tour, SIGTERM at its first lab's point $k: exit 143, nothing left"
+    else
+        broken=$((broken + 1))
+        bad "tour, SIGTERM at point $k: exit $rc, left: $(ls -A "$d" | tr '\n' ' ') $left $(ls "$status")"
+        pkill -KILL -s "$pid" 2>/dev/null
+    fi
+done
 
 # Planted symlinks are never followed. An attacker who can write to the world-writable
 # folder status pages live in (/dev/shm) plants our per-user folder as a symlink to a
