@@ -64,11 +64,14 @@ for m in seconds speedup efficiency cpu_cores cores_wanted other_cores; do
 done
 # Paired series: every timed repetition ran every worker count of a variant; the
 # one-worker point's speedup is its own time over itself, 1 in every repetition.
-awk -F, '($3 == "python-cpu" || $3 == "libraries") && $8 == "seconds" { n[$3 "/" $4 "/" $7]++; w[$3 "/" $4] = 0 }
+reps=$(awk -F, '$1 == "reps" {print $2}' "$out/gil-meta.csv")
+counts=$(awk -F, '$3 == "python-cpu" && $4 == "threads" && $8 == "seconds" {print $5}' "$runs" | sort -u | wc -l)
+awk -F, -v reps="$reps" -v counts="$counts" \
+       '($3 == "python-cpu" || $3 == "libraries") && $8 == "seconds" { n[$3 "/" $4 "/" $7]++; w[$3 "/" $4] = 0 }
          ($3 == "python-cpu" || $3 == "libraries") && $8 == "seconds" { c[$3 "/" $4 "/" $5]++ }
          ($3 == "python-cpu" || $3 == "libraries") && $8 == "speedup" && $5 == 1 && $9 != 1 { print "speedup " $9 " at 1 worker: " $4; bad = 1 }
-         END { for (k in n) if (n[k] != 3) { print k " has " n[k] " worker counts"; bad = 1 }
-               for (k in c) if (c[k] != 3) { print k " has " c[k] " repetitions"; bad = 1 }
+         END { for (k in n) if (n[k] != counts) { print k " has " n[k] " worker counts, not " counts; bad = 1 }
+               for (k in c) if (c[k] != reps) { print k " has " c[k] " repetitions, not " reps; bad = 1 }
                exit bad }' "$runs" >"$out/pair.err" \
     && ok "gil: every repetition ran every worker count; speedup 1 at one worker" || bad "gil: series: $(head -n 3 "$out/pair.err")"
 # cores_wanted: threads take turns on one GIL (1); processes can use min(N, usable)
