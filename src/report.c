@@ -188,7 +188,8 @@ int report_load_dir(const char *dir, struct report_lab **out, char *err, size_t 
     }
     closedir(d);
     /* lab table order first (the order of the lessons), then any other, by name */
-    qsort(names, (size_t)n, sizeof(char *), cmp_str);
+    if (n > 1)
+        qsort(names, (size_t)n, sizeof(char *), cmp_str);
     labs = xcalloc((size_t)n + 1, sizeof(*labs));
     for (int pass = 0; pass < 2; pass++)
         for (int t = 0; t < (pass ? 1 : lab_count); t++)
