@@ -94,7 +94,7 @@ $(B)/gen/%_py.c: %.py src/embed.sh
 # file is rewritten only when the list changes.
 $(B)/gen/stub_labs.c: FORCE
 	@mkdir -p $(dir $@)
-	$(Q){ echo '#include "lab.h"'; echo 'static const struct lab_experiment none[] = {{0, 0, 0, 0}};'; \
+	$(Q){ echo '#include "lab.h"'; echo 'static const struct lab_experiment none[] = {{0, 0, 0, 0, 0}};'; \
 	  for l in $(STUB_LABS); do echo "const struct lab lab_$$l = {.name = \"$$l\", .summary = \"(not built: LABS=$(LABS))\", .help = \"\", .experiments = none, .unavailable = \"not built in this build (make LABS=...)\"};"; done; } > $@.tmp
 	$(Q)cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
 

@@ -46,6 +46,9 @@ struct lab_experiment {
     /* How many points run() will announce with these workers and options, skipped
      * points included (the progress line, parmon's "point i of n" and the ETA). */
     int (*points)(const struct lab_ctx *ctx);
+    /* 1: runs only when named in --experiment, never by default: `demo`, the steady
+     * phases a speaker shows on stage (each held ~10 s, announced on parmon's lab line). */
+    int optional;
 };
 
 /* A lab's own option, `parlab run amdahl --serial 0.3`, checked by parlab before

@@ -94,9 +94,10 @@ static int cmd_help(const char *name)
     ne = lab_nexperiments(l);
     no = lab_noptions(l);
     printf("%s: %s\n\n%s\n", l->name, l->summary, l->help);
-    printf("\nexperiments (--experiment LIST; all by default):\n");
+    printf("\nexperiments (--experiment LIST; all but those marked * by default):\n");
     for (int i = 0; i < ne; i++)
-        printf("  %-14s %s\n", l->experiments[i].name, l->experiments[i].summary);
+        printf("  %-14s %s%s\n", l->experiments[i].name, l->experiments[i].summary,
+               l->experiments[i].optional ? " (*: only when named)" : "");
     if (no) {
         printf("\noptions of this lab:\n");
         for (int i = 0; i < no; i++) {
@@ -360,7 +361,7 @@ static int cmd_run(int argc, char **argv)
         parse_experiments(l, exp_arg, on);
     else
         for (int i = 0; i < ne; i++)
-            on[i] = true;
+            on[i] = !l->experiments[i].optional; /* a demo runs only when asked for */
     for (int k = 0; k < no; k++)
         if (!given[k])
             opt[k] = ctx.quick && !isnan(l->options[k].quick) ? l->options[k].quick : l->options[k].def;

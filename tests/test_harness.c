@@ -45,7 +45,7 @@ static int count_entries(const char *dir)
 }
 
 /* A context for a lab with no options, in a private status folder. */
-static const struct lab_experiment no_exps[] = {{NULL, NULL, NULL, NULL}};
+static const struct lab_experiment no_exps[] = {{NULL, NULL, NULL, NULL, 0}};
 static const struct lab test_lab = {.name = "testlab", .summary = "t", .help = "", .experiments = no_exps};
 
 static void ctx_init(struct lab_ctx *ctx, struct topo *t, int reps)
@@ -259,8 +259,8 @@ static int plan_points(const struct lab_ctx *ctx)
     return 4;
 }
 
-static const struct lab_experiment plan_exps[] = {{"p", "plan", plan_run, plan_points},
-                                                  {NULL, NULL, NULL, NULL}};
+static const struct lab_experiment plan_exps[] = {{"p", "plan", plan_run, plan_points, 0},
+                                                  {NULL, NULL, NULL, NULL, 0}};
 static const struct lab plan_lab = {.name = "planlab", .summary = "t", .help = "", .experiments = plan_exps};
 
 TEST(plan_counts_points_series_and_skips)

@@ -465,14 +465,14 @@ static int gustafson_run(struct lab_ctx *ctx)
 
 static const struct lab_experiment amdahl_experiments[] = {
     {"scaling", "a serial phase then a parallel one on CPU work, pthreads and OpenMP, 1..P "
-                "workers; Amdahl and USL fits", scaling, scaling_points},
+                "workers; Amdahl and USL fits", scaling, scaling_points, 0},
     {"sleep", "the same job made of waits: 1..64 workers on any machine, the curve to its "
-              "ceiling 1/s", sleep_run, sleep_points},
+              "ceiling 1/s", sleep_run, sleep_points, 0},
     {"gustafson", "weak scaling: the parallel work grows with the workers; scaled speedup",
-     gustafson_run, sleep_points},
+     gustafson_run, sleep_points, 0},
     {"stream", "memory bandwidth: the STREAM triad over arrays far larger than the caches, "
-               "1..P threads", amdahl_stream, amdahl_stream_points},
-    {NULL, NULL, NULL, NULL},
+               "1..P threads", amdahl_stream, amdahl_stream_points, 0},
+    {NULL, NULL, NULL, NULL, 0},
 };
 
 static const struct lab_option amdahl_options[] = {

@@ -622,14 +622,14 @@ static const struct lab_claim gil_claims[] = {
 
 static const struct lab_experiment gil_experiments[] = {
     {"python-cpu", "count() over N threads, processes, subinterpreters (3.12+), or in C without "
-                   "the GIL; paired speedups", python_cpu, python_cpu_points},
+                   "the GIL; paired speedups", python_cpu, python_cpu_points, 0},
     {"gil-timeline", "2 threads; who holds the GIL, sampled every 50 us; gil-timeline.csv",
-     gil_timeline, timeline_points},
+     gil_timeline, timeline_points, 0},
     {"convoy", "I/O round trips beside 0/1/2 spinning threads (switch 5, 1, 0.1 ms) or processes",
-     convoy, convoy_points},
+     convoy, convoy_points, 0},
     {"libraries", "threads calling hashlib and zlib (GIL released) vs pure Python; paired",
-     libraries, libraries_points},
-    {NULL, NULL, NULL, NULL},
+     libraries, libraries_points, 0},
+    {NULL, NULL, NULL, NULL, 0},
 };
 
 static const struct lab_option gil_options[] = {

@@ -598,12 +598,12 @@ static const struct lab_claim pool_claims[] = {
 
 static const struct lab_experiment pool_experiments[] = {
     {"task-overhead", "microseconds per empty task: parlab's pools, OpenMP, Python's pools",
-     task_overhead, overhead_points},
+     task_overhead, overhead_points, 0},
     {"granularity", "efficiency against task size, paired with the plain loop; break-even sizes",
-     granularity, granularity_points},
+     granularity, granularity_points, 0},
     {"chunksize", "process pool throughput against chunk size, beside joblib and the plain loops",
-     chunksize, chunksize_points},
-    {NULL, NULL, NULL, NULL},
+     chunksize, chunksize_points, 0},
+    {NULL, NULL, NULL, NULL, 0},
 };
 
 static const struct lab_option pool_options[] = {

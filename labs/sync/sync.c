@@ -787,17 +787,17 @@ static const char *sync_check(const struct lab_ctx *ctx)
 }
 
 static const struct lab_experiment sync_experiments[] = {
-    {"race", "counter++ with no synchronisation: lost updates (a deliberate bug)", race, race_points},
+    {"race", "counter++ with no synchronisation: lost updates (a deliberate bug)", race, race_points, 0},
     {"lock", "ns per lock + unlock or atomic, 1 worker (uncontended) and more (contended)", lock,
-     lock_points},
-    {"barrier", "us per barrier: pthread, spinning, OpenMP", barrier, barrier_points},
+     lock_points, 0},
+    {"barrier", "us per barrier: pthread, spinning, OpenMP", barrier, barrier_points, 0},
     {"handoff", "one-way wake-up latency between two pinned threads: condvar, futex, spin",
-     sync_handoff, sync_handoff_points},
+     sync_handoff, sync_handoff_points, 0},
     {"false-sharing", "ns per increment of a worker's own counter: same-line, padded, local",
-     false_sharing, fs_points},
+     false_sharing, fs_points, 0},
     {"c2c", "one-way core-to-core latency per pair of CPUs (pinned ping-pong)", sync_c2c,
-     sync_c2c_points},
-    {NULL, NULL, NULL, NULL},
+     sync_c2c_points, 0},
+    {NULL, NULL, NULL, NULL, 0},
 };
 
 static const struct lab_option sync_options[] = {

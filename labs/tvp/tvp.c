@@ -765,16 +765,16 @@ static const char *tvp_check(const struct lab_ctx *ctx)
 
 static const struct lab_experiment tvp_experiments[] = {
     {"create", "us to start and reap one worker, seven ways (pthread ... fork+exec; fork and "
-               "posix_spawn from a big parent)", tvp_create, create_points},
+               "posix_spawn from a big parent)", tvp_create, create_points, 0},
     {"memory", "RSS, PSS and private KiB per extra worker: threads, processes, copy-on-write",
-     tvp_memory, memory_points},
+     tvp_memory, memory_points, 0},
     {"communicate", "latency and bandwidth of 8 B to 1 MiB messages: shared memory, pipe, socket",
-     tvp_communicate, tvp_communicate_points},
+     tvp_communicate, tvp_communicate_points, 0},
     {"cpu-bound", "the same CPU work on T threads or T processes: paired speedups",
-     tvp_cpu_bound, tvp_cpu_bound_points},
+     tvp_cpu_bound, tvp_cpu_bound_points, 0},
     {"io-bound", "the same blocking waits on T threads, T processes, T threads on one CPU",
-     tvp_io_bound, tvp_io_bound_points},
-    {NULL, NULL, NULL, NULL},
+     tvp_io_bound, tvp_io_bound_points, 0},
+    {NULL, NULL, NULL, NULL, 0},
 };
 
 static const struct lab_option tvp_options[] = {
