@@ -76,6 +76,8 @@ TEST_BIN  := $(TEST_SRC:tests/%.c=$(B)/tests/%) $(TOOL_SRC:tests/%.c=$(B)/tests/
 LIB       := $(B)/libparlab.a
 
 PROGS     := $(BIN)/parlab $(if $(wildcard src/parmon_main.c),$(BIN)/parmon)
+# The freeze lab's stage program (labs/freeze/tui/, ncurses): built beside parlab.
+PROGS     += $(if $(filter freeze,$(LABS)),$(BIN)/freeze)
 
 .PHONY: FORCE all help deps check-deps test test-unit test-san test-tsan tour plots slides bench clean demo-%
 all: $(PROGS)
@@ -123,6 +125,15 @@ $(BIN)/parmon: $(MON_OBJ) $(LIB)
 	@mkdir -p $(BIN)
 	@$(if $(Q),echo "  LINK    $@")
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NCURSES_LIBS) $(LDLIBS)
+
+# bin/freeze: the freeze lab's UI loop drawn with ncurses, keys switch its mode (talk 2's
+# live demo). It never links the labs: only the loop (labs/freeze/freeze_loop.c).
+$(BIN)/freeze: $(B)/labs/freeze/tui/freeze_tui.o $(B)/labs/freeze/freeze_loop.o $(LIB)
+	@mkdir -p $(BIN)
+	@$(if $(Q),echo "  LINK    $@")
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(NCURSES_LIBS) $(LDLIBS)
+
+$(B)/labs/freeze/tui/freeze_tui.o: CPPFLAGS += $(NCURSES_CFLAGS)
 
 # Unit tests: one program a tests/test_*.c, linked with the library and the labs
 # (so lab internals declared in their headers can be tested too).

@@ -11,7 +11,18 @@ if (fmt eq 'png') {
         set terminal svg size 1400,900 enhanced font 'Sans,13' linewidth 2 background rgb 'white'
         set output out
     } else {
-        set terminal dumb size 110,34 ansi
+        if (fmt eq 'slide') {
+            # A slide (slides/build.sh): drawn at the size it is shown, 1280x720 unless
+            # slide_w and slide_h say otherwise; every font scaled so that the smallest
+            # text a chart sets (',10') is 20 px: readable from the back of a room.
+            if (!exists('slide_w')) { slide_w = 1280 }
+            if (!exists('slide_h')) { slide_h = 720 }
+            if (!exists('slide_fontscale')) { slide_fontscale = 1.55 }
+            set terminal pngcairo size slide_w,slide_h enhanced font 'Sans,13' fontscale slide_fontscale linewidth 3
+            set output out
+        } else {
+            set terminal dumb size 110,34 ansi
+        }
     }
 }
 set grid lc rgb '#dddddd'

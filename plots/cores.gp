@@ -35,9 +35,35 @@ if (ncpu <= 8) {
     unset table
 }
 
+# The lab's phases, from the recording's last columns (what the followed lab was doing):
+# a dashed line and a label where the experiment changes, or, for a recording of one
+# experiment (a stage demo's steady phases), where its variant or worker count changes.
+# Recordings from before those columns existed have no phases: nothing is drawn.
+nexp = 0; explist = ' '; prev = '#'; marks = ''
+has_phase = 0
+stats in using (strcol(2) eq 'all' && strlen(strcol(8)) > 0 ? has_phase = 1 : 0) nooutput
+if (has_phase) {
+    stats in using (strcol(2) eq 'all' ? (key = strlen(strcol(8)) ? strcol(8) : '-', \
+        (key ne prev ? (marks = marks.sprintf(' %.3f|%s', $1, key), prev = key) : 0), \
+        (key ne '-' && strstrt(explist, ' '.key.' ') == 0 ? (explist = explist.key.' ', nexp = nexp + 1) : 0)) : 0) nooutput
+    if (nexp == 1) {
+        prev = '#'; marks = ''
+        stats in using (strcol(2) eq 'all' ? (key = strlen(strcol(8)) ? strcol(9).'/'.strcol(10) : '-', \
+            (key ne prev ? (marks = marks.sprintf(' %.3f|%s', $1, key), prev = key) : 0)) : 0) nooutput
+    }
+}
 load plotdir.'/common.gp'
 set xlabel 'time since the recording started (s)'
 set xrange [0:tmax]
+set style textbox opaque noborder
+do for [i = 1:words(marks)] {
+    m = word(marks, i)
+    mt = real(m[1:strstrt(m, '|') - 1]); mk = m[strstrt(m, '|') + 1:]
+    if (mk ne '-') {
+        set arrow from mt, graph 0 to mt, graph 1 nohead dt 3 lc rgb '#888888' back
+        set label mk at mt, graph 0.9 rotate by 90 right offset 0.9, 0 font ',10' textcolor rgb '#444444' front boxed
+    }
+}
 if (ncpu <= 8) {
     set title sprintf("Per-core use over time (parmon recording, %d CPUs)\nbusy = user + system + steal; the black line is every core together, in cores", ncpu)
     set ylabel 'busy, % of one core'

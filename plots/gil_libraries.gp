@@ -46,10 +46,12 @@ if (maxw > 16) { set xtics auto }
 set yrange [0:*]
 set offsets 0, 0, graph 0.25, 0
 set samples 1000
+# Shaded: more threads than usable CPUs (from halfway past the last count that fits).
 if (usable > 0 && maxw > usable) {
-    set object 1 rect from usable, graph 0 to xmax, graph 1 fc rgb '#f0f0f0' fs solid noborder behind
-    set label 1 "more threads\nthan CPUs" at usable, graph 0.1 offset 1,0 left front textcolor rgb '#777777'
+    set object 1 rect from usable + 0.5, graph 0 to xmax, graph 1 fc rgb '#f0f0f0' fs solid noborder behind
+    set label 1 "more threads\nthan CPUs" at usable + 0.5, graph 0.1 offset 1,0 left front textcolor rgb '#777777'
 }
 set key top left
 plot for [i = 1:words(kinds)] sprintf('$k_%d', i) using 1:2:3:4 with yerrorlines lt (i == 3 ? 2 : i == 1 ? 1 : 3) title word(titles, i), \
-     ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('ideal: N, up to the %d usable CPU%s', usable, usable == 1 ? '' : 's')
+     ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('ideal: N, up to the %d usable CPU%s', usable, usable == 1 ? '' : 's'), \
+     (x < 1 ? NaN : 1) with lines dt 3 lw 1 lc rgb '#D55E00' title 'one GIL: pure Python stays at 1x'

@@ -52,9 +52,10 @@ set xrange [0.5:xmax]
 set xtics 1
 if (maxw > 16) { set xtics auto }
 set yrange [0:*]
+# Shaded: more workers than usable CPUs (from halfway past the last count that fits).
 if (usable > 0 && maxw > usable) {
-    set object 1 rect from usable, graph 0 to xmax, graph 1 fc rgb '#f0f0f0' fs solid noborder behind
-    set label 1 "more workers\nthan CPUs" at usable, graph 0.1 offset 1,0 left front textcolor rgb '#777777'
+    set object 1 rect from usable + 0.5, graph 0 to xmax, graph 1 fc rgb '#f0f0f0' fs solid noborder behind
+    set label 1 "more workers\nthan CPUs" at usable + 0.5, graph 0.1 offset 1,0 left front textcolor rgb '#777777'
 }
 set samples 1000
 set offsets 0, 0, graph 0.35, 0   # headroom above the lines for the key
@@ -64,7 +65,8 @@ set title 'speedup over one worker of the same team'
 set ylabel 'speedup (x)'
 plot for [i = 1:nv] sprintf('$s_%d', i) using 1:2:3:4 with yerrorlines lt (i == 1 ? 2 : i == 2 ? 1 : i) \
         title word(titles, i), \
-     ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('ideal: N, up to the %d usable CPU%s', usable, usable == 1 ? '' : 's')
+     ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('ideal: N, up to the %d usable CPU%s', usable, usable == 1 ? '' : 's'), \
+     (x < 1 ? NaN : 1) with lines dt 3 lw 1 lc rgb '#D55E00' title 'one GIL: threads running Python stay at 1x'
 set origin 0.5, 0.03
 set title 'CPU in use (CPU time / wall time)'
 set ylabel 'CPU cores busy'

@@ -10,19 +10,32 @@ bytes(p) = strstrt(p, 'bytes=') == 1 ? p[7:strstrt(p, ';') - 1] + 0 : NaN
 names = 'threads-shm processes-shm pipe socketpair'
 titles = "'threads, shared memory' 'processes, shared memory' 'processes, a pipe' 'processes, a socketpair'"
 level = 1
+# Count each transport's rows first: a table of no rows is no table at all in gnuplot,
+# so a missing one gets a single empty row (and a run without communicate, a chart that
+# says so).
+n = 0
 do for [i = 1:words(names)] {
+    c = 0
+    stats in using ((strcol('experiment') eq 'communicate' && strcol('variant') eq word(names, i) && strcol('metric') eq metric) ? c = c + 1 : 0, 0) nooutput
+    n = n + c
+    if (c == 0) { eval sprintf('set print $t%d', i); print 'NaN,NaN,NaN,NaN,1'; unset print; continue }
     eval sprintf('set table $t%d separator comma', i)
     plot in using (bytes(strcol('param'))):(column('median')):(column('ci_lo')):(column('ci_hi')):(column('ci_level')) \
          with table if (strcol('experiment') eq 'communicate' && strcol('variant') eq word(names, i) && strcol('metric') eq metric)
     unset table
 }
 set datafile nocolumnheaders
-n = 0
+if (n == 0) {
+    set label 1 'no communicate rows in this run: parlab run tvp --experiment communicate' at graph 0.5, graph 0.5 center
+    unset xtics; unset ytics; unset border; unset key
+    set xrange [0:1]; set yrange [0:1]
+    plot NaN notitle
+    exit
+}
 do for [i = 1:words(names)] {
     eval sprintf('stats $t%d using 5 nooutput', i)
-    if (STATS_records > 0) { n = n + STATS_records; level = STATS_min < level ? STATS_min : level }
+    level = STATS_min < level ? STATS_min : level
 }
-if (n == 0) { print 'tvp-bandwidth: no communicate rows in this run (parlab run tvp --experiment communicate)'; exit }
 
 set title "Streaming bandwidth between two workers (parlab run tvp: communicate)"
 set xlabel 'message size (bytes, log scale)'

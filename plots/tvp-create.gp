@@ -9,6 +9,17 @@ load plotdir.'/common.gp'
 label(v, p) = p eq '' ? v : sprintf('%s (parent touched %s MiB)', v, p[9:])
 us(v) = v >= 1000 ? sprintf('%.1f ms', v / 1000) : sprintf('%.0f us', v)
 rssof(p) = strstrt(p, 'rss_mib=') == 1 ? p[9:] + 0 : 0
+# A run without create (parlab run tvp --experiment memory, say) still gets a chart that
+# says so: count the rows first (a table of no rows is no table at all in gnuplot).
+nrows = 0
+stats in using ((strcol('experiment') eq 'create' && strcol('metric') eq 'us') ? nrows = nrows + 1 : 0, 0) nooutput
+if (nrows == 0) {
+    set label 1 'no create rows in this run: parlab run tvp --experiment create' at graph 0.5, graph 0.5 center
+    unset xtics; unset ytics; unset border; unset key
+    set xrange [0:1]; set yrange [0:1]
+    plot NaN notitle
+    exit
+}
 set table $create separator comma
 plot in using (column('median')):(column('ci_lo')):(column('ci_hi')): \
      (label(strcol('variant'), strcol('param'))):(column('ci_level')):(rssof(strcol('param'))) \
@@ -17,7 +28,6 @@ unset table
 set datafile nocolumnheaders
 stats $create using 1 nooutput
 n = STATS_records
-if (n == 0) { print 'tvp-create: no create rows in this run (parlab run tvp --experiment create)'; exit }
 stats $create using 5 nooutput
 level = STATS_min
 stats $create using 6 nooutput

@@ -1,8 +1,9 @@
-# tvp-scaling.gp: the same total work on T threads or T processes, from `parlab run tvp`
-# (cpu-bound, io-bound). Speedup = the one-worker time over the T-worker time, taken
-# repetition by repetition (paired); points: medians, bars: their intervals. CPU work
-# stops gaining at the usable CPUs; blocking waits keep scaling, even with every thread
-# on one CPU.
+# tvp-scaling.gp: the same total work on T threads or T processes, already running (a
+# pool started before the clock), from `parlab run tvp` (cpu-bound, io-bound). Speedup =
+# the one-worker time over the T-worker time, taken repetition by repetition (paired);
+# points: medians, bars: their intervals. CPU work stops gaining at the usable CPUs (the
+# ideal is T up to them, then flat); blocking waits keep scaling, even with every thread
+# on one CPU (the ideal is T, not capped: waiting needs no CPU).
 # input: tvp-summary.csv
 # input: tvp-meta.csv
 load plotdir.'/common.gp'
@@ -41,7 +42,7 @@ do for [e = 1:2] {
 if (n_1 + n_2 == 0) { print 'tvp-scaling: no cpu-bound or io-bound rows in this run'; exit }
 # A panel with no rows still draws (empty), so the layout stays the same.
 
-set multiplot layout 1, 2 title sprintf("The same total work on T threads or T processes (parlab run tvp: cpu-bound, io-bound); bars: intervals, %.0f%% coverage", 100 * level)
+set multiplot layout 1, 2 title sprintf("The same total work on T threads or T processes already running (parlab run tvp: cpu-bound, io-bound); bars: intervals, %.0f%% coverage", 100 * level)
 set xlabel 'workers T'
 set ylabel 'speedup over 1 worker (x)'
 set grid xtics ytics
@@ -63,7 +64,7 @@ if (usable > 0 && maxw_1 > usable) {
 ideal(x) = x < 1 ? NaN : (usable > 0 && x > usable) ? usable : x
 set samples 1000
 set title 'cpu-bound: the same LCG steps split over T'
-plot ideal(x) with lines lc rgb '#777777' dt 2 lw 1.5 title sprintf('ideal: T, up to the %d usable CPUs', usable), \
+plot ideal(x) with lines lc rgb '#777777' dt 2 lw 1.5 title sprintf('ideal: T up to the %d usable CPUs, then flat', usable), \
      $s_1_1 using 1:2:3:4 with yerrorlines lt 1 lw 1.5 title 'threads', \
      $s_1_2 using 1:2:3:4 with yerrorlines lt 2 lw 1.5 title 'processes'
 unset object 1
@@ -79,6 +80,7 @@ if (usable > 0 && maxw_2 > usable) {
     set label 2 "more workers than CPUs:\nwaiting needs none" at graph 0.97, graph 0.04 offset 0,0.8 right front textcolor rgb '#666666'
 }
 set title 'io-bound: the same blocking waits split over T'
-plot (x < 1 ? NaN : x) with lines lc rgb '#777777' dt 2 lw 1.5 title 'ideal: T', \
+plot (x < 1 ? NaN : x) with lines lc rgb '#777777' dt 2 lw 1.5 \
+        title (usable > 0 ? sprintf('ideal: T, not capped at the %d CPUs (waits need none)', usable) : 'ideal: T (waits need no CPU)'), \
      for [v = 1:3] sprintf('$s_2_%d', v) using 1:2:3:4 with yerrorlines lt v lw 1.5 title word(titles_2, v)
 unset multiplot

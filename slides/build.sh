@@ -1,55 +1,42 @@
 #!/bin/sh
-# build.sh [RESULTS_DIR]: a talk deck made of YOUR results: results/slides/index.html.
-#   One title slide (the machine, from a meta file), then one slide a chart found in
-#   RESULTS_DIR/plots/, titled with its lab's question (from `parlab list`). Open it in
-#   any browser; arrow keys or clicks move between slides, F for full screen.
-set -eu
+# build.sh [RESULTS_DIR]: a talk deck made of YOUR results: RESULTS_DIR/slides/index.html,
+#   one self-contained HTML file (charts inline, nothing from the network).
+#   1. the charts again at slide size (plots/render.sh --slide: text of 20 px and more)
+#      into RESULTS_DIR/plots/slide/;
+#   2. every lesson's claims judged on the results (parlab report --format json);
+#   3. slides/build.py puts them together with slides/talk.txt's words: a title slide,
+#      per lab a question slide and one slide per claim (headline: the claim and its
+#      verdict here; the chart beneath; speaker notes for the presenter view).
+#   Environment: PARLAB (default: bin/parlab of this checkout, else parlab on the PATH),
+#   PYTHON (default /usr/bin/python3, else python3).
+set -u
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 res=${1:-results}
 out="$res/slides"
-parlab="$top/bin/parlab"
-[ -d "$res/plots" ] || { echo "no charts in $res/plots: run 'make tour' or 'make plots' first" >&2; exit 2; }
+if [ -z "${PARLAB:-}" ]; then
+    PARLAB="$top/bin/parlab"
+    [ -x "$PARLAB" ] || PARLAB=$(command -v parlab || echo "$top/bin/parlab")
+fi
+PYTHON=${PYTHON:-/usr/bin/python3}
+[ -x "$PYTHON" ] || PYTHON=$(command -v python3 || true)
+if ! ls "$res"/*-summary.csv >/dev/null 2>&1; then
+    echo "slides: no results in $res: run 'make tour' or a lab first" >&2
+    exit 2
+fi
+if [ -z "$PYTHON" ]; then
+    echo "slides skipped: python3 is not installed (make deps installs it)" >&2
+    exit 0
+fi
+if [ ! -x "$PARLAB" ]; then
+    echo "slides: no parlab at '$PARLAB' (make, or PARLAB=path/to/parlab)" >&2
+    exit 2
+fi
 mkdir -p "$out"
-esc() { sed -e 's/&/\&amp;/g' -e 's/</\&lt;/g' -e 's/>/\&gt;/g'; }
-meta=$(ls "$res"/*-meta.csv 2>/dev/null | head -n 1 || true)
-get() { [ -n "$meta" ] && awk -F, -v k="$1" '$1==k { sub(/^[^,]*,/, ""); gsub(/"/, ""); print; exit }' "$meta"; }
-tmp="$out/.index.html.$$"
-trap 'rm -f "$tmp"' EXIT INT TERM
-{
-cat "$here/head.html"
-printf '<section><h1>Using every core</h1><p class="sub">measured here, today</p><table>\n'
-for k in cpu_model cpus_usable cores smt_threads_per_core kernel compiler python date; do
-    v=$(get "$k" | esc)
-    [ -n "$v" ] && printf '<tr><th>%s</th><td>%s</td></tr>\n' "$k" "$v"
-done
-printf '</table></section>\n'
-# The talk's order: the labs as `parlab list` gives them, each lab's charts in the order
-# its lesson tells the story; the cores recording (the tour records the gil lab) after
-# the GIL. A chart not listed here (a new lab's) comes at the end.
-order="speedup gil_scaling gil_timeline cores gil_convoy gil_libraries tvp-create tvp-memory
-       tvp-latency tvp-bandwidth tvp-scaling pool-overhead pool-granularity pool-chunksize
-       sync sync_fs c2c"
-for png in "$res"/plots/*.png; do
-    n=$(basename "$png" .png)
-    case " $(echo $order) " in *" $n "*) ;; *) order="$order $n" ;; esac
-done
-for name in $order; do
-    [ -f "$res/plots/$name.png" ] || continue
-    lab=${name%%[-_]*}
-    case "$lab" in speedup) lab=amdahl ;; c2c) lab=sync ;; cores) lab=parmon ;; esac
-    q=$("$parlab" list 2>/dev/null | awk -v l="$lab" '$1==l { $1=""; sub(/^ /, ""); print }' | sed 's/ \[cannot.*//' | esc)
-    src="labs/$lab/README.md"
-    if [ "$lab" = parmon ]; then
-        q="what each core did over time (parmon's recording; the tour records the gil lab)"
-        src="docs/parmon.md"
-    fi
-    [ -n "$q" ] || q="$lab"
-    printf '<section><h2>%s</h2><img src="../plots/%s.png" alt="%s"><p class="src">%s &middot; %s</p></section>\n' \
-        "$q" "$name" "$name" "$name" "$src"
-done
-cat "$here/tail.html"
-} >"$tmp"
-mv "$tmp" "$out/index.html"
-trap - EXIT INT TERM
-echo "slides: $out/index.html ($(grep -c '<section>' "$out/index.html") slides)"
+json="$out/.report.json.$$"
+trap 'rm -f "$json"' EXIT INT TERM
+# The slide: 1280x720; a chart gets 1240x600 of it, drawn at that size (not scaled down).
+sh "$top/plots/render.sh" --slide=1240x600 "$res" >"$out/.charts.log" 2>&1 ||
+    echo "slides: some charts failed at slide size (see $out/.charts.log)" >&2
+"$PARLAB" report "$res" --format json --out "$json" || exit 1
+"$PYTHON" "$here/build.py" "$json" "$res" "$out/index.html"

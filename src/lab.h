@@ -99,6 +99,7 @@ extern const struct lab lab_gil;
 extern const struct lab lab_tvp;
 extern const struct lab lab_sync;
 extern const struct lab lab_pool;
+extern const struct lab lab_freeze;
 
 extern const struct lab *const lab_table[];
 extern const int lab_count;

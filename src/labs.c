@@ -10,6 +10,7 @@ const struct lab *const lab_table[] = {
     &lab_tvp,
     &lab_pool,
     &lab_sync,
+    &lab_freeze,
 };
 
 const int lab_count = (int)(sizeof(lab_table) / sizeof(lab_table[0]));

@@ -13,7 +13,8 @@
 #define PROC_ROOT "/proc"
 #define SYS_CPU "/sys/devices/system/cpu"
 
-const char mon_csv_header[] = "t,cpu,busy_pct,user_pct,system_pct,iowait_pct,steal_pct\n";
+const char mon_csv_header[] =
+    "t,cpu,busy_pct,user_pct,system_pct,iowait_pct,steal_pct,experiment,variant,workers\n";
 
 static const char *env_or(const char *name, const char *def)
 {
@@ -186,23 +187,39 @@ int mon_sample(struct mon_sampler *s, struct mon_view *v)
 
 /* ---- the CSV ---------------------------------------------------------------------------- */
 
+/* A status field as a CSV field: commas and quotes would break the row. */
+static void csv_plain(char *dst, size_t size, const char *src)
+{
+    size_t i = 0;
+    for (; src[i] && i + 1 < size; i++)
+        dst[i] = src[i] == ',' || src[i] == '"' || src[i] == '\n' ? ' ' : src[i];
+    dst[i] = '\0';
+}
+
 int mon_sample_csv(FILE *f, const struct mon_sampler *s, const struct mon_view *v)
 {
-    char buf[256];
+    char buf[256], phase[160] = ",,";
     double t = s->t_cur - s->t0;
     const struct cpustat_snap *now = &s->snap[s->cur];
     if (!v->have_sample)
         return 0;
+    /* What the followed lab is doing, so a chart of the recording can name its phases. */
+    if (v->have_status && !strcmp(v->status.state, "running")) {
+        char e[64], va[64];
+        csv_plain(e, sizeof(e), v->status.experiment);
+        csv_plain(va, sizeof(va), v->status.variant);
+        snprintf(phase, sizeof(phase), "%s,%s,%d", e, va, (int)v->status.workers);
+    }
     for (int c = 0; c <= now->ncpu; c++) {
         const struct cpustat_usage *u = c < now->ncpu ? &s->use[c] : &v->all;
         if (c < now->ncpu && !now->online[c])
             continue; /* offline: no row (documented in docs/parmon.md) */
         if (c < now->ncpu)
-            snprintf(buf, sizeof(buf), "%.3f,%d,%.2f,%.2f,%.2f,%.2f,%.2f\n", t, c, u->busy,
-                     u->user, u->system, u->iowait, u->steal);
+            snprintf(buf, sizeof(buf), "%.3f,%d,%.2f,%.2f,%.2f,%.2f,%.2f,%s\n", t, c, u->busy,
+                     u->user, u->system, u->iowait, u->steal, phase);
         else
-            snprintf(buf, sizeof(buf), "%.3f,all,%.2f,%.2f,%.2f,%.2f,%.2f\n", t, u->busy,
-                     u->user, u->system, u->iowait, u->steal);
+            snprintf(buf, sizeof(buf), "%.3f,all,%.2f,%.2f,%.2f,%.2f,%.2f,%s\n", t, u->busy,
+                     u->user, u->system, u->iowait, u->steal, phase);
         fputs(buf, f);
     }
     return fflush(f) == 0 && !ferror(f) ? 0 : -1;

@@ -480,9 +480,9 @@ static void find_dirs(char *bin_dir, char *top, size_t size)
  * -1 (no parmon built, or it cannot start: the chart is simply not drawn). */
 static struct csvw *record_file;
 
-static pid_t record_start(const char *bin_dir, const char *out)
+static pid_t record_start(const char *bin_dir, const char *out, pid_t lab)
 {
-    char parmon[PATH_MAX + 16];
+    char parmon[PATH_MAX + 16], follow[32];
     pid_t pid;
     snprintf(parmon, sizeof(parmon), "%s/parmon", bin_dir);
     if (access(parmon, X_OK) != 0 || !(record_file = csvw_open(out, "parmon-record.csv")))
@@ -491,7 +491,9 @@ static pid_t record_start(const char *bin_dir, const char *out)
     pid = harness_fork();
     if (pid == 0) {
         dup2(fileno(csvw_file(record_file)), STDOUT_FILENO);
-        execl(parmon, "parmon", "--batch", "--interval", "0.2", (char *)NULL);
+        /* following the lab, so each row names what it was doing */
+        snprintf(follow, sizeof(follow), "%d", (int)lab);
+        execl(parmon, "parmon", "--batch", "--interval", "0.2", "-p", follow, (char *)NULL);
         _exit(127);
     }
     if (pid < 0) {
@@ -579,8 +581,9 @@ static int cmd_tour(int argc, char **argv)
         pid_t pid;
         int st;
         pid_t rec = -1;
+        int record = !strcmp(l->name, "gil") && !l->unavailable;
         printf("\n=== %s: %s ===\n", l->name, l->summary);
-        if (!strcmp(l->name, "gil") && !l->unavailable && (rec = record_start(bin_dir, out)) > 0)
+        if (record)
             printf("(parmon records every core while it runs: %s/plots/cores.png)\n", out);
         fflush(stdout);
         /* kind 3: on SIGTERM the tour passes it on and waits, so the lab cleans up */
@@ -593,6 +596,8 @@ static int cmd_tour(int argc, char **argv)
             fprintf(stderr, "parlab: cannot run '%s': %s\n", self, strerror(errno));
             _exit(127);
         }
+        if (record)
+            rec = record_start(bin_dir, out, pid);
         harness_wait(pid, &st);
         record_stop(rec);
         if (WIFEXITED(st) && WEXITSTATUS(st) == EXIT_SKIPPED) {

@@ -52,7 +52,8 @@ static const char usage_text[] =
     "                       ($XDG_RUNTIME_DIR, else $TMPDIR/parmon-UID), or --log FILE\n"
     "      --interval S     seconds between samples (default 0.5; 0.05 to 3600)\n"
     "      --batch          print CSV to stdout instead of the screen:\n"
-    "                       t,cpu,busy_pct,user_pct,system_pct,iowait_pct,steal_pct\n"
+    "                       t,cpu,busy_pct,user_pct,system_pct,iowait_pct,steal_pct,\n"
+    "                       experiment,variant,workers (what a followed lab is doing)\n"
     "      --count N        stop after N samples\n"
     "      --record FILE    while the screen runs, write the same CSV to FILE\n"
     "      --log FILE       where a launched command's output goes (appended to)\n"
@@ -426,7 +427,8 @@ static void start(void)
     } else if (opt.pid) {
         mon_sample_proc_name(opt.pid, cmd_line, sizeof(cmd_line));
     }
-    if (!opt.batch && follow)
+    /* Followed in --batch mode too: the recording names the lab's phases. */
+    if (follow)
         mon_sample_follow(&smp, &view, follow);
 }
 

@@ -24,19 +24,28 @@
  * steal a core for long from threads that have work. */
 #define POOL_SPIN 4000
 
+/* The longest chunk a thread takes at once. */
+#define POOL_CHUNK 256
+
 /* ==== thread pool =================================================================== */
 
-/* One queue slot. `seq` tells whose turn the slot is (Vyukov's bounded queue): it equals
- * the position when the slot is free for the producer of that position, and is set to
- * position + capacity by the consumer once it has copied the task out. */
+/* One queue slot, 32 bytes so that two fill a cache line and none straddles two.
+ * `seq` says whose turn the slot is (Vyukov's bounded queue): it equals the position
+ * when the slot is free for the producer of that position, position + 1 once that
+ * producer has published its task there, and position + capacity once a consumer has
+ * copied the task out (free for the producer one lap later). */
 struct slot {
-    _Atomic size_t seq;
+    _Alignas(32) _Atomic size_t seq;
     pool_fn fn;
     void *arg;
 };
 
 /* Fields that different threads write live on different cache lines: a write by the
- * submitter must not evict the line the workers poll (see the sync lab). */
+ * submitter must not evict the line the workers poll (see the sync lab). In particular
+ * no counter is written by both sides per task: the submitter writes `tail` and the
+ * slots, the workers `head`, the slots' `seq` and `completed`. A worker that polls for
+ * work reads the next slot, never `tail`, so a stream of single submits does not make
+ * the submitter fetch `tail` back from another core every time. */
 struct pool {
     struct slot *ring;
     size_t mask;
@@ -44,11 +53,8 @@ struct pool {
     int nstarted;     /* threads to join */
     pthread_t *threads;
 
-    _Alignas(64) _Atomic size_t head; /* next position to take (consumers, CAS) */
-    _Alignas(64) _Atomic size_t tail; /* positions below it hold published tasks */
-    size_t ptail;                     /* the producers' own tail, under submit_lock */
-    pthread_mutex_t submit_lock;
-    _Alignas(64) _Atomic uint64_t submitted;
+    _Alignas(64) _Atomic size_t tail; /* producers: the next position to claim (CAS) */
+    _Alignas(64) _Atomic size_t head; /* consumers: the next position to take (CAS) */
     _Alignas(64) _Atomic uint64_t completed;
 
     /* sleeping: workers on work_cv when the queue is empty, waiters on done_cv */
@@ -58,20 +64,35 @@ struct pool {
     _Atomic int stop;
 };
 
+/* The slot of position pos has a published task. */
+static int published(struct pool *p, size_t pos, memory_order mo)
+{
+    return atomic_load_explicit(&p->ring[pos & p->mask].seq, mo) == pos + 1;
+}
+
 /* Take a chunk of queued tasks and run them. Returns how many ran (0: queue empty).
  * The chunk is a share of what is queued, so that with a long queue each claim is
  * worth one atomic operation over many tasks, and near the end chunks shrink to one
  * task and the work stays balanced (OpenMP's "guided" schedule). */
 static size_t run_some(struct pool *p)
 {
-    size_t h = atomic_load_explicit(&p->head, memory_order_relaxed), t, k;
+    size_t h = atomic_load_explicit(&p->head, memory_order_relaxed), k;
     size_t share = 2 * (size_t)(p->nthreads + 1);
     for (;;) {
-        t = atomic_load_explicit(&p->tail, memory_order_acquire);
-        if (h >= t)
+        size_t ready = 0;
+        /* the published tasks from h on, in order (a consumer takes only those) */
+        while (ready < POOL_CHUNK && published(p, h + ready, memory_order_acquire))
+            ready++;
+        if (ready == 0)
             return 0;
-        k = (t - h) / share;
-        k = k < 1 ? 1 : k > 256 ? 256 : k;
+        if (ready == POOL_CHUNK) {
+            /* a long queue: its length from the producers' tail, read once a chunk */
+            size_t t = atomic_load_explicit(&p->tail, memory_order_relaxed);
+            k = t > h ? (t - h) / share : 1;
+        } else {
+            k = ready / share;
+        }
+        k = k < 1 ? 1 : k > ready ? ready : k;
         if (atomic_compare_exchange_weak_explicit(&p->head, &h, h + k, memory_order_acquire,
                                                   memory_order_relaxed))
             break;
@@ -82,7 +103,7 @@ static size_t run_some(struct pool *p)
         struct {
             pool_fn fn;
             void *arg;
-        } mine[256];
+        } mine[POOL_CHUNK];
         for (size_t i = 0; i < k; i++) {
             struct slot *s = &p->ring[(h + i) & p->mask];
             mine[i].fn = s->fn;
@@ -92,19 +113,32 @@ static size_t run_some(struct pool *p)
         for (size_t i = 0; i < k; i++)
             mine[i].fn(mine[i].arg);
     }
-    atomic_fetch_add(&p->completed, k);
+    atomic_fetch_add_explicit(&p->completed, k, memory_order_release);
     /* Someone in pool_wait may be asleep: wake it when the last task is done. */
-    if (atomic_load(&p->waiters) > 0 && atomic_load(&p->completed) == atomic_load(&p->submitted)) {
-        pthread_mutex_lock(&p->sleep_lock);
-        pthread_cond_broadcast(&p->done_cv);
-        pthread_mutex_unlock(&p->sleep_lock);
+    if (atomic_load(&p->waiters) > 0) {
+        uint64_t c = atomic_load(&p->completed);
+        if (c == atomic_load(&p->tail)) {
+            pthread_mutex_lock(&p->sleep_lock);
+            pthread_cond_broadcast(&p->done_cv);
+            pthread_mutex_unlock(&p->sleep_lock);
+        }
     }
     return k;
 }
 
+/* No task is published at the head of the queue. Sequentially consistent: the other
+ * half of the handshake in wake() (see pool_worker). */
 static int queue_empty(struct pool *p)
 {
-    return atomic_load(&p->head) >= atomic_load(&p->tail);
+    return !published(p, atomic_load(&p->head), memory_order_seq_cst);
+}
+
+/* Every task claimed so far has run: completed is read before tail, and both only
+ * grow, so equal values mean that at the moment completed was read, all had run. */
+static int all_done(struct pool *p)
+{
+    uint64_t c = atomic_load_explicit(&p->completed, memory_order_acquire);
+    return c == atomic_load(&p->tail);
 }
 
 static void *pool_worker(void *arg)
@@ -122,9 +156,9 @@ static void *pool_worker(void *arg)
         if (spin < POOL_SPIN)
             continue;
         /* Then sleep. sleepers is raised before the last look at the queue, and a
-         * submitter publishes before it reads sleepers (both sequentially consistent),
-         * so either we see the task or the submitter sees us and signals: no task
-         * waits for a sleeping pool. */
+         * submitter publishes before it reads sleepers (all four sequentially
+         * consistent), so either we see the task or the submitter sees us and
+         * signals: no task waits for a sleeping pool. */
         pthread_mutex_lock(&p->sleep_lock);
         atomic_fetch_add(&p->sleepers, 1);
         while (queue_empty(p) && !atomic_load(&p->stop))
@@ -144,24 +178,24 @@ struct pool *pool_create(int nthreads, size_t capacity)
         return NULL;
     }
     if (capacity == 0)
-        capacity = 65536;
+        capacity = 4096;
     while (cap < capacity)
         cap <<= 1;
     if (posix_memalign((void **)&p, 64, sizeof(*p)) != 0)
         die("out of memory");
     memset(p, 0, sizeof(*p));
-    p->ring = xcalloc(cap, sizeof(struct slot));
+    if (posix_memalign((void **)&p->ring, 64, cap * sizeof(struct slot)) != 0)
+        die("out of memory");
+    memset(p->ring, 0, cap * sizeof(struct slot));
     for (size_t i = 0; i < cap; i++)
         atomic_init(&p->ring[i].seq, i);
     p->mask = cap - 1;
     atomic_init(&p->head, 0);
     atomic_init(&p->tail, 0);
-    atomic_init(&p->submitted, 0);
     atomic_init(&p->completed, 0);
     atomic_init(&p->sleepers, 0);
     atomic_init(&p->waiters, 0);
     atomic_init(&p->stop, 0);
-    pthread_mutex_init(&p->submit_lock, NULL);
     pthread_mutex_init(&p->sleep_lock, NULL);
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->done_cv, NULL);
@@ -179,10 +213,11 @@ struct pool *pool_create(int nthreads, size_t capacity)
     return p;
 }
 
-/* Publish positions up to ptail to the consumers and wake sleepers if any. */
-static void publish(struct pool *p, size_t nnew)
+/* After publishing: wake sleeping workers, if any (one for one task, all for more).
+ * The load of sleepers is sequentially consistent, after the sequentially consistent
+ * publication: see pool_worker. A pool whose workers are awake pays nothing here. */
+static void wake(struct pool *p, size_t nnew)
 {
-    atomic_store(&p->tail, p->ptail); /* seq_cst: ordered before the read of sleepers */
     if (atomic_load(&p->sleepers) > 0) {
         pthread_mutex_lock(&p->sleep_lock);
         if (nnew > 1)
@@ -193,40 +228,82 @@ static void publish(struct pool *p, size_t nnew)
     }
 }
 
+/* The ring is full at our position: run queued tasks ourselves rather than wait (no
+ * lock is held, so a task that submits cannot deadlock), or let the thread that holds
+ * the slot finish copying it out. */
+static void make_room(struct pool *p, unsigned *spins)
+{
+    if (run_some(p))
+        return;
+    if (++*spins < 64)
+        cpu_relax();
+    else
+        sched_yield();
+}
+
+/* The one-task path: one compare-and-swap on tail (a line only submitters write), two
+ * stores into the slot and its publication; no lock, no allocation, and a wake-up only
+ * when a worker sleeps. */
+void pool_submit(struct pool *p, pool_fn fn, void *arg)
+{
+    size_t pos = atomic_load_explicit(&p->tail, memory_order_relaxed);
+    unsigned spins = 0;
+    struct slot *s;
+    for (;;) {
+        size_t seq;
+        s = &p->ring[pos & p->mask];
+        seq = atomic_load_explicit(&s->seq, memory_order_acquire);
+        if (seq == pos) {
+            if (atomic_compare_exchange_weak_explicit(&p->tail, &pos, pos + 1, memory_order_relaxed,
+                                                      memory_order_relaxed))
+                break;
+        } else if ((ptrdiff_t)(seq - pos) < 0) {
+            make_room(p, &spins); /* the slot's task of the last lap is still queued */
+            pos = atomic_load_explicit(&p->tail, memory_order_relaxed);
+        } else {
+            pos = atomic_load_explicit(&p->tail, memory_order_relaxed); /* another submitter took it */
+        }
+    }
+    s->fn = fn;
+    s->arg = arg;
+    atomic_store(&s->seq, pos + 1); /* seq_cst: ordered before the read of sleepers */
+    wake(p, 1);
+}
+
+/* A batch: claim as many positions as are free with one compare-and-swap, fill them,
+ * publish the first one last (a consumer takes only published tasks in order, so it
+ * then sees the whole run at once and can take it in chunks), wake once. */
 void pool_submit_batch(struct pool *p, pool_fn fn, void *args, size_t stride, size_t n)
 {
     size_t done = 0;
-    pthread_mutex_lock(&p->submit_lock);
-    atomic_fetch_add(&p->submitted, n); /* before any of them can complete */
+    unsigned spins = 0;
     while (done < n) {
-        size_t pos = p->ptail, unpublished = 0;
-        /* fill free slots */
-        while (done < n) {
-            struct slot *s = &p->ring[pos & p->mask];
-            if (atomic_load_explicit(&s->seq, memory_order_acquire) != pos)
-                break; /* full: a consumer has not copied this slot's last task out yet */
+        size_t pos = atomic_load_explicit(&p->tail, memory_order_relaxed);
+        size_t h = atomic_load_explicit(&p->head, memory_order_acquire);
+        size_t room = h + p->mask + 1 > pos ? h + p->mask + 1 - pos : 0, k;
+        if (room == 0) {
+            make_room(p, &spins);
+            continue;
+        }
+        k = n - done < room ? n - done : room;
+        if (!atomic_compare_exchange_weak_explicit(&p->tail, &pos, pos + k, memory_order_relaxed,
+                                                   memory_order_relaxed))
+            continue;
+        for (size_t i = 0; i < k; i++) {
+            struct slot *s = &p->ring[(pos + i) & p->mask];
+            /* below head + capacity, so its last task was taken: wait, if at all, only
+             * for the taker to finish copying it out */
+            for (unsigned w = 0; atomic_load_explicit(&s->seq, memory_order_acquire) != pos + i; w++)
+                w < 64 ? cpu_relax() : (void)sched_yield();
             s->fn = fn;
-            s->arg = stride ? (char *)args + done * stride : args;
-            pos++, done++, unpublished++;
+            s->arg = stride ? (char *)args + (done + i) * stride : args;
+            if (i > 0)
+                atomic_store_explicit(&s->seq, pos + i + 1, memory_order_release);
         }
-        p->ptail = pos;
-        if (unpublished)
-            publish(p, unpublished);
-        if (done < n) {
-            /* The ring is full. Run queued work ourselves rather than wait for it:
-             * with no lock held, so a task that submits cannot deadlock. */
-            pthread_mutex_unlock(&p->submit_lock);
-            if (!run_some(p))
-                sched_yield();
-            pthread_mutex_lock(&p->submit_lock);
-        }
+        atomic_store(&p->ring[pos & p->mask].seq, pos + 1); /* seq_cst, as in pool_submit */
+        wake(p, k);
+        done += k;
     }
-    pthread_mutex_unlock(&p->submit_lock);
-}
-
-void pool_submit(struct pool *p, pool_fn fn, void *arg)
-{
-    pool_submit_batch(p, fn, arg, 0, 1);
 }
 
 void pool_wait(struct pool *p)
@@ -236,7 +313,7 @@ void pool_wait(struct pool *p)
         while (run_some(p))
             ;
         for (spin = 0; spin < POOL_SPIN; spin++) {
-            if (atomic_load(&p->completed) == atomic_load(&p->submitted))
+            if (all_done(p))
                 return;
             if (!queue_empty(p))
                 break;
@@ -248,7 +325,7 @@ void pool_wait(struct pool *p)
          * until new tasks appear, which we would then help with). */
         pthread_mutex_lock(&p->sleep_lock);
         atomic_fetch_add(&p->waiters, 1);
-        while (atomic_load(&p->completed) != atomic_load(&p->submitted) && queue_empty(p)) {
+        while (!all_done(p) && queue_empty(p)) {
             /* a task that submits more work wakes workers, not waiters: poll now and then */
             struct timespec ts;
             clock_gettime(CLOCK_REALTIME, &ts);
@@ -259,7 +336,7 @@ void pool_wait(struct pool *p)
         }
         atomic_fetch_sub(&p->waiters, 1);
         pthread_mutex_unlock(&p->sleep_lock);
-        if (atomic_load(&p->completed) == atomic_load(&p->submitted))
+        if (all_done(p))
             return;
     }
 }
@@ -275,7 +352,6 @@ void pool_destroy(struct pool *p)
     pthread_mutex_unlock(&p->sleep_lock);
     for (int i = 0; i < p->nstarted; i++)
         pthread_join(p->threads[i], NULL);
-    pthread_mutex_destroy(&p->submit_lock);
     pthread_mutex_destroy(&p->sleep_lock);
     pthread_cond_destroy(&p->work_cv);
     pthread_cond_destroy(&p->done_cv);

@@ -301,6 +301,8 @@ void claim_merge(struct claim_out *into, const struct claim_out *part, int first
         *into = *part;
         return;
     }
+    for (int i = 0; i < part->nparts && into->nparts < CLAIM_MAX_PARTS; i++)
+        into->parts[into->nparts++] = part->parts[i];
     if (part->numbers[0])
         claim_note(into, "%s", part->numbers);
     if (part->why[0])
@@ -379,6 +381,19 @@ static const char *distrust(const struct report_lab *l, const struct sumrow *r, 
     return NULL;
 }
 
+/* Keep the value behind a verdict for machine-readable reports (struct claim_part). */
+static void add_part(struct claim_out *o, const char *what, const char *unit, double median,
+                     double lo, double hi, double cores)
+{
+    struct claim_part *p;
+    if (o->nparts < 0 || o->nparts >= CLAIM_MAX_PARTS)
+        return;
+    p = &o->parts[o->nparts++];
+    snprintf(p->what, sizeof(p->what), "%.*s", (int)sizeof(p->what) - 1, what);
+    snprintf(p->unit, sizeof(p->unit), "%s", unit ? unit : "");
+    p->median = median, p->lo = lo, p->hi = hi, p->cores = cores;
+}
+
 static void judge_side(struct claim_out *o, const struct report_lab *l, const struct sumrow *r,
                        double thr, int at_least, const char *what, va_list ap)
     __attribute__((format(printf, 6, 0)));
@@ -393,6 +408,12 @@ static void judge_side(struct claim_out *o, const struct report_lab *l, const st
         return;
     }
     claim_note(o, "%s: %s", name, report_fmt_row(r, row, sizeof(row)));
+    {
+        const struct sumrow *c = report_row(l, r->experiment, r->variant, r->workers, r->param,
+                                            "cpu_cores");
+        add_part(o, name, r->unit, r->median, r->ci_lo, r->ci_hi,
+                 c && strcmp(r->metric, "cpu_cores") ? c->median : NAN);
+    }
     if ((bad = distrust(l, r, why, sizeof(why)))) {
         claim_verdict(o, VERDICT_CANNOT_TELL, "%s: %s", name, bad);
         return;
@@ -444,6 +465,12 @@ void claim_ratio_at_least(struct claim_out *o, const struct report_lab *l,
     if (!a || !b || b->median == 0) {
         claim_verdict(o, VERDICT_CANNOT_TELL, "%s: not measured in these results", name);
         return;
+    }
+    {
+        double blo = isnan(b->ci_lo) ? b->median : b->ci_lo, bhi = isnan(b->ci_hi) ? b->median : b->ci_hi;
+        double alo = isnan(a->ci_lo) ? a->median : a->ci_lo, ahi = isnan(a->ci_hi) ? a->median : a->ci_hi;
+        add_part(o, name, "x", a->median / b->median, bhi != 0 ? alo / bhi : NAN,
+                 blo != 0 ? ahi / blo : NAN, NAN);
     }
     if ((bad = distrust(l, a, why, sizeof(why))) || (bad = distrust(l, b, why, sizeof(why)))) {
         claim_verdict(o, VERDICT_CANNOT_TELL, "%s: %s", name, bad);
@@ -564,10 +591,163 @@ static void machine_line(const struct report_lab *l, char *buf, size_t size)
              l->reps, l->reps, l->reps > 0 ? fmt_level(1 - 2 * pow(0.5, l->reps), lvl, sizeof(lvl)) : "?");
 }
 
+/* ---- json: for programs (the slide deck) ------------------------------------------------- */
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++)
+        switch (*p) {
+        case '"': fputs("\\\"", f); break;
+        case '\\': fputs("\\\\", f); break;
+        case '\n': fputs("\\n", f); break;
+        case '\t': fputs("\\t", f); break;
+        case '\r': fputs("\\r", f); break;
+        default:
+            if (*p < 0x20)
+                fprintf(f, "\\u%04x", *p);
+            else
+                fputc(*p, f);
+        }
+    fputc('"', f);
+}
+
+static void json_num(FILE *f, double v)
+{
+    if (isnan(v) || isinf(v))
+        fputs("null", f);
+    else
+        fprintf(f, "%.6g", v);
+}
+
+static const char *verdict_key(enum verdict v)
+{
+    return v == VERDICT_HOLDS ? "holds" : v == VERDICT_FAILS ? "fails" : "cannot";
+}
+
+/* One object: {"format": "parlab-report-1", "dir", "labs": [...], "counts": {...}}. Each
+ * lab: name, source, known (in this build's lab table), summary, machine (the meta that
+ * says where the numbers come from), meta (every key), charts (name, png or null),
+ * claims (experiment, text, verdict, verdict_key, numbers, why, parts), impossible. */
+static void report_write_json(FILE *f, struct report_lab *labs, int n, const char *dir)
+{
+    int counts[3] = {0, 0, 0};
+    fputs("{\"format\": \"parlab-report-1\", \"dir\": ", f);
+    json_str(f, dir);
+    fputs(",\n\"labs\": [", f);
+    for (int i = 0; i < n; i++) {
+        struct report_lab *l = &labs[i];
+        int first = 1;
+        fputs(i ? ",\n{" : "\n{", f);
+        fputs("\"name\": ", f);
+        json_str(f, l->name);
+        fputs(", \"source\": ", f);
+        json_str(f, l->source);
+        fprintf(f, ", \"known\": %s, \"summary\": ", l->lab ? "true" : "false");
+        json_str(f, l->lab ? l->lab->summary : "");
+        fprintf(f, ",\n \"machine\": {\"cpus_usable\": %d, \"quick\": %s, \"reps\": %d, "
+                   "\"ci_level\": ",
+                l->usable, l->quick ? "true" : "false", l->reps);
+        json_num(f, l->reps > 0 ? 1 - 2 * pow(0.5, l->reps) : NAN);
+        for (size_t k = 0; k < 5; k++) {
+            static const char *const keys[] = {"cpu_model", "python", "date", "kernel", "compiler"};
+            fprintf(f, ", \"%s\": ", keys[k]);
+            json_str(f, report_meta(l, keys[k]));
+        }
+        fputs("},\n \"meta\": {", f);
+        for (int m = 0; m < l->nmeta; m++) {
+            fputs(m ? ", " : "", f);
+            json_str(f, l->meta[2 * m]);
+            fputs(": ", f);
+            json_str(f, l->meta[2 * m + 1]);
+        }
+        fputs("},\n \"charts\": [", f);
+        for (const char *const *c = l->lab && l->lab->charts ? l->lab->charts : NULL; c && *c; c++) {
+            char png[4096];
+            struct stat st;
+            snprintf(png, sizeof(png), "%s/plots/%s.png", dir, *c);
+            fputs(first ? "" : ", ", f);
+            first = 0;
+            fputs("{\"name\": ", f);
+            json_str(f, *c);
+            fputs(", \"png\": ", f);
+            if (stat(png, &st) == 0)
+                json_str(f, png);
+            else
+                fputs("null", f);
+            fputs("}", f);
+        }
+        fputs("],\n \"claims\": [", f);
+        first = 1;
+        for (const struct lab_claim *c = l->lab && l->lab->claims ? l->lab->claims : NULL; c && c->text; c++) {
+            struct claim_out o;
+            report_judge(l, c, &o);
+            counts[o.verdict]++;
+            fputs(first ? "\n  {" : ",\n  {", f);
+            first = 0;
+            fputs("\"experiment\": ", f);
+            json_str(f, c->experiment);
+            fputs(", \"text\": ", f);
+            json_str(f, c->text);
+            fputs(", \"verdict\": ", f);
+            json_str(f, verdict_name(o.verdict));
+            fputs(", \"verdict_key\": ", f);
+            json_str(f, verdict_key(o.verdict));
+            fputs(",\n   \"numbers\": ", f);
+            json_str(f, o.numbers);
+            fputs(", \"why\": ", f);
+            json_str(f, o.why);
+            fputs(",\n   \"parts\": [", f);
+            for (int k = 0; k < o.nparts && k < CLAIM_MAX_PARTS; k++) {
+                const struct claim_part *p = &o.parts[k];
+                fputs(k ? ", {\"what\": " : "{\"what\": ", f);
+                json_str(f, p->what);
+                fputs(", \"unit\": ", f);
+                json_str(f, p->unit);
+                fputs(", \"median\": ", f);
+                json_num(f, p->median);
+                fputs(", \"lo\": ", f);
+                json_num(f, p->lo);
+                fputs(", \"hi\": ", f);
+                json_num(f, p->hi);
+                fputs(", \"cores\": ", f);
+                json_num(f, p->cores);
+                fputs("}", f);
+            }
+            fputs("]}", f);
+        }
+        fputs("],\n \"impossible\": [", f);
+        first = 1;
+        for (int r = 0; r < l->nrows; r++) {
+            const struct sumrow *x = &l->rows[r];
+            if (strcmp(x->metric, "speedup") || !flags_has(x->flags, "above-cores"))
+                continue;
+            fputs(first ? "{" : ", {", f);
+            first = 0;
+            fputs("\"experiment\": ", f);
+            json_str(f, x->experiment);
+            fputs(", \"variant\": ", f);
+            json_str(f, x->variant);
+            fprintf(f, ", \"workers\": %d, \"param\": ", x->workers);
+            json_str(f, x->param);
+            fputs(", \"speedup\": ", f);
+            json_num(f, x->median);
+            fputs("}", f);
+        }
+        fputs("]}", f);
+    }
+    fprintf(f, "\n],\n\"counts\": {\"holds\": %d, \"fails\": %d, \"cannot\": %d}}\n", counts[0],
+            counts[1], counts[2]);
+}
+
 void report_write(FILE *f, struct report_lab *labs, int n, enum report_format fmt,
                   const char *dir)
 {
     int counts[3] = {0, 0, 0};
+    if (fmt == REPORT_JSON) {
+        report_write_json(f, labs, n, dir);
+        return;
+    }
     if (fmt == REPORT_HTML)
         fputs("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
               "<title>parlab report</title>\n<style>\n"
@@ -692,10 +872,12 @@ int report_main(int argc, char **argv)
                 fmt = REPORT_MD;
             else if (!strcmp(argv[i], "html"))
                 fmt = REPORT_HTML;
+            else if (!strcmp(argv[i], "json"))
+                fmt = REPORT_JSON;
             else
-                usage_error("report: --format: '%s' is not text, md or html", argv[i]);
+                usage_error("report: --format: '%s' is not text, md, html or json", argv[i]);
         } else if (!strcmp(argv[i], "--help")) {
-            printf("usage: parlab report [DIR] [--format text|md|html] [--out FILE]\n"
+            printf("usage: parlab report [DIR] [--format text|md|html|json] [--out FILE]\n"
                    "Judge each lesson's claims on the results in DIR (default results/).\n");
             return EXIT_OK;
         } else if (argv[i][0] == '-') {

@@ -45,10 +45,24 @@ struct report_lab {
     char *source; /* the summary file, or "this run" */
 };
 
+/* One measured quantity behind a verdict, kept for machine-readable reports (json: the
+ * slide deck's headlines): set by claim_at_least, claim_at_most and claim_ratio_at_least,
+ * carried along by claim_merge. A judge that writes its numbers by hand leaves none. */
+#define CLAIM_MAX_PARTS 8
+struct claim_part {
+    char what[160];  /* "threads at 2 workers" */
+    char unit[24];   /* the row's unit ("x", "us", "fraction"); a ratio: "x" */
+    double median;   /* the value; a ratio: a.median / b.median */
+    double lo, hi;   /* its interval; NAN when unknown */
+    double cores;    /* cpu_cores of the row's point; NAN when none (ratios, untimed rows) */
+};
+
 struct claim_out {
     enum verdict verdict;
     char numbers[600]; /* what was measured: "threads at 2 workers: 0.97x [0.95, 0.99] 94%" */
     char why[400];     /* does not hold / cannot tell: why */
+    int nparts;        /* the values behind numbers, in order (may be fewer: hand-written) */
+    struct claim_part parts[CLAIM_MAX_PARTS];
 };
 
 /* ---- for judges --------------------------------------------------------------------------- */
@@ -93,7 +107,9 @@ void claim_merge(struct claim_out *into, const struct claim_out *part, int first
 const char *report_fmt_row(const struct sumrow *r, char *buf, size_t size);
 
 /* ---- the report ------------------------------------------------------------------------------- */
-enum report_format { REPORT_TEXT, REPORT_MD, REPORT_HTML };
+/* REPORT_JSON: machine-readable (the slide deck reads it): every lab's meta, charts, and
+ * each claim's verdict, numbers, why and parts (struct claim_part). */
+enum report_format { REPORT_TEXT, REPORT_MD, REPORT_HTML, REPORT_JSON };
 
 /* Read DIR/NAME-summary.csv and DIR/NAME-meta.csv. Returns 0, or -1 with err set to
  * "FILE:LINE: what is wrong" or "cannot open 'FILE': why". */
@@ -111,7 +127,7 @@ void report_write(FILE *f, struct report_lab *labs, int n, enum report_format fm
 /* The verdict as words: "holds", "does not hold", "cannot tell". */
 const char *verdict_name(enum verdict v);
 
-/* `parlab report [DIR] [--format text|md|html] [--out FILE]`. Returns an exit code. */
+/* `parlab report [DIR] [--format text|md|html|json] [--out FILE]`. Returns an exit code. */
 int report_main(int argc, char **argv);
 
 struct lab_ctx;

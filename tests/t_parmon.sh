@@ -21,7 +21,7 @@ if [ -x "${PARLAB:-}" ] && "$PARLAB" help amdahl >/dev/null 2>&1; then have_parl
 rc=$?
 [ $rc -eq 0 ] && ok "batch exits 0" || bad "batch exits $rc: $(head -c 200 "$TMPDIR/b.err")"
 hdr=$(head -n 1 "$TMPDIR/b.csv")
-[ "$hdr" = "t,cpu,busy_pct,user_pct,system_pct,iowait_pct,steal_pct" ] &&
+[ "$hdr" = "t,cpu,busy_pct,user_pct,system_pct,iowait_pct,steal_pct,experiment,variant,workers" ] &&
     ok "batch CSV header" || bad "batch CSV header is '$hdr'"
 rows=$(($(wc -l <"$TMPDIR/b.csv") - 1))
 [ "$rows" -eq $((3 * (ncpu + 1))) ] && ok "batch: 3 samples x ($ncpu CPUs + all) rows" ||

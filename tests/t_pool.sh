@@ -1,9 +1,11 @@
 #!/bin/sh
 # The pool lab beyond the smoke test: the points it announces match its plan (quick and
 # full, with and without Python, without joblib), its CSV contract (experiments,
-# variants, metrics), bad options, pool_tasks.py on its own, Ctrl-C during the Python
-# pools leaving no process behind, and its claims judged on doctored summaries. No
-# timing is checked: the numbers of a shared 2-CPU machine are not asserted.
+# variants, metrics), the finer sweep around the crossings, the like-with-like window
+# (every omp task deferred), the optional demo (its phases, only when named), bad
+# options, pool_tasks.py on its own, Ctrl-C during the Python pools leaving no process
+# behind, and its claims judged on doctored summaries. No timing is checked: the
+# numbers of a shared 2-CPU machine are not asserted.
 set -u
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
@@ -12,7 +14,7 @@ out="$TMPDIR/pool"
 mkdir -p "$out"
 
 # ---- bad options: one line naming the value, exit 2, before anything runs ----------------
-for args in "--python 2" "--chunk-task-us 0" "--only granularity" "--experiment frob"; do
+for args in "--python 2" "--chunk-task-us 0" "--only granularity" "--experiment frob" "--phase-seconds 0.1"; do
     # shellcheck disable=SC2086
     "$PARLAB" run pool $args --out "$out/bad" >"$out/bad.out" 2>"$out/bad.err"
     rc=$?
@@ -63,11 +65,14 @@ runs="$out/quick/pool-runs.csv"
 
 # the contract: experiments, variants and their metrics
 for ev in task-overhead,parlab-threads task-overhead,parlab-threads-single task-overhead,parlab-procs \
-          task-overhead,omp-task task-overhead,omp-dynamic granularity,parlab-threads \
-          granularity,parlab-procs granularity,omp-dynamic chunksize,parlab-procs chunksize,sequential; do
+          task-overhead,omp-task task-overhead,omp-taskloop task-overhead,omp-task-nowindow \
+          task-overhead,omp-dynamic granularity,parlab-threads granularity,parlab-threads-single \
+          granularity,omp-task granularity,parlab-procs granularity,omp-dynamic chunksize,parlab-procs \
+          chunksize,sequential; do
     if rows "$sum" median | grep -q "^$ev,"; then ok "pool: rows for $ev"; else bad "pool: no rows for $ev"; fi
 done
-for em in task-overhead,us_per_task granularity,efficiency granularity,task_us_loop chunksize,tasks_per_s; do
+for em in task-overhead,us_per_task task-overhead,inline_share granularity,efficiency granularity,task_us_loop \
+          granularity,inline_share chunksize,tasks_per_s; do
     e=${em%,*}
     m=${em#*,}
     if rows "$sum" median | awk -F, -v e="$e" -v m="$m" '$1 == e && $5 == m { f = 1 } END { exit !f }'; then
@@ -86,13 +91,30 @@ else bad "pool: a non-positive or empty value"; fi
 c_small=$(rows "$sum" median | awk -F, '$1 == "granularity" && $2 == "parlab-threads" && $5 == "efficiency" { sub("task_us=", "", $4); print $4 }' | sort -g | head -n 1)
 [ "$c_small" = "0.001" ] && ok "pool: C tasks from 0.001 us" || bad "pool: the smallest C task is '$c_small' us"
 grep -q "reaches 0.5 at" "$out/quick/stdout" && ok "pool: break-even sizes printed" || bad "pool: no break-even sizes"
+# the finer sweep: every C variant has its 6 coarse sizes plus 4 finer ones (or says why
+# not: a skip line naming the variant), and the demo is not run unless named
+for v in parlab-threads-single omp-task parlab-threads omp-dynamic parlab-procs; do
+    n=$(rows "$sum" median | awk -F, -v v="$v" '$1 == "granularity" && $2 == v && $5 == "efficiency"' | wc -l)
+    k=$(grep -c "skipped: granularity $v, .*refine=" "$out/quick/stdout")
+    [ $((n + k)) -eq 10 ] && [ "$n" -ge 6 ] && ok "pool: $v: $n task sizes in quick mode ($((n - 6)) finer, $k skipped)" ||
+        bad "pool: $v: $n task sizes and $k skips (expected 6 coarse + 4 finer or skipped)"
+done
+# the finer sizes lie between two coarse ones, around a crossing: at least one variant has some
+rows "$sum" median | awk -F, '$1 == "granularity" && $5 == "efficiency" { sub("task_us=", "", $4); print $4 }' |
+    grep -qvx '0.001\|0.01\|0.1\|1\|10\|1000\|100' && ok "pool: finer sizes were measured" || bad "pool: no finer size in the sweep"
+# like with like: omp-task in task-overhead ran no task in place (the window kept every one deferred)
+ip=$(rows "$sum" median | awk -F, '$1 == "task-overhead" && $2 == "omp-task" && $5 == "inline_share" { print $6 }')
+awk -v x="$ip" 'BEGIN { exit !(x != "" && x + 0 <= 0.01) }' && ok "pool: omp-task ran deferred in task-overhead (in place: $ip)" ||
+    bad "pool: omp-task in task-overhead ran '$ip' of its tasks in place"
+rows "$sum" median | grep -q "^demo," && bad "pool: the optional demo ran without --experiment demo" ||
+    ok "pool: the demo runs only when named"
 # every ratio printed carries its interval and coverage
 if grep "x \[" "$out/quick/stdout" | grep -v "coverage" | grep -q .; then
     bad "pool: a ratio without its coverage: $(grep "x \[" "$out/quick/stdout" | grep -v coverage | head -n 1)"
 else ok "pool: every ratio printed has its interval and coverage"; fi
 grep -q "95%" "$out/quick/stdout" && bad "pool: an interval labelled 95% (coverage is n-dependent)" || ok "pool: no fixed 95% label"
 n=$(grep -c "^  \(holds\|does not hold\|cannot tell\) " "$out/quick/stdout")
-[ "$n" -eq 4 ] && ok "pool: 4 claims judged after the experiments" || bad "pool: $n claims judged, expected 4"
+[ "$n" -eq 5 ] && ok "pool: 5 claims judged after the experiments (the demo's only with it)" || bad "pool: $n claims judged, expected 5"
 "$PARLAB" report "$out/quick" >"$out/quick/report" 2>&1 && grep -q "^== pool" "$out/quick/report" &&
     ok "pool: parlab report judges the saved run" || bad "pool: parlab report: $(tail -n 2 "$out/quick/report")"
 grep -q "ANCHORS\|\.\./shared" "$out/quick/stdout" && bad "pool: output cites ANCHORS or ../shared" || ok "pool: no ANCHORS in the output"
@@ -112,6 +134,26 @@ run_plan nopy --quick --python 0 --workers 1,2 &&
         ok "pool: --python 0 runs no py-* variant"; }
 # full mode (its own task sizes and chunk sizes), one repetition to be quick
 run_plan full --reps 1 --experiment granularity,chunksize
+
+# ---- the demo: its phases, each a point with tasks a second and the CPUs busy -------------------
+if run_plan demo --experiment demo --phase-seconds 1 --reps 2; then
+    d="$out/demo"
+    for ph in "phase=1;chunksize=1;" "phase=2;chunksize=100;"; do
+        for m in tasks_per_s cpu_cores; do
+            nrep=$(rows "$d/pool-runs.csv" rep | awk -F, -v p="$ph" -v m="$m" '$1 == "demo" && index($4, p) == 1 && $5 == m && $6 > 0' | wc -l)
+            [ "$nrep" -eq 2 ] && ok "pool demo: ${ph%%;*}: $m in each of the 2 repetitions" || bad "pool demo: ${ph%%;*}: $nrep $m rows"
+        done
+    done
+    rows "$d/pool-runs.csv" rep | awk -F, '$1 != "demo"' | grep -q . && bad "pool demo: rows of other experiments" ||
+        ok "pool demo: only its own rows"
+    grep -q "^== demo" "$d/stdout" && grep -q "^  \(holds\|does not hold\|cannot tell\) .*On stage too" "$d/stdout" &&
+        ok "pool demo: prints its phases and judges its claim" || bad "pool demo: no table or no verdict: $(tail -n 4 "$d/stdout" | tr '\n' ' ')"
+    # each phase lasted about --phase-seconds (1 s): between 0.5 and 5 s of wall time in all
+    secs=$(rows "$d/pool-runs.csv" rep | awk -F, '$1 == "demo" && $5 == "seconds" && $6 > 0' | wc -l)
+    [ "$secs" -eq 4 ] && ok "pool demo: each repetition's seconds recorded" || bad "pool demo: $secs seconds rows"
+fi
+"$PARLAB" help pool | grep -q "^  demo " && ok "pool: parlab help lists the demo experiment (make demo-pool runs it)" ||
+    bad "pool: parlab help does not list demo"
 
 # ---- without joblib: its points are skipped, each with the reason, and unplanned ------------------
 if [ $python = yes ]; then
@@ -207,7 +249,7 @@ if [ $python = yes ]; then
 fi
 
 # ---- the claims, judged on doctored summaries ---------------------------------------------------
-# write_summary DIR USABLE procs pythreads small large chunk100: the medians that matter
+# write_summary DIR USABLE omp_task procs pythreads small large chunk100 demo100: the medians that matter
 write_summary() {
     d=$1
     mkdir -p "$d"
@@ -220,32 +262,37 @@ write_summary() {
                 printf "t,pool,%s,%s,%d,%s,%s,%s,5,%g,%g,%g,%g,%g,0,0.94,\n", e, v, w, p, m, u, x, x * 0.95, x * 1.05, x * 0.95, x * 1.05 }'
         }
         row task-overhead parlab-threads-single "" us_per_task us 0.1
-        row task-overhead parlab-procs chunksize=1 us_per_task us "$3"
-        row task-overhead py-thread-pool "" us_per_task us "$4"
-        row granularity parlab-threads-single task_us=0.001 efficiency fraction "$5"
-        row granularity parlab-threads-single task_us=1000 efficiency fraction "$6"
+        row task-overhead omp-task "" us_per_task us "$3"
+        row task-overhead omp-task "" inline_share fraction 0
+        row task-overhead parlab-procs chunksize=1 us_per_task us "$4"
+        row task-overhead py-thread-pool "" us_per_task us "$5"
+        row granularity parlab-threads-single task_us=0.001 efficiency fraction "$6"
+        row granularity parlab-threads-single task_us=1000 efficiency fraction "$7"
         row chunksize py-mp-pool "chunksize=1;task_us=10" tasks_per_s 1/s 40000
-        row chunksize py-mp-pool "chunksize=100;task_us=10" tasks_per_s 1/s "$7"
+        row chunksize py-mp-pool "chunksize=100;task_us=10" tasks_per_s 1/s "$8"
+        row demo parlab-procs "phase=1;chunksize=1;task_us=2" tasks_per_s 1/s 100000
+        row demo parlab-procs "phase=2;chunksize=100;task_us=2" tasks_per_s 1/s "$9"
     } >"$d/pool-summary.csv"
 }
 verdicts() { "$PARLAB" report "$1" 2>&1 | grep -c "^  $2 "; }
 
-write_summary "$out/good" 2 10 12 0.2 0.97 200000
+write_summary "$out/good" 2 0.6 10 12 0.2 0.97 200000 800000
 n=$(verdicts "$out/good" holds)
-[ "$n" -eq 4 ] && ok "pool: a summary that agrees with the lesson: 4 claims hold" ||
+[ "$n" -eq 6 ] && ok "pool: a summary that agrees with the lesson: 6 claims hold" ||
     bad "pool: agreeing summary: $n hold: $("$PARLAB" report "$out/good" 2>&1 | grep -A2 "^  \(does not\|cannot\)" | head -n 6)"
-# a process pool as cheap as a thread pool, Python threads as cheap as C, a pool that
-# pays at 1 ns and not at 1 ms, chunks that gain nothing: every claim contradicted
-write_summary "$out/doctored" 2 0.2 0.2 0.9 0.5 50000
+# libgomp as cheap as parlab, a process pool as cheap as a thread pool, Python threads as
+# cheap as C, a pool that pays at 1 ns and not at 1 ms, chunks that gain nothing: every
+# claim contradicted
+write_summary "$out/doctored" 2 0.05 0.2 0.2 0.9 0.5 50000 120000
 n=$(verdicts "$out/doctored" "does not hold")
-[ "$n" -eq 4 ] && ok "pool: a doctored summary: all 4 claims do not hold" ||
+[ "$n" -eq 6 ] && ok "pool: a doctored summary: all 6 claims do not hold" ||
     bad "pool: doctored summary: $n do not hold: $("$PARLAB" report "$out/doctored" 2>&1 | sed -n '/^== pool/,$p' | head -n 16)"
-# one usable CPU: the efficiency claim cannot tell; the fees still can
-write_summary "$out/onecpu" 1 10 12 0.2 0.97 200000
+# one usable CPU: the claims about handing over to another CPU cannot tell; the fees still can
+write_summary "$out/onecpu" 1 0.6 10 12 0.2 0.97 200000 800000
 "$PARLAB" report "$out/onecpu" >"$out/onecpu/report" 2>&1
 grep -A3 "^  cannot tell .*A pool pays only above" "$out/onecpu/report" | grep -q "1 usable CPU" &&
     ok "pool: with 1 usable CPU the efficiency claim cannot tell, and says why" ||
     bad "pool: 1 CPU: $(grep -A2 "pays only above" "$out/onecpu/report" | tr '\n' ' ')"
-[ "$(verdicts "$out/onecpu" holds)" -eq 3 ] && ok "pool: with 1 usable CPU the fee claims still hold" ||
-    bad "pool: 1 CPU: $(verdicts "$out/onecpu" holds) claims hold, expected 3"
+[ "$(verdicts "$out/onecpu" holds)" -eq 4 ] && ok "pool: with 1 usable CPU the other claims still hold" ||
+    bad "pool: 1 CPU: $(verdicts "$out/onecpu" holds) claims hold, expected 4"
 exit 0

@@ -3,7 +3,8 @@
 # a quick run writes the experiment and variant names of the contract, and no table
 # of its own (the charts read the summary); it runs the points it planned, skips
 # included; copy-on-write shows up in the memory numbers; Ctrl-C leaves no worker behind;
-# parlab report judges a doctored summary "does not hold". No timing is checked.
+# the demo runs only when named and writes a row a phase; parlab report judges a
+# doctored summary "does not hold". No timing is checked.
 set -u
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
@@ -109,6 +110,49 @@ sleep 0.2
 left=$(ps -eo pid=,args= | grep -F -- "$out2" | grep -v grep)
 [ -z "$left" ] && ok "Ctrl-C: no worker left behind" || bad "Ctrl-C: left behind: $left"
 [ -z "$(ls -A "$out2" | grep -v '^std')" ] && ok "Ctrl-C: nothing written" || bad "Ctrl-C: files left: $(ls -A "$out2")"
+
+# The demo runs only when named; with --phase-seconds 1 its four phases are points, each
+# with throughput and cpu_cores rows for every repetition (rows, not timings).
+"$PARLAB" help tvp | grep -Eq '^  demo .*only when named' && ok "demo: listed as run only when named" ||
+    bad "demo: not marked as run only when named in parlab help tvp"
+out4="$TMPDIR/tvp-demo"
+mkdir -p "$out4"
+if PARLAB_CHECK_PLAN=1 "$PARLAB" run tvp --experiment demo --phase-seconds 1 --reps 3 --out "$out4" \
+    >"$out4/stdout" 2>"$out4/stderr" </dev/null; then
+    ok "demo --phase-seconds 1 runs"
+else
+    bad "demo --phase-seconds 1 exits $?: $(tail -n 3 "$out4/stderr" | tr '\n' ' ')"
+fi
+grep -q "planned .* points but ran" "$out4/stderr" && bad "demo: $(grep planned "$out4/stderr")" ||
+    ok "demo: ran the points it planned"
+usable=$(awk -F, '$1 == "cpus_usable" {print $2}' "$out4/tvp-meta.csv")
+for vw in cpu-threads:$usable cpu-processes:$usable io-threads-1cpu:1 io-threads-1cpu:32; do
+    v=${vw%:*} w=${vw#*:}
+    n=$(awk -F, -v v="$v" -v w="$w" '
+        NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+        $c["experiment"] == "demo" && $c["variant"] == v && $c["workers"] == w &&
+        ($c["metric"] == "throughput" || $c["metric"] == "cpu_cores") && $c["n"] == 3 { k++ }
+        END { print k + 0 }' "$out4/tvp-summary.csv")
+    [ "$n" -eq 2 ] && ok "demo $v, $w workers: throughput and cpu_cores, 3 repetitions each" ||
+        bad "demo $v, $w workers: $n of the 2 rows (throughput, cpu_cores with n = 3)"
+done
+[ "$(grep -c '^demo phase [1-4] of 4' "$out4/stdout")" -eq 4 ] && ok "demo: each phase announced" ||
+    bad "demo: phases not announced: $(grep -c '^demo phase' "$out4/stdout")"
+[ "$(grep -Ec '^  (holds|does not hold|cannot tell) +On stage' "$out4/stdout")" -eq 2 ] &&
+    ok "demo: its two claims judged" || bad "demo: claims not judged"
+# Ctrl-C in the processes phase (its team of worker processes alive): none left behind.
+out5="$TMPDIR/tvp-demo-int"
+mkdir -p "$out5"
+"$PARLAB" run tvp --experiment demo --phase-seconds 3 --out "$out5" >"$out5/stdout" 2>"$out5/stderr" </dev/null &
+pid=$!
+sleep 4.5
+kill -INT $pid
+wait $pid
+rc=$?
+sleep 0.2
+[ $rc -eq 130 ] && ok "demo Ctrl-C: exit 130" || bad "demo Ctrl-C: exit $rc"
+left=$(ps -eo pid=,args= | grep -F -- "$out5" | grep -v grep)
+[ -z "$left" ] && ok "demo Ctrl-C: no worker process left behind" || bad "demo Ctrl-C: left behind: $left"
 
 # parlab report on a summary written by hand: a thread that starts slower than a fork and
 # threads that do not speed up CPU work contradict the lesson, and the report says so.

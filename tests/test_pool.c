@@ -148,6 +148,57 @@ TEST(nested_and_concurrent_submit)
     pool_destroy(tree_pool);
 }
 
+/* Many submitters at once on a ring of 8 slots: single submits and batches of every
+ * size from 1 to 3 laps of the ring, interleaved, while 3 workers take chunks. Every
+ * position is claimed by one submitter, the ring wraps thousands of times, and a
+ * submitter that finds it full runs tasks itself. */
+static struct pool *tiny_pool;
+
+struct mixed_arg {
+    size_t base, n;
+};
+
+static void *mixed_submitter(void *arg)
+{
+    const struct mixed_arg *a = arg;
+    size_t i = 0, k = 1;
+    while (i < a->n) {
+        size_t b = k % 25; /* 0: a single submit; else a batch of b (up to 24 = 3 laps) */
+        if (b == 0) {
+            pool_submit(tiny_pool, hit, (void *)(a->base + i));
+            i++;
+        } else {
+            b = b < a->n - i ? b : a->n - i;
+            pool_submit_batch(tiny_pool, hit, (void *)(a->base + i), 1, b);
+            i += b;
+        }
+        k++;
+    }
+    return NULL;
+}
+
+TEST(concurrent_batches_on_a_tiny_ring)
+{
+    enum { PER = 30000, NSUB = 4 };
+    pthread_t th[NSUB];
+    struct mixed_arg args[NSUB];
+    reset_hits(PER * NSUB);
+    tiny_pool = pool_create(3, 8);
+    CHECK(tiny_pool != NULL);
+    if (!tiny_pool)
+        return;
+    for (int i = 0; i < NSUB; i++) {
+        args[i] = (struct mixed_arg){(size_t)i * PER, PER};
+        pthread_create(&th[i], NULL, mixed_submitter, &args[i]);
+    }
+    for (int i = 0; i < NSUB; i++)
+        pthread_join(th[i], NULL);
+    pool_wait(tiny_pool);
+    CHECK(all_once(PER * NSUB));
+    CHECK(pool_completed(tiny_pool) == PER * NSUB);
+    pool_destroy(tiny_pool);
+}
+
 /* Shutdown with queued work: destroy right after submitting slow tasks; the contract
  * is that every one of them still runs. */
 static void slow_hit(void *arg)
@@ -338,6 +389,38 @@ TEST(breakeven_interpolates_on_log_scale)
     CHECK_NEAR(pool_breakeven(us, nan_eff, 4, 0.5), 1000, 1e-9);
 }
 
+/* The finer sweep: sizes inside the intervals where efficiency crosses 0.5 and 0.9,
+ * evenly spaced on a log scale, 3 significant digits; all of them in one interval when
+ * only one is crossed; none (and why) when nothing is. */
+TEST(refine_lands_around_the_crossings)
+{
+    double us[] = {0.001, 0.01, 0.1, 1, 10, 1000}, out[8];
+    double two[] = {0.02, 0.1, 0.4, 0.95, 0.97, 0.99};  /* 0.5 in (0.1, 1), 0.9 in (0.1, 1) too */
+    double apart[] = {0.02, 0.3, 0.6, 0.8, 0.95, 0.99}; /* 0.5 in (0.01, 0.1), 0.9 in (1, 10) */
+    double never[] = {0.01, 0.1, 0.2, 0.3, 0.4, 0.45};
+    double early[] = {0.6, 0.7, 0.8, 0.85, 0.88, 0.89};
+    const char *why = NULL;
+    int n = pool_refine(us, apart, 6, 2, out, &why);
+    CHECK(n == 4);
+    CHECK_NEAR(out[0], 0.0215, 1e-12); /* 0.01 * 10^(1/3) */
+    CHECK_NEAR(out[1], 0.0464, 1e-12); /* 0.01 * 10^(2/3) */
+    CHECK_NEAR(out[2], 2.15, 1e-12);
+    CHECK_NEAR(out[3], 4.64, 1e-12);
+    n = pool_refine(us, two, 6, 2, out, &why); /* one interval: all 4 in it, fifths of a decade */
+    CHECK(n == 4);
+    CHECK_NEAR(out[0], 0.158, 1e-12);
+    CHECK_NEAR(out[3], 0.631, 1e-12);
+    CHECK(pool_refine(us, never, 6, 2, out, &why) == 0);
+    CHECK(strstr(why, "below 0.5") != NULL);
+    CHECK(pool_refine(us, early, 6, 2, out, &why) == 0); /* 0.5 at the smallest, 0.9 never */
+    CHECK(strstr(why, "no crossing") != NULL);
+    /* the last interval, ending at 1000 */
+    double late[] = {0.01, 0.1, 0.2, 0.3, 0.4, 0.7};
+    CHECK(pool_refine(us, late, 6, 1, out, &why) == 2);
+    CHECK_NEAR(out[0], 46.4, 1e-12);
+    CHECK_NEAR(out[1], 215, 1e-12);
+}
+
 /* A child that has used ~30 ms of CPU and then waits: the CPU of live children counts
  * it (the OS adds it to ours only once the child is reaped). No timing is asserted:
  * the child spins until its own CPU clock says 30 ms, however long that takes. */
@@ -384,43 +467,63 @@ static struct sumrow row(const char *e, const char *v, int w, const char *p, con
     return r;
 }
 
-/* The verdicts of the lab's 4 claims on a summary with these medians. */
-static void judge(int usable, double procs, double pythreads, double small, double large,
-                  double chunk100, enum verdict *v)
+/* The verdicts of the lab's 6 claims on a summary with these medians. */
+enum { NCLAIMS = 6 };
+struct medians {
+    double omp_task, in_place; /* task-overhead: omp-task's fee and in-place share */
+    double procs, pythreads;   /* ... parlab-procs' and py-thread-pool's fees */
+    double small, large;       /* granularity: parlab-threads-single at 1 ns and 1 ms */
+    double chunk100;           /* chunksize: py-mp-pool at 100 (at 1: 4e4) */
+    double demo100;            /* demo: tasks a second in chunks of 100 (one at a time: 1e5) */
+};
+
+static void judge(int usable, const struct medians *m, enum verdict *v)
 {
     struct sumrow rows[] = {
         row("task-overhead", "parlab-threads-single", usable, "", "us_per_task", 0.1),
-        row("task-overhead", "parlab-procs", usable, "chunksize=1", "us_per_task", procs),
-        row("task-overhead", "py-thread-pool", usable, "", "us_per_task", pythreads),
-        row("granularity", "parlab-threads-single", usable, "task_us=0.001", "efficiency", small),
-        row("granularity", "parlab-threads-single", usable, "task_us=1000", "efficiency", large),
+        row("task-overhead", "omp-task", usable, "", "us_per_task", m->omp_task),
+        row("task-overhead", "omp-task", usable, "", "inline_share", m->in_place),
+        row("task-overhead", "parlab-procs", usable, "chunksize=1", "us_per_task", m->procs),
+        row("task-overhead", "py-thread-pool", usable, "", "us_per_task", m->pythreads),
+        row("granularity", "parlab-threads-single", usable, "task_us=0.001", "efficiency", m->small),
+        row("granularity", "parlab-threads-single", usable, "task_us=1000", "efficiency", m->large),
         row("chunksize", "py-mp-pool", usable, "chunksize=1;task_us=10", "tasks_per_s", 4e4),
-        row("chunksize", "py-mp-pool", usable, "chunksize=100;task_us=10", "tasks_per_s", chunk100),
+        row("chunksize", "py-mp-pool", usable, "chunksize=100;task_us=10", "tasks_per_s", m->chunk100),
+        row("demo", "parlab-procs", usable, "phase=1;chunksize=1;task_us=2", "tasks_per_s", 1e5),
+        row("demo", "parlab-procs", usable, "phase=2;chunksize=100;task_us=2", "tasks_per_s", m->demo100),
     };
     struct report_lab l;
     int i = 0;
     memset(&l, 0, sizeof(l));
     l.lab = &lab_pool, l.rows = rows, l.nrows = (int)ARRAY_SIZE(rows), l.usable = usable, l.reps = 5;
-    for (const struct lab_claim *c = lab_pool.claims; c->text && i < 4; c++, i++) {
+    for (const struct lab_claim *c = lab_pool.claims; c->text && i < NCLAIMS; c++, i++) {
         struct claim_out o;
         report_judge(&l, c, &o);
         v[i] = o.verdict;
     }
-    CHECK(i == 4);
+    CHECK(i == NCLAIMS);
 }
 
 TEST(claims_follow_the_numbers)
 {
-    enum verdict v[4];
-    judge(2, 10, 12, 0.2, 0.97, 2e5, v); /* as the lesson says */
-    for (int i = 0; i < 4; i++)
+    enum verdict v[NCLAIMS];
+    struct medians good = {0.6, 0, 10, 12, 0.2, 0.97, 2e5, 8e5};
+    struct medians wrong = {0.05, 0, 0.2, 0.2, 0.9, 0.5, 5e4, 1.2e5};
+    struct medians undeferred = good;
+    judge(2, &good, v); /* as the lesson says */
+    for (int i = 0; i < NCLAIMS; i++)
         CHECK(v[i] == VERDICT_HOLDS);
-    judge(2, 0.2, 0.2, 0.9, 0.5, 5e4, v); /* every claim contradicted */
-    for (int i = 0; i < 4; i++)
+    judge(2, &wrong, v); /* every claim contradicted */
+    for (int i = 0; i < NCLAIMS; i++)
         CHECK(v[i] == VERDICT_FAILS);
-    judge(1, 10, 12, 0.2, 0.97, 2e5, v); /* one CPU: efficiency cannot tell, fees can */
-    CHECK(v[0] == VERDICT_HOLDS && v[1] == VERDICT_HOLDS && v[3] == VERDICT_HOLDS);
-    CHECK(v[2] == VERDICT_CANNOT_TELL);
+    /* libgomp ran the tasks in place: no handover to compare, whatever the fees say */
+    undeferred.in_place = 0.9, undeferred.omp_task = 0.05;
+    judge(2, &undeferred, v);
+    CHECK(v[0] == VERDICT_CANNOT_TELL);
+    /* one CPU: the two claims about handing over to another CPU cannot tell, the rest can */
+    judge(1, &good, v);
+    CHECK(v[0] == VERDICT_CANNOT_TELL && v[3] == VERDICT_CANNOT_TELL);
+    CHECK(v[1] == VERDICT_HOLDS && v[2] == VERDICT_HOLDS && v[4] == VERDICT_HOLDS && v[5] == VERDICT_HOLDS);
 }
 
 int main(void)
@@ -432,6 +535,7 @@ int main(void)
     RUN(every_task_runs_once);
     RUN(batch_args_and_reuse);
     RUN(nested_and_concurrent_submit);
+    RUN(concurrent_batches_on_a_tiny_ring);
     RUN(shutdown_runs_queued_work);
     RUN(wakes_after_sleeping);
     RUN(rejects_bad_arguments);
@@ -439,6 +543,7 @@ int main(void)
     RUN(ppool_crash_is_reported);
     RUN(ppool_destroy_kills_stuck_worker);
     RUN(breakeven_interpolates_on_log_scale);
+    RUN(refine_lands_around_the_crossings);
     RUN(children_cpu_counts_live_workers);
     RUN(claims_follow_the_numbers);
     free(hits);

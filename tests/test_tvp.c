@@ -1,7 +1,8 @@
 /* test_tvp.c: the tvp lab's pieces that must be right whatever the timings: the /proc
- * parsers (tvp_proc.c, on saved text), and the shared-memory ring (tvp_ring.c: every
+ * parsers (tvp_proc.c, on saved text), the shared-memory ring (tvp_ring.c: every
  * message arrives once, in order, intact; closing and a dead peer end a wait instead of
- * hanging it). The lesson's claims are tested on a doctored summary in t_tvp.sh. */
+ * hanging it), and the team of workers (tvp_team.c: every job's shares add up, threads
+ * and processes alike; a dead worker process ends the job instead of hanging it). The lesson's claims are tested on a doctored summary in t_tvp.sh. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -258,6 +259,61 @@ TEST(ring_dead_peer_ends_wait)
     munmap(mem, bytes);
 }
 
+/* ---- the team (tvp_team.c): every job done exactly once, threads and processes ---- */
+
+static void team_jobs(int procs)
+{
+    struct topo t;
+    struct tvp_team *tm;
+    struct tvp_result r;
+    struct tvp_job cpu = {.io = 0, .amount = 100003}, io = {.io = 1, .amount = 8, .wait_us = 1000};
+    struct tvp_job timed = {.io = 0, .chunk = 1000, .seconds = 0.05};
+    topo_detect(&t);
+    tm = tvp_team_start(4, procs, TVP_PIN_NONE, &t);
+    for (int active = 1; active <= 4; active++) {
+        CHECK(tvp_team_run(tm, active, &cpu, &r) == 0);
+        CHECK(r.done == 100003); /* the shares add up to the amount, whatever T */
+        CHECK(r.wall > 0 && r.cpu >= 0);
+        CHECK(tvp_team_run(tm, active, &io, &r) == 0);
+        CHECK(r.done == 8);
+        CHECK(r.wall >= 0.9 * 8e-3 / active); /* the waits were really waited */
+    }
+    CHECK(tvp_team_run(tm, 2, &timed, &r) == 0);
+    CHECK(r.done > 0 && r.done % 1000 == 0);
+    CHECK(r.wall >= 0.05);
+    CHECK(tvp_team_run(tm, 5, &cpu, &r) == -1); /* more than the team has */
+    CHECK((tvp_team_pid(tm, 0) > 0) == (procs != 0));
+    CHECK(tvp_team_stop(tm) == 0);
+    topo_free(&t);
+}
+
+TEST(team_threads)
+{
+    team_jobs(0);
+}
+
+TEST(team_processes)
+{
+    team_jobs(1);
+}
+
+/* A worker process that dies: the job fails (-1) instead of waiting forever, and the
+ * team still ends, reaping every worker. */
+TEST(team_dead_worker_ends_job)
+{
+    struct topo t;
+    struct tvp_team *tm;
+    struct tvp_result r;
+    struct tvp_job io = {.io = 1, .amount = 2, .wait_us = 1000};
+    topo_detect(&t);
+    tm = tvp_team_start(2, 1, TVP_PIN_NONE, &t);
+    kill(tvp_team_pid(tm, 1), SIGKILL);
+    CHECK(tvp_team_run(tm, 2, &io, &r) == -1);
+    CHECK(tvp_team_run(tm, 1, &io, &r) == -1); /* a broken team takes no more jobs */
+    CHECK(tvp_team_stop(tm) == -1);
+    topo_free(&t);
+}
+
 TEST(parses_meminfo)
 {
     static const char meminfo[] = "MemTotal:       24586856 kB\n"
@@ -377,6 +433,32 @@ TEST(claims_scaling)
     CHECK(judge("io-bound", 0, 2) == VERDICT_FAILS);
 }
 
+TEST(claims_demo)
+{
+    const char *c = "work=lcg", *io = "wait_us=5000";
+    nrows = 0;
+    row("demo", "cpu-threads", 2, c, "throughput", 4e9, 3.9e9, 4.1e9);
+    row("demo", "cpu-processes", 2, c, "throughput", 3.9e9, 3.8e9, 4.0e9);
+    row("demo", "io-threads-1cpu", 1, io, "throughput", 198, 197, 199);
+    row("demo", "io-threads-1cpu", 32, io, "throughput", 6200, 6100, 6300);
+    row("demo", "io-threads-1cpu", 32, io, "cpu_cores", 0.05, 0.04, 0.07);
+    CHECK(judge("demo", 0, 2) == VERDICT_HOLDS);
+    CHECK(judge("demo", 1, 2) == VERDICT_HOLDS);
+    CHECK(judge("demo", 1, 1) == VERDICT_HOLDS); /* waiting needs no second CPU */
+    rows[1].median = 2e9, rows[1].ci_lo = 1.9e9, rows[1].ci_hi = 2.1e9; /* processes at half pace */
+    CHECK(judge("demo", 0, 2) == VERDICT_FAILS);
+    rows[3].median = 400, rows[3].ci_lo = 390, rows[3].ci_hi = 410; /* the waits did not overlap */
+    CHECK(judge("demo", 1, 2) == VERDICT_FAILS);
+    row("demo", "io-threads-1cpu", 32, io, "other_cores", 1.9, 1.9, 1.9); /* ... on a busy machine */
+    CHECK(judge("demo", 1, 2) == VERDICT_CANNOT_TELL);
+    nrows--;
+    rows[3].median = 6200, rows[3].ci_lo = 6100, rows[3].ci_hi = 6300;
+    rows[4].median = 0.9, rows[4].ci_lo = 0.8, rows[4].ci_hi = 1.0; /* waiting that burned a core */
+    CHECK(judge("demo", 1, 2) == VERDICT_FAILS);
+    nrows = 2; /* the io phases not measured */
+    CHECK(judge("demo", 1, 2) == VERDICT_CANNOT_TELL);
+}
+
 int main(void)
 {
     RUN(parses_smaps_rollup);
@@ -389,10 +471,14 @@ int main(void)
     RUN(ring_closed_fails);
     RUN(ring_between_processes);
     RUN(ring_dead_peer_ends_wait);
+    RUN(team_threads);
+    RUN(team_processes);
+    RUN(team_dead_worker_ends_job);
     RUN(parses_meminfo);
     RUN(claims_create);
     RUN(claims_memory);
     RUN(claims_communicate);
     RUN(claims_scaling);
+    RUN(claims_demo);
     return TEST_DONE();
 }

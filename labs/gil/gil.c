@@ -36,6 +36,7 @@
  * by `parlab report` on saved ones). */
 #include "gil.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,13 +48,95 @@
  * every experiment is sized from it, so a run lasts as long on any machine. */
 static double rate[NRATES];
 
-/* The units a repetition runs: all of them, but an eighth in the untimed warm-up (rep
- * 0), whose job is to fault pages in and warm the caches, not to be timed; at least a
- * unit a worker, so every worker warms up. */
-static uint64_t units_for(int rep, uint64_t total, int workers)
+/* ---- slices: pairing within a repetition -----------------------------------------------------
+ * A speedup divides the one-worker time by the N-worker time of the same repetition. On
+ * a shared VM that is not close enough: CPython's speed here moves by tens of percent
+ * within a second, inside one process (two 5 ms chunks of count() 6 ms apart differ by a
+ * median 2.5%; 0.75 s apart, by 25%: labs/gil/README.md, appendix). Timing 0.3 s of one
+ * worker and then 0.15 s of two compares two different machines. So a repetition cuts
+ * its work into K slices of about SLICE_S of one worker's time and runs slice 1 at every
+ * worker count (1, 2, 4), slice 2 in the reverse order (4, 2, 1), slice 3 forwards
+ * again (ABBA...), and each point's seconds are the sum of its slices: every point of a
+ * repetition saw the same stretches of the machine's speed, a few tens of ms apart. */
+enum { MAX_SLICES = 64 };
+static const double SLICE_S = 0.025;
+
+struct slicing {
+    int slices;       /* K, in a timed repetition (the warm-up runs one slice) */
+    uint64_t units;   /* a slice's units of work, the same at every worker count */
+};
+
+static uint64_t gcd64(uint64_t a, uint64_t b)
 {
-    uint64_t u = rep == 0 ? total / 8 : total;
-    return u < (uint64_t)workers ? (uint64_t)workers : u;
+    while (b) {
+        uint64_t t = a % b;
+        a = b, b = t;
+    }
+    return a;
+}
+
+/* K slices of about SLICE_S each for `total` units that one worker does in one_s
+ * seconds, split over the worker counts of pts. A slice keeps at least 4 units a worker
+ * (hashlib and zlib work in 1 MiB blocks: few and long) and, when it can, a multiple of
+ * every worker count, so that no worker of a run has a block more than another. */
+static struct slicing slicing_for(uint64_t total, double one_s, const struct point *pts, int n)
+{
+    int maxw = pts[n - 1].workers;
+    uint64_t lcm = 1;
+    struct slicing sl;
+    double k = floor(one_s / SLICE_S + 0.5);
+    sl.slices = k < 1 ? 1 : k > MAX_SLICES ? MAX_SLICES : (int)k;
+    if (total / (uint64_t)sl.slices < 4 * (uint64_t)maxw)
+        sl.slices = total / (4 * (uint64_t)maxw) > 0 ? (int)(total / (4 * (uint64_t)maxw)) : 1;
+    sl.units = total / (uint64_t)sl.slices;
+    for (int i = 0; i < n && lcm <= sl.units; i++)
+        lcm = lcm / gcd64(lcm, (uint64_t)pts[i].workers) * (uint64_t)pts[i].workers;
+    if (lcm <= sl.units / 2)
+        sl.units -= sl.units % lcm;
+    if (sl.units < (uint64_t)maxw)
+        sl.units = (uint64_t)maxw; /* at least a unit a worker: every worker warms up */
+    return sl;
+}
+
+/* Run one slice of units at pt's worker count; *extra_cpu: CPU seconds of worker
+ * processes this process cannot see. 0, or -1 (said why). */
+typedef int (*slice_fn)(struct lab_ctx *ctx, void *arg, const struct point *pt, uint64_t units,
+                        double *extra_cpu);
+
+/* A paired series measured in slices: per repetition every point runs every slice, in
+ * ABBA order, and records the sum of its slices' seconds and the CPU they used. */
+static int sliced_series(struct lab_ctx *ctx, const struct point *pts, int n, struct slicing sl,
+                         slice_fn run, void *arg)
+{
+    double *wall = xcalloc((size_t)n, sizeof(double)), *cpu = xcalloc((size_t)n, sizeof(double));
+    int rc = EXIT_OK;
+    harness_series(ctx, pts, n);
+    for (int rep; rc == EXIT_OK && harness_next_rep(ctx, &rep);) {
+        int slices = rep == 0 ? 1 : sl.slices; /* the warm-up: one slice at each count */
+        for (int i = 0; i < n; i++)
+            wall[i] = cpu[i] = 0;
+        for (int j = 0; j < slices && rc == EXIT_OK && !harness_interrupted(); j++)
+            for (int k = 0; k < n && rc == EXIT_OK; k++) {
+                const struct point *pt = &pts[(j + rep) % 2 ? n - 1 - k : k];
+                struct harness_clock a, b; /* b: only to read the CPU clock after the slice */
+                double extra = 0, t1;
+                harness_clock_start(ctx, &a, pt);
+                if (run(ctx, arg, pt, sl.units, &extra) < 0)
+                    rc = EXIT_FAIL;
+                t1 = now_s();
+                harness_clock_start(ctx, &b, pt);
+                wall[pt - pts] += t1 - a.wall;
+                cpu[pt - pts] += b.cpu - a.cpu + extra;
+            }
+        if (rep > 0 && rc == EXIT_OK && !harness_interrupted())
+            for (int i = 0; i < n; i++) {
+                results_add(ctx->res, &pts[i], rep, "seconds", wall[i], "s");
+                if (wall[i] > 0)
+                    results_add(ctx->res, &pts[i], rep, "cpu_cores", cpu[i] / wall[i], "cores");
+            }
+    }
+    free(wall), free(cpu);
+    return rc;
 }
 
 static bool enabled(const struct lab_ctx *ctx, const char *experiment)
@@ -65,7 +148,8 @@ static int gil_prepare(struct lab_ctx *ctx)
 {
     const char *why = gil_sampler_unavailable();
     results_meta(ctx->res, "gil_sampler", "%s", why ? why : gil_sampler_source());
-    if (!enabled(ctx, "python-cpu") && !enabled(ctx, "gil-timeline") && !enabled(ctx, "libraries"))
+    if (!enabled(ctx, "python-cpu") && !enabled(ctx, "gil-timeline") && !enabled(ctx, "libraries") &&
+        !enabled(ctx, "demo"))
         return EXIT_OK;
     if (gil_python_rates(ctx, ctx->quick ? 0.01 : 0.05, rate) < 0)
         return harness_interrupted() ? EXIT_INTERRUPTED : EXIT_FAIL;
@@ -142,47 +226,43 @@ static int python_cpu_points(const struct lab_ctx *ctx)
     return n_cpu_variants() * nw;
 }
 
-/* A series to measure in a child: the points, the units of work, how to split them. */
+/* A series to measure in a child: the points, the units of work, how to slice them. */
 struct series {
     const char *variant;
     const struct point *pts;
     int n;
-    uint64_t total;
+    struct slicing sl;
+    struct gil_team *team; /* in the child */
+    uint64_t *done;
 };
 
-/* In the child: start the team, then the repetitions; each runs every worker count in
- * the series' order and times it. Worker processes report their CPU time (extra_cpu):
- * this process has not reaped them, so its own CPU clock cannot see it. */
+/* One slice on the team's first w workers; every worker did exactly its share: no more,
+ * no less, none twice. Worker processes report their CPU time (extra_cpu): this process
+ * has not reaped them, so its own CPU clock cannot see it. */
+static int cpu_slice(struct lab_ctx *ctx, void *arg, const struct point *pt, uint64_t units,
+                     double *extra_cpu)
+{
+    struct series *s = arg;
+    const char *bad;
+    if (gil_team_run(s->team, pt->workers, units, s->done, extra_cpu) < 0)
+        return -1;
+    if ((bad = gil_check_shares(s->done, s->pts[s->n - 1].workers, pt->workers, units))) {
+        harness_note(ctx, "%s: %s", s->variant, bad);
+        return -1;
+    }
+    return 0;
+}
+
+/* In the child: start the team (the most workers the series needs), then measure. */
 static int cpu_series_child(struct lab_ctx *ctx, void *arg)
 {
-    const struct series *s = arg;
-    int maxw = s->pts[s->n - 1].workers, rc = EXIT_OK;
-    uint64_t *done = xcalloc((size_t)maxw, sizeof(uint64_t));
-    struct gil_team *team = gil_team_start(s->variant, maxw, ctx->topo, ctx->pin);
-    if (!team) {
-        free(done);
-        return EXIT_FAIL;
-    }
-    harness_series(ctx, s->pts, s->n);
-    for (int rep; rc == EXIT_OK && harness_next_rep(ctx, &rep);)
-        for (int k = 0; k < s->n && rc == EXIT_OK; k++) {
-            const struct point *pt = &s->pts[harness_series_order(rep, k, s->n)];
-            uint64_t units = units_for(rep, s->total, maxw);
-            struct harness_clock c;
-            double extra_cpu;
-            const char *bad;
-            harness_clock_start(ctx, &c, pt);
-            if (gil_team_run(team, pt->workers, units, done, &extra_cpu) < 0)
-                rc = EXIT_FAIL;
-            harness_clock_stop(ctx, pt, rep, &c, extra_cpu);
-            /* every worker did exactly its share: no more, no less, none twice */
-            if (rc == EXIT_OK && (bad = gil_check_shares(done, maxw, pt->workers, units))) {
-                harness_note(ctx, "%s, rep %d: %s", s->variant, rep, bad);
-                rc = EXIT_FAIL;
-            }
-        }
-    gil_team_stop(team);
-    free(done);
+    struct series *s = arg;
+    int maxw = s->pts[s->n - 1].workers, rc;
+    s->done = xcalloc((size_t)maxw, sizeof(uint64_t));
+    s->team = gil_team_start(s->variant, maxw, ctx->topo, ctx->pin);
+    rc = s->team ? sliced_series(ctx, s->pts, s->n, s->sl, cpu_slice, s) : EXIT_FAIL;
+    gil_team_stop(s->team);
+    free(s->done);
     return rc;
 }
 
@@ -197,7 +277,7 @@ static int python_cpu(struct lab_ctx *ctx)
     for (int v = 0; v < n_cpu_variants() && rc == EXIT_OK; v++) {
         const char *variant = cpu_variants[v];
         int r = !strcmp(variant, "threads-nogil") ? RATE_SPIN : RATE_COUNT, n = 0;
-        struct series s = {variant, pts, 0, (uint64_t)(rate[r] * lab_opt(ctx, "seconds"))};
+        struct series s = {variant, pts, 0, {0, 0}, NULL, NULL};
         for (int i = 0; i < nw; i++) {
             struct point pt = {"python-cpu", variant, w[i], "", cpu_cores_wanted(ctx, variant, w[i])};
             if (w[i] > cpu_max_workers(variant))
@@ -208,6 +288,8 @@ static int python_cpu(struct lab_ctx *ctx)
                 pts[n++] = pt;
         }
         s.n = n;
+        s.sl = slicing_for((uint64_t)(rate[r] * lab_opt(ctx, "seconds")), lab_opt(ctx, "seconds"),
+                           pts, n);
         rc = harness_child(ctx, cpu_series_child, &s, NULL, NULL);
         if (rc != EXIT_OK)
             break;
@@ -324,15 +406,46 @@ static int gil_timeline(struct lab_ctx *ctx)
 
 /* ---- experiment 3: convoy -------------------------------------------------------------------
  * Round trips a second of an I/O thread beside 0, 1, 2 spinning Python threads at three
- * switch intervals, and beside 0, 1, 2 spinning processes (gil_convoy.py). */
+ * switch intervals, and beside 0, 1, 2 spinning processes (gil_convoy.py). The far end
+ * is an echo thread in C that answers after ECHO_S, as a server on the local network
+ * would. The I/O thread and its echo share the first usable CPU and the spinners run on
+ * the others, so nothing but the GIL stands between them.
+ *
+ * The model: a spinning thread gives the GIL up only when a waiting thread has waited a
+ * whole switch interval. The I/O thread lets go of it in every send() and recv(), and
+ * the spinner takes it while the I/O thread waits for its answer; so after recv(), and
+ * again after send() when the spinner got in meanwhile, the I/O thread waits an
+ * interval: a round trip costs one or two switch intervals, 100 to 200 round trips a
+ * second at 5 ms, 500 to 1,000 at 1 ms. CPython counts every handoff (switch_number) and
+ * the lab records them a round trip: 2 for one wait, 4 for two.
+ *
+ * Why the echo waits ECHO_S before answering: an echo that answered at once, on the same
+ * CPU, is back within ~20 us, sooner than the spinner on another CPU can wake up to take
+ * the GIL; the I/O thread then often gets the GIL back itself, and the round trips beside
+ * a spinner swing with that race (96 to 12,000 a second at 5 ms on the EPYC VM). Real I/O
+ * answers in 100 us or more, and so does this echo.
+ *
+ * Where the OS puts the echo matters on its own: the placement series (no CPU work, the
+ * echo answering at once) runs it on the I/O thread's CPU, on another CPU, and on another
+ * CPU kept awake, paired. A wake-up on another CPU costs more than a switch on the same
+ * one (on a VM, an interrupt through the hypervisor; on any machine, an idle CPU waking).
+ * Unpinned, the scheduler sends a woken thread back to its previous CPU while that CPU is
+ * idle, so alone the two settle on two CPUs; when other work keeps the CPUs busy, it puts
+ * the echo beside the thread that woke it, on one CPU. That is why, unpinned, an I/O
+ * thread can look faster beside spinning processes than alone. */
 
+static const double ECHO_S = 200e-6;
 static const int switch_us[] = {5000, 1000, 100};
-enum { MAX_SPINNERS = 2 };
+enum { MAX_SPINNERS = 2, PLACEMENTS = 3 };
+static const char *const placement_param[PLACEMENTS] = {"echo=same-cpu", "echo=other-cpu",
+                                                        "echo=other-cpu-awake"};
+static const char *const placement_text[PLACEMENTS] = {
+    "on the I/O thread's CPU", "on another CPU (idle between)", "on another CPU, kept awake"};
 
 static int convoy_points(const struct lab_ctx *ctx)
 {
     (void)ctx;
-    return ((int)ARRAY_SIZE(switch_us) + 1) * (MAX_SPINNERS + 1);
+    return ((int)ARRAY_SIZE(switch_us) + 1) * (MAX_SPINNERS + 1) + PLACEMENTS;
 }
 
 static double convoy_seconds(const struct lab_ctx *ctx)
@@ -349,8 +462,16 @@ static double convoy_cores_wanted(const struct lab_ctx *ctx, int in_process, int
     return harness_cores_for(ctx, 1 + (in_process ? spinners : spinners > 0));
 }
 
+static void placement_points(const struct lab_ctx *ctx, struct point *pts)
+{
+    for (int i = 0; i < PLACEMENTS; i++)
+        pts[i] = (struct point){"convoy", "placement", 1, placement_param[i],
+                                harness_cores_for(ctx, 2)};
+}
+
 static int convoy_child(struct lab_ctx *ctx, void *arg)
 {
+    struct point pts[PLACEMENTS];
     int rc = EXIT_OK;
     (void)arg;
     if (gil_python_start() < 0)
@@ -359,43 +480,78 @@ static int convoy_child(struct lab_ctx *ctx, void *arg)
         for (int s = 0; s < (v ? 1 : (int)ARRAY_SIZE(switch_us)) && rc == EXIT_OK; s++)
             for (int c = 0; c <= MAX_SPINNERS && rc == EXIT_OK && !harness_interrupted(); c++)
                 if (gil_convoy_point(v ? "cpu-in-process" : "cpu-in-threads", switch_us[s], c,
-                                     convoy_seconds(ctx), convoy_cores_wanted(ctx, v, c)) < 0)
+                                     convoy_seconds(ctx), convoy_cores_wanted(ctx, v, c),
+                                     ECHO_S, ctx->topo) < 0)
                     rc = EXIT_FAIL;
+    /* Placement: no CPU work, the echo on the I/O thread's CPU or on another, paired. */
+    placement_points(ctx, pts);
+    if (rc == EXIT_OK && !harness_interrupted()) {
+        if (ctx->topo->naffinity < 2) {
+            for (int i = 0; i < PLACEMENTS; i++)
+                harness_skip(ctx, &pts[i], "the echo on another CPU needs 2 CPUs");
+        } else {
+            harness_series(ctx, pts, PLACEMENTS);
+            if (gil_convoy_placement(pts, convoy_seconds(ctx), ctx->quick ? 6 : 10, ctx->topo) < 0)
+                rc = EXIT_FAIL;
+        }
+    }
     gil_python_stop();
     return rc;
 }
 
 static int convoy(struct lab_ctx *ctx)
 {
+    struct point pts[PLACEMENTS];
     char lvl[16];
     int rc;
-    printf("\n== convoy: round trips a second of an I/O thread beside CPU-bound workers\n");
+    printf("\n== convoy: round trips a second of an I/O thread beside CPU-bound workers\n"
+           "   (the I/O thread and its echo, which answers after %.0f us, on CPU %d; the CPU work\n"
+           "   on the other CPUs)\n", ECHO_S * 1e6, ctx->topo->cpus[0]);
+    results_meta(ctx->res, "convoy_echo_us", "%.0f", ECHO_S * 1e6); /* for the chart's model */
     if ((rc = harness_child(ctx, convoy_child, NULL, NULL, NULL)) != EXIT_OK)
         return rc;
     harness_progress_clear();
-    printf("  %-15s %9s %7s  %-32s %-28s %s\n", "variant", "switch", "beside",
-           "round trips/s [interval]", "fewer than alone [interval]", "flags");
+    printf("  %-15s %9s %7s  %-31s %-19s %-9s %s\n", "variant", "switch", "beside",
+           "round trips/s [interval]", "fewer than alone", "handoffs", "flags");
     for (int v = 0; v < 2; v++)
         for (int s = 0; s < (v ? 1 : (int)ARRAY_SIZE(switch_us)); s++)
             for (int c = 0; c <= MAX_SPINNERS; c++) {
-                char param[48], alone_param[48], rt[48], fewer[48] = "", flags[128];
+                char param[48], alone_param[48], rt[48], fewer[32] = "", hand[16] = "", flags[128];
                 struct point pt = {"convoy", v ? "cpu-in-process" : "cpu-in-threads", 1 + c, param, 0};
                 struct point alone = {pt.experiment, pt.variant, 1, alone_param, 0};
-                struct summary r, q;
+                struct summary r, q, h;
                 fmt_param(param, sizeof(param), "switch_us=%d;cpu_threads=%d", switch_us[s], c);
                 fmt_param(alone_param, sizeof(alone_param), "switch_us=%d;cpu_threads=0", switch_us[s]);
                 if (!summary_of(ctx, &pt, "roundtrips_per_s", &r))
                     continue;
-                snprintf(rt, sizeof(rt), "%8.0f [%.0f, %.0f] %s", r.median, r.ci_lo, r.ci_hi,
+                snprintf(rt, sizeof(rt), "%7.0f [%.0f, %.0f] %s", r.median, r.ci_lo, r.ci_hi,
                          fmt_level(r.ci_level, lvl, sizeof(lvl)));
                 /* not paired: the points ran one after the other */
                 if (c > 0 && results_ratio(ctx->res, &alone, "roundtrips_per_s", &pt,
                                            "roundtrips_per_s", 0, &q) == 0)
-                    snprintf(fewer, sizeof(fewer), "%.3gx [%.3g, %.3g]", q.median, q.ci_lo, q.ci_hi);
+                    snprintf(fewer, sizeof(fewer), "%.3gx", q.median);
+                if (summary_of(ctx, &pt, "gil_handoffs_per_roundtrip", &h))
+                    snprintf(hand, sizeof(hand), "%.2f", h.median);
                 results_flags(ctx->res, &pt, flags, sizeof(flags));
-                printf("  %-15s %6.1f ms %7d  %-32s %-28s %s\n", pt.variant, switch_us[s] / 1000.0, c,
-                       rt, fewer, flags);
+                printf("  %-15s %6.1f ms %7d  %-31s %-19s %-9s %s\n", pt.variant,
+                       switch_us[s] / 1000.0, c, rt, fewer, hand, flags);
             }
+    printf("  (handoffs: of the GIL between threads, per round trip, CPython's own count: 2 when\n"
+           "   the I/O thread waited for it once a round trip, 4 when twice; a spinner lets go\n"
+           "   only after a waiting thread has waited a whole switch interval)\n");
+    placement_points(ctx, pts);
+    if (results_summary(ctx->res, &pts[0], "roundtrips_per_s")) {
+        printf("  no CPU work, an echo that answers at once; where it runs (paired, in slices):\n");
+        for (int i = 0; i < PLACEMENTS; i++) {
+            struct summary r;
+            char flags[128];
+            if (!summary_of(ctx, &pts[i], "roundtrips_per_s", &r))
+                continue;
+            results_flags(ctx->res, &pts[i], flags, sizeof(flags));
+            printf("    %-31s %7.0f [%.0f, %.0f] %s round trips/s  %s\n", placement_text[i],
+                   r.median, r.ci_lo, r.ci_hi, fmt_level(r.ci_level, lvl, sizeof(lvl)), flags);
+        }
+    }
     if (ctx->topo->usable < 2)
         printf("  (1 usable CPU: spinning processes also compete with the I/O thread for the one"
                " CPU, through the OS scheduler)\n");
@@ -425,39 +581,41 @@ static int libraries_points(const struct lab_ctx *ctx)
 struct lib_job {
     struct point *pts[ARRAY_SIZE(lib_kinds)];
     int n;
-    uint64_t total[ARRAY_SIZE(lib_kinds)];
+    struct slicing sl[ARRAY_SIZE(lib_kinds)];
+    size_t v;       /* in the child: the kind being measured */
+    uint64_t *done;
 };
+
+/* One slice: gil_libraries.run() starts pt->workers threads on it, as a Python
+ * programmer would, and each did exactly its share. */
+static int lib_slice(struct lab_ctx *ctx, void *arg, const struct point *pt, uint64_t units,
+                     double *extra_cpu)
+{
+    struct lib_job *j = arg;
+    const char *bad;
+    (void)extra_cpu;
+    if (gil_libraries_run(lib_kinds[j->v].work, pt->workers, units, j->done) < 0)
+        return -1;
+    if ((bad = gil_check_shares(j->done, pt->workers, pt->workers, units))) {
+        harness_note(ctx, "libraries %s: %s", pt->variant, bad);
+        return -1;
+    }
+    return 0;
+}
 
 static int libraries_child(struct lab_ctx *ctx, void *arg)
 {
     struct lib_job *j = arg;
-    int maxw = j->pts[0][j->n - 1].workers, rc = EXIT_OK;
-    uint64_t *done = xcalloc((size_t)maxw, sizeof(uint64_t));
+    int rc = EXIT_OK;
+    j->done = xcalloc((size_t)j->pts[0][j->n - 1].workers, sizeof(uint64_t));
     if (gil_python_start() < 0) {
-        free(done);
+        free(j->done);
         return EXIT_FAIL;
     }
-    for (size_t v = 0; v < ARRAY_SIZE(lib_kinds) && rc == EXIT_OK; v++) {
-        const struct point *pts = j->pts[v];
-        harness_series(ctx, pts, j->n);
-        for (int rep; rc == EXIT_OK && harness_next_rep(ctx, &rep);)
-            for (int k = 0; k < j->n && rc == EXIT_OK; k++) {
-                const struct point *pt = &pts[harness_series_order(rep, k, j->n)];
-                uint64_t units = units_for(rep, j->total[v], maxw);
-                struct harness_clock c;
-                const char *bad;
-                harness_clock_start(ctx, &c, pt);
-                if (gil_libraries_run(lib_kinds[v].work, pt->workers, units, done) < 0)
-                    rc = EXIT_FAIL;
-                harness_clock_stop(ctx, pt, rep, &c, 0);
-                if (rc == EXIT_OK && (bad = gil_check_shares(done, pt->workers, pt->workers, units))) {
-                    harness_note(ctx, "libraries %s, rep %d: %s", pt->variant, rep, bad);
-                    rc = EXIT_FAIL;
-                }
-            }
-    }
+    for (j->v = 0; j->v < ARRAY_SIZE(lib_kinds) && rc == EXIT_OK; j->v++)
+        rc = sliced_series(ctx, j->pts[j->v], j->n, j->sl[j->v], lib_slice, j);
     gil_python_stop();
-    free(done);
+    free(j->done);
     return rc;
 }
 
@@ -479,10 +637,8 @@ static int libraries(struct lab_ctx *ctx)
             else
                 j.pts[v][j.n++] = pt;
         }
-        /* hashlib and zlib work in 1 MiB blocks: at least one block a thread */
-        j.total[v] = (uint64_t)(rate[lib_kinds[v].rate] * lab_opt(ctx, "seconds"));
-        if (j.total[v] < (uint64_t)j.pts[v][j.n - 1].workers)
-            j.total[v] = (uint64_t)j.pts[v][j.n - 1].workers;
+        j.sl[v] = slicing_for((uint64_t)(rate[lib_kinds[v].rate] * lab_opt(ctx, "seconds")),
+                              lab_opt(ctx, "seconds"), j.pts[v], j.n);
     }
     rc = harness_child(ctx, libraries_child, &j, NULL, NULL);
     if (rc == EXIT_OK) {
@@ -497,6 +653,112 @@ static int libraries(struct lab_ctx *ctx)
         free(j.pts[v]);
     free(w);
     return rc;
+}
+
+/* ---- experiment 5 (only when named): demo --------------------------------------------------
+ * For a talk, beside parmon (make demo-gil): four steady phases of --phase-seconds each,
+ * so the audience can read the cores before they change: count() on 1 thread, on 2
+ * threads (still one core busy: they take turns on the GIL), in 2 processes (two
+ * cores), and spin() on 2 threads, the loop in C with the GIL released (two cores). Each
+ * phase is its own point, so parmon's lab line names it; each records the CPU cores it
+ * kept busy and the work it did (steps a second). */
+
+static const struct {
+    const char *variant, *what;
+    int workers, rate;
+} demo_phases[] = {
+    {"threads", "1 Python thread running count(): one core", 1, RATE_COUNT},
+    {"threads", "2 Python threads running count(): still one core, they take turns on the GIL",
+     2, RATE_COUNT},
+    {"processes", "2 processes running count(), a GIL each: two cores", 2, RATE_COUNT},
+    {"threads-nogil", "2 threads running the loop in C with the GIL released: two cores", 2,
+     RATE_SPIN},
+};
+enum { NDEMO = (int)ARRAY_SIZE(demo_phases) };
+static const double DEMO_CHUNK_S = 0.1; /* a run of the team: one worker's seconds of work */
+
+static int demo_points(const struct lab_ctx *ctx)
+{
+    (void)ctx;
+    return NDEMO;
+}
+
+struct demo_job {
+    int phase;
+    double rep_s;
+};
+
+/* In a child: the team first, then the point (parmon's line changes when the work
+ * starts); every repetition keeps the workers busy for rep_s in runs of DEMO_CHUNK_S. */
+static int demo_child(struct lab_ctx *ctx, void *arg)
+{
+    const struct demo_job *j = arg;
+    int w = demo_phases[j->phase].workers, rc = EXIT_OK;
+    struct point pt = {"demo", demo_phases[j->phase].variant, w, "",
+                       !strcmp(demo_phases[j->phase].variant, "threads") ? 1 : harness_cores_for(ctx, w)};
+    uint64_t units = (uint64_t)(rate[demo_phases[j->phase].rate] * DEMO_CHUNK_S) * (uint64_t)w;
+    uint64_t done[2];
+    struct gil_team *team = gil_team_start(pt.variant, w, ctx->topo, ctx->pin);
+    if (!team)
+        return EXIT_FAIL;
+    harness_point(ctx, &pt);
+    for (int rep; rc == EXIT_OK && harness_next_rep(ctx, &rep);) {
+        struct harness_clock c;
+        double extra = 0, end, t;
+        uint64_t steps = 0;
+        harness_clock_start(ctx, &c, &pt);
+        end = c.wall + (rep == 0 ? DEMO_CHUNK_S : j->rep_s);
+        do {
+            double x = 0;
+            const char *bad;
+            if (gil_team_run(team, w, units, done, &x) < 0) {
+                rc = EXIT_FAIL;
+                break;
+            }
+            if ((bad = gil_check_shares(done, w, w, units))) {
+                harness_note(ctx, "demo %s: %s", pt.variant, bad);
+                rc = EXIT_FAIL;
+                break;
+            }
+            extra += x;
+            steps += units;
+        } while (now_s() < end && !harness_interrupted());
+        t = harness_clock_stop(ctx, &pt, rep, &c, extra);
+        if (rep > 0 && rc == EXIT_OK && t > 0)
+            results_add(ctx->res, &pt, rep, "steps_per_s", (double)steps / t, "1/s");
+    }
+    gil_team_stop(team);
+    return rc;
+}
+
+static int demo(struct lab_ctx *ctx)
+{
+    double phase = lab_opt(ctx, "phase-seconds");
+    char lvl[16];
+    printf("\n== demo: %d steady phases of %.0f s each (--phase-seconds); watch the cores in parmon\n",
+           NDEMO, phase);
+    for (int i = 0; i < NDEMO; i++) {
+        struct demo_job j = {i, phase / ctx->reps};
+        int rc;
+        harness_note(ctx, "  phase %d of %d: %s", i + 1, NDEMO, demo_phases[i].what);
+        if ((rc = harness_child(ctx, demo_child, &j, NULL, NULL)) != EXIT_OK)
+            return rc;
+    }
+    harness_progress_clear();
+    printf("  %-15s %7s  %-27s %-28s %s\n", "phase", "workers", "CPU cores busy [interval]",
+           "steps a second (median)", "flags");
+    for (int i = 0; i < NDEMO; i++) {
+        struct point pt = {"demo", demo_phases[i].variant, demo_phases[i].workers, "", 0};
+        struct summary c;
+        char flags[128];
+        if (!summary_of(ctx, &pt, "cpu_cores", &c))
+            continue;
+        results_flags(ctx->res, &pt, flags, sizeof(flags));
+        printf("  %-15s %7d  %4.2f [%.2f, %.2f] %-10s %-28.4g %s\n", pt.variant, pt.workers,
+               c.median, c.ci_lo, c.ci_hi, fmt_level(c.ci_level, lvl, sizeof(lvl)),
+               results_median(ctx->res, &pt, "steps_per_s"), flags);
+    }
+    return EXIT_OK;
 }
 
 /* ---- the lesson's claims, judged on the numbers (parlab report) --------------------------------
@@ -583,6 +845,20 @@ static void convoy_slows_io(const struct report_lab *l, struct claim_out *o)
                          5, "round trips alone / beside one spinning thread, at 5 ms");
 }
 
+/* The spinning processes run on the other CPUs: with the GIL out of the way, nothing
+ * slows the I/O thread while a CPU is free for them. */
+static void processes_spare_io(const struct report_lab *l, struct claim_out *o)
+{
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    claim_ratio_at_least(o, l,
+                         report_row(l, "convoy", "cpu-in-process", 2, "switch_us=5000;cpu_threads=1",
+                                    "roundtrips_per_s"),
+                         report_row(l, "convoy", "cpu-in-process", 1, "switch_us=5000;cpu_threads=0",
+                                    "roundtrips_per_s"),
+                         0.8, "round trips beside one spinning process / alone");
+}
+
 static void libraries_scale(const struct report_lab *l, struct claim_out *o)
 {
     struct claim_out z = {0};
@@ -599,6 +875,22 @@ static void pure_python_does_not(const struct report_lab *l, struct claim_out *o
         judge_speedup(o, l, "libraries", "pure-python", 0, 1.2);
 }
 
+/* demo: the cores each phase kept busy, with 2 workers on 2+ CPUs. */
+static void demo_cores(const struct report_lab *l, struct claim_out *o)
+{
+    struct claim_out p = {0}, c = {0};
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    claim_at_most(o, l, report_row(l, "demo", "threads", 2, "", "cpu_cores"), 1.3,
+                  "2 threads: CPU cores busy (at most 1.3)");
+    claim_at_least(&p, l, report_row(l, "demo", "processes", 2, "", "cpu_cores"), 1.6,
+                   "2 processes (at least 1.6)");
+    claim_merge(o, &p, 0);
+    claim_at_least(&c, l, report_row(l, "demo", "threads-nogil", 2, "", "cpu_cores"), 1.6,
+                   "2 threads in C without the GIL (at least 1.6)");
+    claim_merge(o, &c, 0);
+}
+
 static const struct lab_claim gil_claims[] = {
     {"python-cpu", "Python threads do not speed up CPU-bound Python code: at P workers on P CPUs "
                    "the speedup stays at most 1.2x (they take turns on one GIL)", threads_do_not_scale},
@@ -611,10 +903,14 @@ static const struct lab_claim gil_claims[] = {
                      "two share it (each holds it at least 25% of its time)", gil_shared},
     {"convoy", "An I/O thread beside one spinning Python thread makes at most a fifth of the round "
                "trips it makes alone, at the default 5 ms switch interval", convoy_slows_io},
+    {"convoy", "With the CPU work in another process instead, the I/O thread keeps at least 80% of "
+               "the round trips it makes alone (the spinner has a CPU of its own)", processes_spare_io},
     {"libraries", "Threads calling hashlib or zlib on large buffers (which release the GIL) scale: "
                   "at least 0.7 P at P workers", libraries_scale},
     {"libraries", "Threads running pure Python beside them do not: at most 1.2x at P workers",
      pure_python_does_not},
+    {"demo", "Two Python threads keep about one core busy (at most 1.3); two processes, or two "
+             "threads running C without the GIL, about two (at least 1.6)", demo_cores},
     {NULL, NULL, NULL},
 };
 
@@ -629,12 +925,16 @@ static const struct lab_experiment gil_experiments[] = {
      convoy, convoy_points, 0},
     {"libraries", "threads calling hashlib and zlib (GIL released) vs pure Python; paired",
      libraries, libraries_points, 0},
+    {"demo", "for a talk beside parmon (only when named): 1 thread, 2 threads, 2 processes, 2 "
+             "threads in C without the GIL, each held --phase-seconds", demo, demo_points, 1},
     {NULL, NULL, NULL, NULL, 0},
 };
 
 static const struct lab_option gil_options[] = {
     {"seconds", "S", "one worker's work in python-cpu and libraries, in seconds", LAB_OPT_NUMBER,
      0.4, 0.3, 0.001, 60},
+    {"phase-seconds", "S", "length of each phase of the demo experiment, in seconds",
+     LAB_OPT_NUMBER, 10, 2, 0.2, 600},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0},
 };
 

@@ -36,10 +36,19 @@ int gil_python_rates(struct lab_ctx *ctx, double min_seconds, double rate[NRATES
  * meanwhile by this thread; done[i] gets the units thread i did. 0, or -1. */
 int gil_libraries_run(const char *work, int threads, uint64_t total, uint64_t *done);
 /* convoy: one point, measured by gil_convoy.measure() (it drives its repetitions through
- * _parlab) with an echo thread in C at the far end of a socket pair; cores_wanted is the
- * point's (struct point). 0, or -1. */
+ * _parlab) with an echo thread in C at the far end of a socket pair, answering after
+ * echo_s seconds; cores_wanted is the point's (struct point). The I/O thread (the
+ * caller) and the echo thread run on the first usable CPU, the spinners on the others.
+ * 0, or -1. */
 int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
-                     double cores_wanted);
+                     double cores_wanted, double echo_s, const struct topo *topo);
+/* convoy's placement series (announced by the caller): no CPU work, the I/O thread on
+ * the first usable CPU and its echo (answering at once) on the same CPU (pts[0]), on the
+ * second (pts[1]), or on the second kept awake by a SCHED_IDLE spinner (pts[2]);
+ * measured in slices by gil_convoy.placement(). Needs 2 CPUs in the affinity mask. 0,
+ * or -1. */
+int gil_convoy_placement(const struct point *pts, double seconds, int slices,
+                         const struct topo *topo);
 
 /* ---- python-cpu's workers (gil_cpu.c) --------------------------------------------------------
  * A team holds the most workers a series needs, started before any timed run; each run

@@ -24,28 +24,38 @@ import time
 
 
 def round_trips(sock, seconds):
-    """Round trips a second: send a byte, wait for it to come back, for `seconds`."""
+    """Send a byte, wait for it to come back, for `seconds`; returns how many times."""
     count = 0
-    t0 = time.perf_counter()
-    t_end = t0 + seconds
+    t_end = time.perf_counter() + seconds
     while True:
         sock.send(b"x")
         sock.recv(1)
         count += 1
-        t = time.perf_counter()
-        if t >= t_end:
-            return count / (t - t0)
+        if time.perf_counter() >= t_end:
+            return count
+
+
+def pin(cpus):
+    """Keep the calling thread on these CPUs (None: leave it where it is); returns the
+    CPUs it was allowed before. On Linux, pid 0 is the calling thread, not the process."""
+    before = os.sched_getaffinity(0)
+    if cpus:
+        os.sched_setaffinity(0, cpus)
+    return before
 
 
 class SpinningThreads:
     """n threads running pure Python until the with-block ends: CPU work that holds the
-    GIL and lets go only when the switch interval asks it to."""
+    GIL and lets go only when the switch interval asks it to. cpus: where they may run
+    (kept off the I/O thread's CPU, so that only the GIL stands between them)."""
 
-    def __init__(self, n):
+    def __init__(self, n, cpus=None):
         self.stop = False
+        self.cpus = cpus
         self.threads = [threading.Thread(target=self.spin) for _ in range(n)]
 
     def spin(self):
+        pin(self.cpus)
         n = 0
         while not self.stop:
             n += 1
@@ -65,6 +75,8 @@ class SpinningThreads:
 # parent goes (a killed parlab leaves nothing spinning).
 SPIN_PROCESS = """
 import os, sys
+if len(sys.argv) > 1:
+    os.sched_setaffinity(0, {int(c) for c in sys.argv[1].split(",")})
 parent = os.getppid()
 sys.stdout.write("r"); sys.stdout.flush()
 while os.getppid() == parent:
@@ -74,15 +86,17 @@ while os.getppid() == parent:
 
 
 class SpinningProcesses:
-    """n other Python processes spinning until the with-block ends."""
+    """n other Python processes spinning until the with-block ends, on cpus."""
 
-    def __init__(self, n):
+    def __init__(self, n, cpus=None):
         self.n = n
+        self.args = [",".join(str(c) for c in sorted(cpus))] if cpus else []
         self.procs = []
 
     def __enter__(self):
         for _ in range(self.n):
-            p = subprocess.Popen([sys.executable, "-c", SPIN_PROCESS], stdout=subprocess.PIPE)
+            p = subprocess.Popen([sys.executable, "-c", SPIN_PROCESS] + self.args,
+                                 stdout=subprocess.PIPE)
             self.procs.append(p)
         for p in self.procs:
             p.stdout.read(1)  # it is spinning
@@ -95,11 +109,16 @@ class SpinningProcesses:
             p.stdout.close()
 
 
-def measure(fd, variant, switch_us, cpu_workers, seconds, cores_wanted):
+def measure(fd, variant, switch_us, cpu_workers, seconds, cores_wanted, io_cpu, cpu_cpus,
+            switches):
     """parlab's convoy point: round trips a second over the socket fd, beside
     cpu_workers spinning threads (variant cpu-in-threads) or processes (cpu-in-process),
     with the switch interval set to switch_us microseconds. cores_wanted: the CPUs the
-    spinners can keep busy (other programs on them change the race for the GIL)."""
+    spinners can keep busy (other programs on them change the race for the GIL).
+    The I/O thread (this one) runs on io_cpu, where the C echo thread also runs, and the
+    spinners on cpu_cpus (the other CPUs): so the only thing between the I/O thread and
+    its echo is the GIL, not where the OS happened to put each thread (placement()
+    shows why that matters). switches(): CPython's count of GIL handoffs, or None."""
     import _parlab
 
     param = "switch_us=%d;cpu_threads=%d" % (switch_us, cpu_workers)
@@ -108,24 +127,70 @@ def measure(fd, variant, switch_us, cpu_workers, seconds, cores_wanted):
     spinners = SpinningThreads if variant == "cpu-in-threads" else SpinningProcesses
     sys.setswitchinterval(switch_us / 1e6)
     _parlab.point("convoy", variant, workers, param, cores_wanted)
+    before = pin({io_cpu} if io_cpu >= 0 else None)
     try:
-        with spinners(cpu_workers):
+        with spinners(cpu_workers, set(cpu_cpus) or None):
             while (rep := _parlab.next_rep()) is not None:
-                r = round_trips(sock, seconds)
-                if rep > 0:  # rep 0 is the warm-up
+                s0 = switches()
+                t0 = time.perf_counter()
+                n = round_trips(sock, seconds)
+                t = time.perf_counter() - t0
+                s1 = switches()
+                if rep == 0:  # the warm-up
+                    continue
+                _parlab.result("convoy", variant, workers, param, rep, "roundtrips_per_s",
+                               n / t, "1/s")
+                if s0 is not None:
+                    # each handoff of the GIL between threads; with one spinner, a round
+                    # trip that waited for it once costs 2 (spinner -> I/O -> spinner)
                     _parlab.result("convoy", variant, workers, param, rep,
-                                   "roundtrips_per_s", r, "1/s")
+                                   "gil_handoffs_per_roundtrip", (s1 - s0) / n, "1")
     finally:
         sys.setswitchinterval(0.005)
+        os.sched_setaffinity(0, before)
         sock.detach()  # the fd is the caller's to close
 
 
-def echo_process():
-    """Run alone: an echo server in a process of its own (its own GIL), forked before
-    any thread starts. Returns our end of the socket pair."""
+def placement(fds, params, seconds, slices, keep_awake):
+    """parlab's convoy placement series: no CPU work at all, only where the echo runs.
+    fds[i] is a socket to an echo thread pinned as params[i] says (on this thread's CPU,
+    on another CPU, on another CPU kept awake by keep_awake(True)). Each repetition
+    cuts `seconds` into slices and runs one slice of each in turn (ABBA), so the three
+    see the same moments of the machine."""
+    import _parlab
+
+    socks = [socket.socket(fileno=fd) for fd in fds]
+    try:
+        while (rep := _parlab.next_rep()) is not None:
+            count = [0] * len(socks)
+            spent = [0.0] * len(socks)
+            for j in range(slices):
+                order = range(len(socks)) if (j + rep) % 2 == 0 else reversed(range(len(socks)))
+                for i in order:
+                    awake = "awake" in params[i]
+                    if awake:
+                        keep_awake(True)
+                    t0 = time.perf_counter()
+                    count[i] += round_trips(socks[i], seconds / slices)
+                    spent[i] += time.perf_counter() - t0
+                    if awake:
+                        keep_awake(False)
+            if rep > 0:
+                for i, p in enumerate(params):
+                    _parlab.result("convoy", "placement", 1, p, rep, "roundtrips_per_s",
+                                   count[i] / spent[i], "1/s")
+    finally:
+        for s in socks:
+            s.detach()
+
+
+def echo_process(cpu):
+    """Run alone: an echo server in a process of its own (its own GIL) on CPU cpu,
+    forked before any thread starts. Returns our end of the socket pair."""
     ours, theirs = socket.socketpair()
     if os.fork() == 0:
         ours.close()
+        os.sched_setaffinity(0, {cpu})
         while data := theirs.recv(64):
             theirs.sendall(data)
         os._exit(0)
@@ -133,18 +198,35 @@ def echo_process():
     return ours
 
 
+def rate(sock, seconds):
+    t0 = time.perf_counter()
+    n = round_trips(sock, seconds)
+    return n / (time.perf_counter() - t0)
+
+
 if __name__ == "__main__":
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 0.5
-    sock = echo_process()
+    cpus = sorted(os.sched_getaffinity(0))
+    io_cpu, rest = cpus[0], set(cpus[1:]) or None
+    # The I/O thread and its echo share the first CPU; spinners run on the others.
+    sock = echo_process(io_cpu)
+    far = echo_process(cpus[1]) if len(cpus) > 1 else None
+    pin({io_cpu})
     print(f"echo round trips a second over a socket pair, {seconds} s each, switch interval "
-          f"{sys.getswitchinterval() * 1000:g} ms:")
+          f"{sys.getswitchinterval() * 1000:g} ms; the I/O thread and its echo on CPU {io_cpu}:")
     alone = None
     for n in range(3):
-        with SpinningThreads(n):
-            r = round_trips(sock, seconds)
+        with SpinningThreads(n, rest):
+            r = rate(sock, seconds)
         alone = alone or r
         what = f"beside {n} spinning thread" + ("s" if n != 1 else "")
         print(f"  {what:<27} {r:9.0f} a second"
               + (f"  ({alone / r:.0f}x fewer than alone)" if n else ""))
+    if far:
+        print(f"  alone, the echo on CPU {cpus[1]}  {rate(far, seconds):9.0f} a second"
+              "  (a wake-up on another CPU costs more than a switch on this one)")
+        far.close()
     sock.close()
     os.wait()
+    if far:
+        os.wait()

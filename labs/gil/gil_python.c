@@ -9,6 +9,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +19,7 @@
 #include <unistd.h>
 
 #include "pyembed.h"
+#include "work.h"
 
 #ifdef PARLAB_HAVE_PYTHON
 #define PY_SSIZE_T_CLEAN
@@ -189,35 +192,189 @@ int gil_libraries_run(const char *work, int threads, uint64_t total, uint64_t *d
 
 /* ---- convoy ----------------------------------------------------------------------------------- */
 
-/* The far end of the socket pair: a C thread that echoes every byte. It never touches
- * Python, so it answers at once: what we measure is the Python side. */
+static void pin_to(int cpu)
+{
+    cpu_set_t set;
+    if (cpu < 0)
+        return;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+/* The far end of a socket pair: a C thread that echoes every byte, on its CPU, after
+ * `delay` seconds of busy waiting (a server that takes that long to answer; 0: at once).
+ * It never touches Python: what we measure is the Python side. */
+struct echo {
+    int fd[2];
+    int cpu;      /* -1: wherever the OS puts it */
+    double delay; /* seconds */
+    pthread_t tid;
+};
+
 static void *echo_main(void *p)
 {
-    int fd = *(int *)p;
+    struct echo *e = p;
     char buf[64];
     ssize_t k;
-    while ((k = read(fd, buf, sizeof(buf))) > 0)
-        if (write(fd, buf, (size_t)k) != k)
+    pin_to(e->cpu);
+    while ((k = read(e->fd[1], buf, sizeof(buf))) > 0) {
+        /* Busy, not asleep: a sleep's end would wait for a timer interrupt, whose delay
+         * varies with the CPU's idle state; this answers after `delay`, always. */
+        for (double end = now_s() + e->delay; e->delay > 0 && now_s() < end;)
+            cpu_relax();
+        if (write(e->fd[1], buf, (size_t)k) != k)
             break;
+    }
     return NULL;
 }
 
-int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
-                     double cores_wanted)
+static void echo_start(struct echo *e, int cpu, double delay)
 {
-    int sv[2];
-    pthread_t echo;
-    PyObject *r;
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+    e->cpu = cpu;
+    e->delay = delay;
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, e->fd) < 0)
         die("cannot create a socket pair: %s", strerror(errno));
-    if (pthread_create(&echo, NULL, echo_main, &sv[1]) != 0)
+    if (pthread_create(&e->tid, NULL, echo_main, e) != 0)
         die("cannot create the echo thread");
-    r = call("gil_convoy", "measure", "(isiidd)", sv[0], variant, switch_us, cpu_workers, seconds,
-             cores_wanted);
+}
+
+static void echo_stop(struct echo *e)
+{
+    shutdown(e->fd[0], SHUT_RDWR); /* the echo thread reads end-of-file and returns */
+    pthread_join(e->tid, NULL);
+    close(e->fd[0]), close(e->fd[1]);
+}
+
+/* switches() for gil_convoy.py: CPython's count of GIL handoffs, or None. */
+static PyObject *py_switches(PyObject *self, PyObject *noargs)
+{
+    long long n = gil_switch_number();
+    (void)self, (void)noargs;
+    if (n < 0)
+        Py_RETURN_NONE;
+    return PyLong_FromLongLong(n);
+}
+
+static PyMethodDef switches_def = {"gil_switches", py_switches, METH_NOARGS,
+                                   "CPython's count of GIL handoffs so far, or None"};
+
+/* The usable CPUs but the first, as a Python list: where the spinners run. */
+static PyObject *other_cpus(const struct topo *topo)
+{
+    PyObject *l = PyList_New(0);
+    for (int i = 1; l && i < topo->naffinity; i++) {
+        PyObject *c = PyLong_FromLong(topo->cpus[i]);
+        if (!c || PyList_Append(l, c) < 0) {
+            Py_XDECREF(c);
+            Py_CLEAR(l);
+            break;
+        }
+        Py_DECREF(c);
+    }
+    return l;
+}
+
+int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
+                     double cores_wanted, double echo_s, const struct topo *topo)
+{
+    struct echo e;
+    PyObject *r = NULL, *others = other_cpus(topo), *sw = PyCFunction_New(&switches_def, NULL);
+    int io_cpu = topo->naffinity > 0 ? topo->cpus[0] : -1;
+    echo_start(&e, io_cpu, echo_s);
+    if (others && sw)
+        r = call("gil_convoy", "measure", "(isiiddiOO)", e.fd[0], variant, switch_us, cpu_workers,
+                 seconds, cores_wanted, io_cpu, others, sw);
+    else
+        PyErr_Print();
     Py_XDECREF(r);
-    shutdown(sv[0], SHUT_RDWR); /* the echo thread reads end-of-file and returns */
-    pthread_join(echo, NULL);
-    close(sv[0]), close(sv[1]);
+    Py_XDECREF(others);
+    Py_XDECREF(sw);
+    echo_stop(&e);
+    return r ? 0 : -1;
+}
+
+/* The placement series' third echo runs on a CPU kept awake: a SCHED_IDLE thread spins
+ * there (any other thread that wakes on that CPU preempts it at once), so the CPU never
+ * halts. gil_convoy.placement() turns it on around that point's slices. */
+struct keeper {
+    pthread_t tid;
+    int cpu;
+    sem_t go;
+    atomic_int on, stop;
+};
+static struct keeper *keeper; /* the one of the placement series under way */
+
+static void *keeper_main(void *p)
+{
+    struct keeper *k = p;
+    struct sched_param sp = {0};
+    pin_to(k->cpu);
+    pthread_setschedparam(pthread_self(), SCHED_IDLE, &sp);
+    while (!atomic_load(&k->stop)) {
+        if (!atomic_load_explicit(&k->on, memory_order_relaxed)) {
+            while (sem_wait(&k->go) < 0 && errno == EINTR)
+                ;
+            continue;
+        }
+        cpu_relax();
+    }
+    return NULL;
+}
+
+static PyObject *py_keep_awake(PyObject *self, PyObject *arg)
+{
+    int on = PyObject_IsTrue(arg);
+    (void)self;
+    if (on < 0)
+        return NULL;
+    if (keeper) {
+        atomic_store(&keeper->on, on);
+        if (on)
+            sem_post(&keeper->go);
+    }
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef keep_awake_def = {"keep_awake", py_keep_awake, METH_O,
+                                     "keep_awake(on): spin a SCHED_IDLE thread on the far CPU"};
+
+int gil_convoy_placement(const struct point *pts, double seconds, int slices,
+                         const struct topo *topo)
+{
+    struct echo e[3];
+    struct keeper k = {.cpu = topo->cpus[1]};
+    struct affinity saved;
+    PyObject *fds, *params, *fn, *r = NULL;
+    if (topo->naffinity < 2)
+        return -1;
+    sem_init(&k.go, 0, 0);
+    atomic_init(&k.on, 0);
+    atomic_init(&k.stop, 0);
+    if (pthread_create(&k.tid, NULL, keeper_main, &k) != 0)
+        die("cannot create a thread");
+    keeper = &k;
+    echo_start(&e[0], topo->cpus[0], 0); /* on the I/O thread's CPU */
+    echo_start(&e[1], topo->cpus[1], 0); /* on another, which halts when it has nothing to do */
+    echo_start(&e[2], topo->cpus[1], 0); /* on another, kept awake */
+    affinity_save(&saved);
+    pin_to(topo->cpus[0]); /* this thread runs the Python I/O loop */
+    fds = Py_BuildValue("(iii)", e[0].fd[0], e[1].fd[0], e[2].fd[0]);
+    params = Py_BuildValue("(sss)", pts[0].param, pts[1].param, pts[2].param);
+    fn = PyCFunction_New(&keep_awake_def, NULL);
+    if (fds && params && fn)
+        r = call("gil_convoy", "placement", "(OOdiO)", fds, params, seconds, slices, fn);
+    else
+        PyErr_Print();
+    Py_XDECREF(r), Py_XDECREF(fds), Py_XDECREF(params), Py_XDECREF(fn);
+    affinity_restore(&saved);
+    for (int i = 0; i < 3; i++)
+        echo_stop(&e[i]);
+    keeper = NULL;
+    atomic_store(&k.stop, 1);
+    sem_post(&k.go);
+    pthread_join(k.tid, NULL);
+    sem_destroy(&k.go);
     return r ? 0 : -1;
 }
 
@@ -238,9 +395,16 @@ int gil_libraries_run(const char *work, int threads, uint64_t total, uint64_t *d
     return -1;
 }
 int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
-                     double cores_wanted)
+                     double cores_wanted, double echo_s, const struct topo *topo)
 {
     (void)variant, (void)switch_us, (void)cpu_workers, (void)seconds, (void)cores_wanted;
+    (void)topo;
+    return -1;
+}
+int gil_convoy_placement(const struct point *pts, double seconds, int slices,
+                         const struct topo *topo)
+{
+    (void)pts, (void)seconds, (void)slices, (void)topo;
     return -1;
 }
 

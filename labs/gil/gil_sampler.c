@@ -78,6 +78,16 @@ const char *gil_sampler_unavailable(void)
     return NULL;
 }
 
+long long gil_switch_number(void)
+{
+#if PY_VERSION_HEX >= 0x030C0000
+    struct _gil_runtime_state *gil = PyInterpreterState_Main()->ceval.gil;
+#else
+    struct _gil_runtime_state *gil = &_PyRuntime.ceval.gil;
+#endif
+    return (long long)*(volatile unsigned long *)&gil->switch_number;
+}
+
 const char *gil_sampler_source(void)
 {
 #if PY_VERSION_HEX >= 0x030C0000
@@ -134,6 +144,11 @@ const char *gil_sampler_unavailable(void)
 const char *gil_sampler_source(void)
 {
     return "-";
+}
+
+long long gil_switch_number(void)
+{
+    return -1;
 }
 
 struct gil_sampler *gil_sampler_start(void *const *tstates, const atomic_int *active, int n,

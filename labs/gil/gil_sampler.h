@@ -40,4 +40,9 @@ struct gil_sampler *gil_sampler_start(void *const *tstates, const atomic_int *ac
  * CPython meanwhile (*switches). Returns the number of samples. */
 int gil_sampler_stop(struct gil_sampler *s, struct gil_sample **out, unsigned long *switches);
 
+/* CPython's own count of GIL handoffs so far (switch_number: the GIL went to a thread
+ * other than the one that held it last), read without taking the GIL; -1 when this
+ * build cannot read it (as gil_sampler_unavailable). */
+long long gil_switch_number(void);
+
 #endif

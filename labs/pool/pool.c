@@ -5,19 +5,37 @@
  * worker, for processes also pickling it and crossing a pipe). If the task is small
  * next to the fee, the parallel version is slower than the plain loop.
  *
- * Three experiments, each at the usable CPU count (or each --workers count):
+ * Like is compared with like. In task-overhead every C thread variant hands over the
+ * same empty task in the same way, and the pairs differ only in the library:
+ *   one task a submit   parlab-threads-single (pool_submit)   omp-task (#pragma omp task)
+ *   a batch a submit    parlab-threads (pool_submit_batch)    omp-taskloop (grainsize 1)
+ *   a loop, no tasks    omp-dynamic (parallel for schedule(dynamic,1)), for reference
+ * A submitter that creates tasks faster than they run builds a queue. libgomp does not
+ * let it grow past 64 tasks a thread: beyond that it runs each new task at once in the
+ * thread that creates it ("undeferred"), which is no handover at all and costs almost
+ * nothing. So task-overhead keeps at most IN_FLIGHT tasks a worker queued or running
+ * (the same window for both libraries): every task is deferred, and the lab counts the
+ * tasks the creating thread ran while still creating (inline_share, ~0) to show it.
+ * omp-task-nowindow is the same burst without the window: what an "omp task costs
+ * 0.05 us" headline measures. granularity then uses each API as a program would, with
+ * no window, and records the in-place share beside each efficiency.
+ *
+ * Four experiments, each at the usable CPU count (or each --workers count):
  *   task-overhead  the fee itself: microseconds per empty task (metric us_per_task),
- *                  for parlab's own thread pool and process pool (src/pool.h), OpenMP
- *                  tasks and schedule(dynamic,1), and real Python pools in the same run.
+ *                  for the pairs above, parlab's process pool, and Python's pools.
  *   granularity    efficiency = (tasks x task time / workers) / elapsed, against the
- *                  task size (param task_us=), and for each mechanism the break-even
- *                  sizes where efficiency reaches 0.5 and 0.9. The task time is that of
- *                  the same task in a plain loop, timed in the same repetition, right
- *                  before the pooled run: each efficiency is a paired ratio.
+ *                  task size (param task_us=): a coarse sweep, then for each variant a
+ *                  finer one around the sizes where its efficiency crosses 0.5 and 0.9,
+ *                  and the break-even sizes read off the finer sweep. The task time is
+ *                  that of the same task in a plain loop, timed in the same repetition,
+ *                  right before the pooled run: each efficiency is a paired ratio.
  *   chunksize      a process pool pays its fee per message, not per task: send tasks in
  *                  chunks and the fee is shared. Throughput against chunk size for
  *                  multiprocessing.Pool and parlab's process pool, beside joblib's
  *                  automatic batching and the plain loops.
+ *   demo           (optional, --experiment demo; make demo-pool) the chunk lesson on
+ *                  stage: a process pool fed tiny tasks one at a time, then in chunks
+ *                  of 100, each phase held --phase-seconds for parmon to show.
  *
  * Order matters here, and it is a lesson in itself: libgomp's threads do not survive
  * fork(), so a process that forks must never need OpenMP afterwards. In every
@@ -30,6 +48,7 @@
  * that starts it, and the tables printed, are in pool_python.c and pool_output.c. */
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,12 +66,54 @@
  * A task of u units lasts u times the unit time calibrated in prepare(). */
 static double ns_per_unit;
 
-/* The task every mechanism runs. With units = 0 it is the "empty task": a call and a
- * return, so what we time is the mechanism. noinline: OpenMP must call it as the pools
- * do, not see through it. */
+/* Who ran the tasks: a counter per thread, each on its own cache line, written only by
+ * its thread (a plain load and store, no atomic read-modify-write: about a nanosecond).
+ * The creator sums them to keep its window, and to count the tasks it ran itself.
+ * Threads past the 127th share the last counter (then with an atomic add). */
+#define NCOUNTERS 128
+static struct {
+    _Alignas(64) _Atomic uint64_t n;
+} ran[NCOUNTERS];
+static _Atomic int counters_taken;
+static _Thread_local int my_counter = -1;
+/* Set by the creating thread while it creates: a task it runs then ran in place. */
+static _Thread_local int creating;
+static _Thread_local uint64_t ran_in_place;
+
+static void count_ran(void)
+{
+    if (my_counter < 0) {
+        int k = atomic_fetch_add(&counters_taken, 1);
+        my_counter = k < NCOUNTERS - 1 ? k : NCOUNTERS - 1;
+    }
+    if (my_counter < NCOUNTERS - 1)
+        atomic_store_explicit(&ran[my_counter].n,
+                              atomic_load_explicit(&ran[my_counter].n, memory_order_relaxed) + 1,
+                              memory_order_release);
+    else
+        atomic_fetch_add_explicit(&ran[my_counter].n, 1, memory_order_release);
+    if (creating)
+        ran_in_place++;
+}
+
+/* Tasks run so far, by every thread. */
+static uint64_t ran_total(void)
+{
+    int m = atomic_load(&counters_taken);
+    uint64_t s = 0;
+    m = m < NCOUNTERS ? m : NCOUNTERS;
+    for (int i = 0; i < m; i++)
+        s += atomic_load_explicit(&ran[i].n, memory_order_acquire);
+    return s;
+}
+
+/* The task every mechanism runs. With units = 0 it is the "empty task": a call, a count
+ * and a return, so what we time is the mechanism. noinline: OpenMP must call it as the
+ * pools do, not see through it. */
 static __attribute__((noinline)) void task_fn(void *arg)
 {
     keep(burn(*(const uint64_t *)arg, 1));
+    count_ran();
 }
 
 /* The process pool's version: the argument is the size itself. */
@@ -62,43 +123,145 @@ static int64_t ptask_fn(int64_t units, void *arg)
     return (int64_t)burn((uint64_t)units, 1);
 }
 
+/* ---- the window: tasks in flight --------------------------------------------------------- */
+
+/* In task-overhead, at most IN_FLIGHT tasks a worker queued or running, and batches of
+ * BATCH a worker. libgomp defers a task only while its team holds at most 64 a thread
+ * (and a taskloop only if all of it fits), so 48 leaves room for the tasks that have
+ * run but that libgomp has not counted off yet. The same window for parlab's pool:
+ * like with like. */
+#define IN_FLIGHT 48
+#define BATCH 16
+
+struct window {
+    uint64_t base;  /* ran_total() when the run began */
+    uint64_t seen;  /* tasks run, as last read */
+    uint64_t limit; /* tasks in flight at most; 0: no window */
+};
+
+static void window_start(struct window *win, int w, int on)
+{
+    win->base = win->seen = ran_total();
+    /* one worker has nobody to hand over to: no window (it would wait forever) */
+    win->limit = on && w > 1 ? (uint64_t)IN_FLIGHT * (uint64_t)w : 0;
+}
+
+/* Before creating k more tasks, `created` so far: wait until they fit. The sum is read
+ * only when the last one read says the window is full. */
+static void window_wait(struct window *win, uint64_t created, uint64_t k)
+{
+    unsigned spins = 0;
+    if (!win->limit)
+        return;
+    while (created + k > win->seen - win->base + win->limit) {
+        win->seen = ran_total();
+        if (created + k <= win->seen - win->base + win->limit)
+            break;
+        if (++spins < 256)
+            cpu_relax();
+        else
+            sched_yield(); /* a worker may be waiting for this CPU */
+    }
+}
+
 /* ---- the mechanisms, each running n tasks of `units` with w workers --------------------- */
 
 struct mech {
     int w;
+    int window;        /* 1: hand every task over (task-overhead); 0: as a program would */
     struct pool *tp;   /* parlab-threads: w - 1 threads plus the caller, like OpenMP */
     struct ppool *pp;  /* parlab-procs: w forked workers */
     int64_t *in, *out; /* the process pool's arguments and results */
     size_t cap;
     size_t chunk;      /* process pool chunk size; 0 = automatic, n / (4 w) as multiprocessing */
+    uint64_t in_place; /* tasks the creating thread ran while creating, in the last run */
 };
 
 typedef void (*mech_run)(struct mech *m, uint64_t units, size_t n);
 
-/* The whole batch in one call: one lock, one wake-up; the caller then helps. */
-static void run_threads(struct mech *m, uint64_t units, size_t n)
-{
-    pool_submit_batch(m->tp, task_fn, &units, 0, n);
-    pool_wait(m->tp);
-}
-
-/* The same tasks submitted one at a time: a lock and a publish per task. */
+/* One pool_submit a task. The caller then waits, running tasks too (pool_wait). With no
+ * window the ring fills (4096 tasks) and the submitter runs queued tasks itself until
+ * there is room: those ran in place. */
 static void run_threads_single(struct mech *m, uint64_t units, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
+    struct window win;
+    window_start(&win, m->w, m->window);
+    ran_in_place = 0, creating = 1;
+    for (size_t i = 0; i < n; i++) {
+        window_wait(&win, i, 1);
         pool_submit(m->tp, task_fn, &units);
+    }
+    creating = 0, m->in_place = ran_in_place;
     pool_wait(m->tp);
 }
 
-/* One thread creates the tasks, the team runs them; the barrier at the end of the
- * parallel region waits for all of them. */
-static void run_omp_task(struct mech *m, uint64_t units, size_t n)
+/* One #pragma omp task a task: one thread creates them, the team runs them, and the
+ * barrier at the end of the parallel region waits for all of them. With no window,
+ * libgomp runs every task past 64 a thread at once in the creating thread. */
+static void omp_tasks(struct mech *m, uint64_t units, size_t n, int window)
 {
 #pragma omp parallel num_threads(m->w)
 #pragma omp single
-    for (size_t i = 0; i < n; i++) {
+    {
+        struct window win;
+        window_start(&win, m->w, window);
+        ran_in_place = 0, creating = 1;
+        for (size_t i = 0; i < n; i++) {
+            window_wait(&win, i, 1);
 #pragma omp task firstprivate(units)
-        task_fn(&units);
+            task_fn(&units);
+        }
+        creating = 0, m->in_place = ran_in_place;
+    }
+}
+
+static void run_omp_task(struct mech *m, uint64_t units, size_t n)
+{
+    omp_tasks(m, units, n, m->window);
+}
+
+static void run_omp_task_nowindow(struct mech *m, uint64_t units, size_t n)
+{
+    omp_tasks(m, units, n, 0);
+}
+
+/* pool_submit_batch: one claim of the ring, one publication and at most one wake-up for
+ * the whole batch. With the window, BATCH tasks a worker at a time (as the taskloop);
+ * without it, all n in one call. */
+static void run_threads(struct mech *m, uint64_t units, size_t n)
+{
+    struct window win;
+    size_t b = m->window ? (size_t)BATCH * (size_t)m->w : n;
+    window_start(&win, m->w, m->window);
+    ran_in_place = 0, creating = 1;
+    for (size_t i = 0; i < n; i += b) {
+        size_t k = n - i < b ? n - i : b;
+        window_wait(&win, i, k);
+        pool_submit_batch(m->tp, task_fn, &units, 0, k);
+    }
+    creating = 0, m->in_place = ran_in_place;
+    pool_wait(m->tp);
+}
+
+/* The OpenMP batch: a taskloop of BATCH tasks a worker of one iteration each, nogroup
+ * (the creator goes on at once, as after pool_submit_batch), in the window. */
+static void run_omp_taskloop(struct mech *m, uint64_t units, size_t n)
+{
+#pragma omp parallel num_threads(m->w)
+#pragma omp single
+    {
+        struct window win;
+        size_t b = (size_t)BATCH * (size_t)m->w;
+        window_start(&win, m->w, 1);
+        ran_in_place = 0, creating = 1;
+        for (size_t i = 0; i < n; i += b) {
+            size_t k = n - i < b ? n - i : b;
+            window_wait(&win, i, k);
+#pragma omp taskloop grainsize(1) nogroup firstprivate(units)
+            for (size_t j = 0; j < k; j++)
+                task_fn(&units);
+        }
+        creating = 0, m->in_place = ran_in_place;
     }
 }
 
@@ -138,17 +301,26 @@ static void run_sequential(struct mech *m, uint64_t units, size_t n)
         task_fn(&units);
 }
 
+/* The C variants, pairs side by side. tasks: hands task objects over through a queue
+ * (its in-place share is counted); threads: its threads spin while they wait, so it
+ * wants a CPU each (a point that did not get them was disturbed); overhead_only:
+ * measured in task-overhead only (granularity runs every variant without the window,
+ * as a program would, so these two would repeat omp-task and parlab-threads there). */
 static const struct {
     const char *name;
     mech_run run;
+    int tasks, threads, overhead_only;
 } c_mechs[] = {
-    {"parlab-threads", run_threads},               /* pool_submit_batch, then pool_wait */
-    {"parlab-threads-single", run_threads_single}, /* pool_submit one task at a time */
-    {"parlab-procs", run_procs},                   /* ppool_map, chunks of n/(4w) */
-    {"omp-task", run_omp_task},                    /* #pragma omp task in a single region */
-    {"omp-dynamic", run_omp_dynamic},              /* parallel for schedule(dynamic,1) */
+    {"parlab-threads-single", run_threads_single, 1, 1, 0}, /* pool_submit, one a task */
+    {"omp-task", run_omp_task, 1, 1, 0},                    /* #pragma omp task, one a task */
+    {"parlab-threads", run_threads, 1, 1, 0},               /* pool_submit_batch */
+    {"omp-taskloop", run_omp_taskloop, 1, 1, 1},            /* taskloop, 16 a worker */
+    {"omp-task-nowindow", run_omp_task_nowindow, 1, 1, 1},  /* no window: mostly in place */
+    {"omp-dynamic", run_omp_dynamic, 0, 1, 0},              /* parallel for schedule(dynamic,1) */
+    {"parlab-procs", run_procs, 0, 0, 0},                   /* ppool_map, chunks of n/(4w) */
 };
 #define NC ((int)ARRAY_SIZE(c_mechs))
+#define NC_GRAIN (NC - 2) /* the variants granularity measures */
 
 /* Every worker count's pools, started together: the process pools fork here, before
  * this experiment's first OpenMP region. */
@@ -175,29 +347,6 @@ static void mechs_stop(struct mech *m, int n)
     free(m);
 }
 
-/* A batch of n tasks as work the harness can time (struct harness_work .timed). */
-struct batch {
-    struct mech *m;
-    mech_run run;
-    uint64_t units;
-};
-
-static double batch_seconds(void *arg, uint64_t n)
-{
-    struct batch *b = arg;
-    double t0 = now_s();
-    b->run(b->m, b->units, (size_t)n);
-    return now_s() - t0;
-}
-
-/* CPU the process pool's workers have used so far (struct harness_work .live_cpu): the
- * OS adds it to ours only once they are reaped. */
-static double workers_cpu(void *arg)
-{
-    (void)arg;
-    return harness_children_cpu_s();
-}
-
 /* One timed batch as a repetition of pt: records seconds and the CPUs it used (the
  * process pool's workers' CPU too, which the OS has not added to ours). */
 static double timed_batch(struct lab_ctx *ctx, const struct point *pt, int rep, struct mech *m,
@@ -215,10 +364,12 @@ static double timed_batch(struct lab_ctx *ctx, const struct point *pt, int rep, 
 
 /* ---- the plan: worker counts, task sizes, chunk sizes ---------------------------------------- */
 
-static const double sizes_c_full[] = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 10, 100, 1000, 10000};
-static const double sizes_c_quick[] = {0.001, 0.03, 1, 1000};
-static const double sizes_py_full[] = {1, 3, 10, 30, 100, 300, 1000, 3000, 10000};
-static const double sizes_py_quick[] = {1, 30, 1000};
+/* The coarse sweeps, one size a decade; each variant then gets refine_* more sizes
+ * around each of its crossings (pool_refine). */
+static const double sizes_c_full[] = {0.001, 0.01, 0.1, 1, 10, 100, 1000, 10000};
+static const double sizes_c_quick[] = {0.001, 0.01, 0.1, 1, 10, 1000};
+static const double sizes_py_full[] = {1, 10, 100, 1000, 10000};
+static const double sizes_py_quick[] = {1, 10, 100, 1000};
 static const int chunks_full[] = {1, 3, 10, 30, 100, 300, 1000};
 static const int chunks_quick[] = {1, 10, 100, 1000};
 
@@ -236,6 +387,8 @@ void pool_plan_get(const struct lab_ctx *ctx, struct pool_plan *p)
     p->nsizes_c = ctx->quick ? (int)ARRAY_SIZE(sizes_c_quick) : (int)ARRAY_SIZE(sizes_c_full);
     p->sizes_py = ctx->quick ? sizes_py_quick : sizes_py_full;
     p->nsizes_py = ctx->quick ? (int)ARRAY_SIZE(sizes_py_quick) : (int)ARRAY_SIZE(sizes_py_full);
+    p->refine_c = 2;
+    p->refine_py = ctx->quick ? 1 : 2;
     p->chunks = ctx->quick ? chunks_quick : chunks_full;
     p->nchunks = ctx->quick ? (int)ARRAY_SIZE(chunks_quick) : (int)ARRAY_SIZE(chunks_full);
     p->chunk_us = lab_opt(ctx, "chunk-task-us");
@@ -244,24 +397,60 @@ void pool_plan_get(const struct lab_ctx *ctx, struct pool_plan *p)
 
 /* ---- experiment 1: task-overhead ------------------------------------------------------------- */
 
-/* Empty tasks, as many as make a sample last `target`: the fee per task, in us. */
+/* Empty tasks, as many as make a sample last `target`: the fee per task, in us, and for
+ * the task variants the share of them that the creating thread ran in place. */
+struct overhead_run {
+    struct mech *m;
+    mech_run run;
+};
+
+static double overhead_seconds(void *arg, uint64_t n)
+{
+    struct overhead_run *o = arg;
+    double t0 = now_s();
+    o->run(o->m, 0, (size_t)n);
+    return now_s() - t0;
+}
+
+static double workers_cpu(void *arg)
+{
+    (void)arg;
+    return harness_children_cpu_s();
+}
+
 static int overhead_point(struct lab_ctx *ctx, struct mech *m, int v)
 {
     int procs = c_mechs[v].run == run_procs;
     double target = ctx->quick ? 0.004 : 0.03;
-    struct batch b = {m, c_mechs[v].run, 0};
-    struct harness_work work = {.timed = batch_seconds, .arg = &b,
+    struct overhead_run o = {m, c_mechs[v].run};
+    struct harness_work work = {.timed = overhead_seconds, .arg = &o,
                                 .live_cpu = procs ? workers_cpu : NULL};
-    /* cores_wanted 0: handing over an empty task is waiting and signalling, not CPU work */
-    struct point pt = {"task-overhead", c_mechs[v].name, m->w, procs ? "chunksize=1" : "", 0};
+    /* Thread variants keep every thread busy (working, or spinning while it waits for
+     * the next task): a point that got fewer CPUs was disturbed by other programs, and
+     * is flagged. A process pool's workers wait in system calls: not judged. */
+    struct point pt = {"task-overhead", c_mechs[v].name, m->w, procs ? "chunksize=1" : "",
+                       c_mechs[v].threads ? harness_cores_for(ctx, m->w) : 0};
     uint64_t n;
-    int rc;
-    m->chunk = 1; /* the process pool's raw fee: one message per task */
+    m->chunk = 1;  /* the process pool's raw fee: one message per task */
+    m->window = 1; /* every task handed over */
     harness_point(ctx, &pt);
     n = harness_calibrate(&work, target, procs ? 64 : 1024, procs ? 200000 : 20000000);
-    rc = harness_sample(ctx, &pt, &work, n, "us_per_task", "us", 1e6);
-    m->chunk = 0;
-    return rc;
+    for (int rep; harness_next_rep(ctx, &rep);) {
+        struct harness_clock c;
+        double kids = procs ? harness_children_cpu_s() : 0, t;
+        harness_clock_start(ctx, &c, &pt);
+        c_mechs[v].run(m, 0, (size_t)n);
+        if (procs)
+            kids = harness_children_cpu_s() - kids;
+        t = harness_clock_stop(ctx, &pt, rep, &c, kids);
+        if (rep == 0)
+            continue;
+        results_add(ctx->res, &pt, rep, "us_per_task", t * 1e6 / (double)n, "us");
+        if (c_mechs[v].tasks)
+            results_add(ctx->res, &pt, rep, "inline_share", (double)m->in_place / (double)n, "fraction");
+    }
+    m->chunk = 0, m->window = 0;
+    return harness_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
 static int overhead_points(const struct lab_ctx *ctx)
@@ -294,11 +483,11 @@ static int task_overhead(struct lab_ctx *ctx)
 /* ---- experiment 2: granularity --------------------------------------------------------------- */
 
 /* Seconds one task of `units` takes in the plain loop, now: the fastest of three loops
- * of ~1 ms (a loop that was preempted must not make the task look longer, and the pool
- * better, than it is). */
-static double loop_task_seconds(uint64_t units)
+ * of `loop_s` (a loop that was preempted must not make the task look longer, and the
+ * pool better, than it is). */
+static double loop_task_seconds(uint64_t units, double loop_s)
 {
-    size_t n = (size_t)(1e-3 / fmax(units * ns_per_unit * 1e-9, 1e-9)) + 1;
+    size_t n = (size_t)(loop_s / fmax(units * ns_per_unit * 1e-9, 1e-9)) + 1;
     double best = INFINITY;
     for (int k = 0; k < 3; k++) {
         double t0 = now_s(), t;
@@ -323,25 +512,27 @@ static int granularity_point(struct lab_ctx *ctx, struct mech *m, int v, double 
 {
     char param[32];
     uint64_t units = (uint64_t)(task_us * 1000 / ns_per_unit);
-    double target = ctx->quick ? 0.004 : 0.03, want;
+    double target = ctx->quick ? 0.004 : 0.03, loop_s = ctx->quick ? 0.0005 : 0.001, want;
     struct point pt = {"granularity", c_mechs[v].name, m->w,
                        fmt_param(param, sizeof(param), "task_us=%g", task_us),
                        task_us >= CPU_BOUND_US ? harness_cores_for(ctx, m->w) : 0};
     size_t n;
     harness_point(ctx, &pt);
-    /* As many tasks as make `target` seconds of work a worker (at least 16 tasks): every
-     * size then carries the same work, so what a batch costs once (waking the workers,
-     * starting a parallel region) weighs the same at every size, and only the fee per
-     * task changes. */
-    want = target * m->w / loop_task_seconds(units);
-    n = (size_t)fmin(fmax(want, 16.0 * m->w), ctx->quick ? 5e5 : 2e6);
+    /* As many tasks as make `target` seconds of work a worker (at least 16 tasks a
+     * worker), so that what a run costs once (waking the workers, starting a parallel
+     * region) weighs the same at every size, up to a cap: below ~0.1 us a task that
+     * much work would take millions of tasks, and the fee alone would last long. */
+    want = target * m->w / loop_task_seconds(units, loop_s);
+    n = (size_t)fmin(fmax(want, 16.0 * m->w), ctx->quick ? 5e4 : 4e5);
     for (int rep; harness_next_rep(ctx, &rep);) {
-        double t_task = loop_task_seconds(units);
+        double t_task = loop_task_seconds(units, loop_s);
         double secs = timed_batch(ctx, &pt, rep, m, c_mechs[v].run, units, n);
         if (rep == 0)
             continue;
         results_add(ctx->res, &pt, rep, "efficiency", (double)n * t_task / m->w / secs, "fraction");
         results_add(ctx->res, &pt, rep, "task_us_loop", t_task * 1e6, "us");
+        if (c_mechs[v].tasks)
+            results_add(ctx->res, &pt, rep, "inline_share", (double)m->in_place / (double)n, "fraction");
     }
     return harness_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
 }
@@ -350,7 +541,58 @@ static int granularity_points(const struct lab_ctx *ctx)
 {
     struct pool_plan p;
     pool_plan_get(ctx, &p);
-    return p.nws * (NC * p.nsizes_c + 4 * p.python * p.nsizes_py);
+    return p.nws * (NC_GRAIN * (p.nsizes_c + 2 * p.refine_c) +
+                    4 * p.python * (p.nsizes_py + 2 * p.refine_py));
+}
+
+int pool_refine(const double *us, const double *eff, int n, int per_level, double *out,
+                const char **why)
+{
+    static const double levels[] = {0.5, 0.9};
+    int lo[2], nb = 0, k = 0;
+    double top = -INFINITY;
+    for (int i = 0; i < n; i++)
+        top = isnan(eff[i]) ? top : fmax(top, eff[i]);
+    for (int l = 0; l < 2; l++) {
+        int i = 0;
+        while (i < n && (isnan(eff[i]) || eff[i] < levels[l]))
+            i++;
+        if (i == n || i == 0 || isnan(eff[i - 1]))
+            continue; /* never reached, or reached at the smallest size */
+        if (nb == 0 || lo[nb - 1] != i - 1)
+            lo[nb++] = i - 1;
+    }
+    if (nb == 0) {
+        *why = n > 0 && isfinite(top) && top < 0.5 ? "its efficiency stays below 0.5: no crossing to refine"
+                                                   : "no crossing of 0.5 or 0.9 between two sizes to refine";
+        return 0;
+    }
+    for (int b = 0; b < nb; b++) {
+        /* both levels' sizes into a lone interval; per_level into each of two */
+        int m = nb == 1 ? 2 * per_level : per_level;
+        double a = us[lo[b]], r = us[lo[b] + 1] / a;
+        for (int j = 1; j <= m; j++) {
+            char buf[32];
+            snprintf(buf, sizeof(buf), "%.3g", a * pow(r, (double)j / (m + 1)));
+            out[k++] = atof(buf);
+        }
+    }
+    *why = "";
+    return k;
+}
+
+/* The coarse sizes' medians for variant v, then its finer sizes. */
+static int refine_variant(struct lab_ctx *ctx, const struct pool_plan *p, int w, int v,
+                          double *out, const char **why)
+{
+    double eff[16];
+    char param[32];
+    for (int s = 0; s < p->nsizes_c; s++) {
+        struct point pt = {"granularity", c_mechs[v].name, w,
+                           fmt_param(param, sizeof(param), "task_us=%g", p->sizes_c[s]), 0};
+        eff[s] = results_median(ctx->res, &pt, "efficiency");
+    }
+    return pool_refine(p->sizes_c, eff, p->nsizes_c, p->refine_c, out, why);
 }
 
 static int granularity(struct lab_ctx *ctx)
@@ -362,10 +604,34 @@ static int granularity(struct lab_ctx *ctx)
     if ((rc = pool_python(ctx, &p, "granularity")) != EXIT_OK)
         return rc;
     m = mechs_start(&p);
-    for (int i = 0; i < p.nws && rc == EXIT_OK; i++)
+    for (int i = 0; i < p.nws && rc == EXIT_OK; i++) {
+        double fine[NC][8];
+        const char *why[NC];
+        int nfine[NC];
+        /* the coarse sweep: every variant at one size, then the next size */
         for (int s = 0; s < p.nsizes_c && rc == EXIT_OK; s++)
             for (int v = 0; v < NC && rc == EXIT_OK; v++)
-                rc = granularity_point(ctx, &m[i], v, p.sizes_c[s]);
+                if (!c_mechs[v].overhead_only)
+                    rc = granularity_point(ctx, &m[i], v, p.sizes_c[s]);
+        if (rc != EXIT_OK)
+            break;
+        /* the finer one, around each variant's own crossings */
+        for (int v = 0; v < NC; v++)
+            nfine[v] = c_mechs[v].overhead_only ? 0 : refine_variant(ctx, &p, m[i].w, v, fine[v], &why[v]);
+        for (int j = 0; j < 2 * p.refine_c && rc == EXIT_OK; j++)
+            for (int v = 0; v < NC && rc == EXIT_OK; v++) {
+                if (c_mechs[v].overhead_only)
+                    continue;
+                if (j < nfine[v]) {
+                    rc = granularity_point(ctx, &m[i], v, fine[v][j]);
+                } else {
+                    char param[32];
+                    struct point pt = {"granularity", c_mechs[v].name, m[i].w,
+                                       fmt_param(param, sizeof(param), "refine=%d", j + 1), 0};
+                    harness_skip(ctx, &pt, "%s", why[v]);
+                }
+            }
+    }
     mechs_stop(m, p.nws);
     if (rc == EXIT_OK)
         pool_print_granularity(ctx, &p);
@@ -427,6 +693,69 @@ static int chunksize(struct lab_ctx *ctx)
     mechs_stop(m, p.nws);
     if (rc == EXIT_OK)
         pool_print_chunksize(ctx, &p);
+    return rc;
+}
+
+/* ---- experiment 4 (optional): demo, the chunk lesson on stage ---------------------------------- */
+
+/* A process pool of one worker a CPU gets tiny tasks (DEMO_TASK_US), first one a
+ * message, then 100 a message, each phase held --phase-seconds so that parmon can show
+ * it: in both phases the cores are busy, and the second does many times the work. */
+#define DEMO_TASK_US 2.0
+static const int demo_chunks[] = {1, 100};
+
+static int demo_workers(const struct lab_ctx *ctx)
+{
+    return ctx->workers_given ? ctx->workers[ctx->nworkers - 1] : ctx->topo->usable;
+}
+
+static int demo_points(const struct lab_ctx *ctx)
+{
+    (void)ctx;
+    return (int)ARRAY_SIZE(demo_chunks);
+}
+
+static int demo(struct lab_ctx *ctx)
+{
+    int w = demo_workers(ctx), rc = EXIT_OK;
+    double phase = lab_opt(ctx, "phase-seconds");
+    uint64_t units = (uint64_t)(DEMO_TASK_US * 1000 / ns_per_unit);
+    struct mech m = {.w = w};
+    char param[64];
+    m.pp = ppool_create(w, ptask_fn, NULL);
+    if (!m.pp)
+        die("cannot start a process pool of %d workers: %s", w, strerror(errno));
+    harness_note(ctx, "demo: a process pool of %d workers, tasks of %g us, %g s a phase: watch "
+                      "parmon's cores, then the tasks a second below",
+                 w, DEMO_TASK_US, phase);
+    for (int k = 0; k < (int)ARRAY_SIZE(demo_chunks) && rc == EXIT_OK; k++) {
+        struct point pt = {"demo", "parlab-procs", w,
+                           fmt_param(param, sizeof(param), "phase=%d;chunksize=%d;task_us=%g", k + 1,
+                                     demo_chunks[k], DEMO_TASK_US), 0};
+        /* the warm-up short, then the phase split into the repetitions */
+        double rep_s = phase / ctx->reps, warm_s = fmin(0.2, rep_s);
+        harness_point(ctx, &pt);
+        m.chunk = (size_t)demo_chunks[k];
+        for (int rep; harness_next_rep(ctx, &rep);) {
+            struct harness_clock c;
+            double kids = harness_children_cpu_s(), t, t0 = now_s(), stop = rep ? rep_s : warm_s;
+            uint64_t tasks = 0;
+            harness_clock_start(ctx, &c, &pt);
+            while (now_s() - t0 < stop && !harness_interrupted()) {
+                run_procs(&m, units, 1000);
+                tasks += 1000;
+            }
+            kids = harness_children_cpu_s() - kids;
+            t = harness_clock_stop(ctx, &pt, rep, &c, kids);
+            if (rep > 0)
+                results_add(ctx->res, &pt, rep, "tasks_per_s", (double)tasks / t, "1/s");
+        }
+        rc = harness_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
+    }
+    ppool_destroy(m.pp);
+    free(m.in), free(m.out);
+    if (rc == EXIT_OK)
+        pool_print_demo(ctx, w);
     return rc;
 }
 
@@ -495,8 +824,33 @@ static double row_task_us(const struct sumrow *r)
     return strncmp(r->param, "task_us=", 8) ? NAN : atof(r->param + 8);
 }
 
+/* Like with like: one task a submit, every task deferred on both sides. parlab's pool
+ * claims a ring position with one compare-and-swap and wakes a worker only if one
+ * sleeps; libgomp takes its team's lock, allocates the task, and wakes the team's idle
+ * threads with a system call. omp-task's in-place share must be ~0, or it was not a
+ * handover. */
+static void judge_single_vs_omp(const struct report_lab *l, struct claim_out *o)
+{
+    int w = report_top_workers(l, "task-overhead", "omp-task", "", "us_per_task", 2);
+    const struct sumrow *inl = report_row(l, "task-overhead", "omp-task", w, "", "inline_share");
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    if (w == 0) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "omp-task was not measured with 2 or more workers");
+        return;
+    }
+    if (inl && inl->median > 0.01) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "libgomp ran %.0f%% of omp-task's tasks in place "
+                                              "(undeferred): not a handover", 100 * inl->median);
+        return;
+    }
+    claim_ratio_at_least(o, l, report_row(l, "task-overhead", "omp-task", w, "", "us_per_task"),
+                         report_row(l, "task-overhead", "parlab-threads-single", w, "", "us_per_task"),
+                         1, "omp-task / parlab-threads-single per empty task, both deferred, %d workers", w);
+}
+
 /* A fee per task, one task handed over at a time: a process pool pays a pipe round trip,
- * a thread pool a lock and a store. */
+ * a thread pool a compare-and-swap and a store. */
 static void judge_threads_vs_procs(const struct report_lab *l, struct claim_out *o)
 {
     int w = report_top_workers(l, "task-overhead", "parlab-procs", "chunksize=1", "us_per_task", 1);
@@ -579,7 +933,21 @@ static void judge_chunking(const struct report_lab *l, struct claim_out *o)
                          w == 1 ? "" : "s");
 }
 
+/* The demo's two phases: the same pool, the same tasks, chunks of 100 against one a
+ * message. */
+static void judge_demo(const struct report_lab *l, struct claim_out *o)
+{
+    int w = report_top_workers(l, "demo", "parlab-procs", NULL, "tasks_per_s", 1);
+    claim_ratio_at_least(o, l, row_prefix(l, "demo", "parlab-procs", w, "phase=2;", "tasks_per_s"),
+                         row_prefix(l, "demo", "parlab-procs", w, "phase=1;", "tasks_per_s"), 3,
+                         "demo: tasks a second in chunks of 100 / one a message, %d worker%s", w,
+                         w == 1 ? "" : "s");
+}
+
 static const struct lab_claim pool_claims[] = {
+    {"task-overhead", "Like with like, one task a submit and every task deferred, parlab's thread pool "
+                      "costs no more per task than libgomp's omp task",
+     judge_single_vs_omp},
     {"task-overhead", "A thread pool's fee per task is far below a process pool's: handing over one "
                       "task at a time, parlab's process pool costs at least 10x its thread pool",
      judge_threads_vs_procs},
@@ -591,18 +959,23 @@ static const struct lab_claim pool_claims[] = {
     {"chunksize", "Chunking cuts a process pool's fee: with tasks of 10 us, multiprocessing.Pool "
                   "sending 100 tasks a message moves at least 2x the tasks a second it moves sending one",
      judge_chunking},
+    {"demo", "On stage too: the same process pool, on the same cores, moves at least 3x the tasks a "
+             "second when it sends them in chunks of 100 instead of one a message", judge_demo},
     {NULL, NULL, NULL},
 };
 
 /* ---- the lab ---------------------------------------------------------------------------------- */
 
 static const struct lab_experiment pool_experiments[] = {
-    {"task-overhead", "microseconds per empty task: parlab's pools, OpenMP, Python's pools",
+    {"task-overhead", "microseconds per empty task: parlab's pools and OpenMP like with like, Python's pools",
      task_overhead, overhead_points, 0},
-    {"granularity", "efficiency against task size, paired with the plain loop; break-even sizes",
+    {"granularity", "efficiency against task size, paired with the plain loop; break-even sizes from a "
+                    "finer sweep around each crossing",
      granularity, granularity_points, 0},
     {"chunksize", "process pool throughput against chunk size, beside joblib and the plain loops",
      chunksize, chunksize_points, 0},
+    {"demo", "for a talk: a process pool fed tiny tasks one at a time, then in chunks of 100, "
+             "--phase-seconds each", demo, demo_points, 1},
     {NULL, NULL, NULL, NULL, 0},
 };
 
@@ -610,25 +983,34 @@ static const struct lab_option pool_options[] = {
     {"chunk-task-us", "US", "task size in the chunksize experiment, microseconds", LAB_OPT_NUMBER,
      10, NAN, 0.1, 10000},
     {"python", "0|1", "run the Python pools too", LAB_OPT_INTEGER, 1, NAN, 0, 1},
+    {"phase-seconds", "S", "demo: how long each phase lasts", LAB_OPT_NUMBER, 10, 2, 0.2, 600},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0},
 };
 
-static const char *const pool_charts[] = {"pool-overhead", "pool-granularity", "pool-chunksize", NULL};
+static const char *const pool_charts[] = {"pool-overhead", "pool-granularity", "pool-chunksize",
+                                          "pool-demo", NULL};
 
 const struct lab lab_pool = {
     .name = "pool",
     .summary = "what a task costs in a thread pool, a process pool, OpenMP, Python; when a pool pays",
     .help =
-        "task-overhead: microseconds per empty task for parlab's thread pool (batch and one by\n"
-        "one) and process pool, OpenMP tasks and schedule(dynamic,1), and Python's\n"
-        "ThreadPoolExecutor, ProcessPoolExecutor, multiprocessing.Pool and joblib.\n"
+        "task-overhead: microseconds per empty task, like with like: one task a submit\n"
+        "(parlab-threads-single, omp-task), a batch a submit (parlab-threads, omp-taskloop),\n"
+        "every task deferred (at most 48 a worker in flight: libgomp runs a task in place\n"
+        "beyond 64 a thread; omp-task-nowindow shows it), a loop (omp-dynamic), parlab's\n"
+        "process pool, and Python's ThreadPoolExecutor, ProcessPoolExecutor,\n"
+        "multiprocessing.Pool and joblib.\n"
         "granularity: efficiency against task size (C from 1 ns, Python from 1 us, up to\n"
-        "10 ms; param task_us=), each against the plain loop timed in the same repetition,\n"
-        "and the break-even sizes where efficiency reaches 0.5 and 0.9.\n"
+        "10 ms; param task_us=), each against the plain loop timed in the same repetition:\n"
+        "one size a decade, then finer sizes around each variant's crossings of 0.5 and 0.9,\n"
+        "and the break-even sizes read off them.\n"
         "chunksize: process pool throughput against chunk size, beside joblib's automatic\n"
         "batching and the plain loops. At the usable CPU count unless --workers is given.\n"
+        "demo (only with --experiment demo; make demo-pool): a process pool fed 2 us tasks one\n"
+        "at a time, then in chunks of 100, --phase-seconds each (10; 2 with --quick).\n"
         "The Python side is labs/pool/pool_tasks.py (python3 labs/pool/pool_tasks.py runs it\n"
-        "alone). Charts: plots/pool-overhead.gp, pool-granularity.gp, pool-chunksize.gp.",
+        "alone). Charts: plots/pool-overhead.gp, pool-granularity.gp, pool-chunksize.gp,\n"
+        "pool-demo.gp.",
     .experiments = pool_experiments,
     .options = pool_options,
     .claims = pool_claims,

@@ -4,13 +4,14 @@
  * claims (pool.c), printed by parlab after each experiment. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pool_lab.h"
 
-/* Every variant, in the order the tables list them. */
-static const char *const c_variants[] = {"parlab-threads", "parlab-threads-single", "omp-task",
-                                         "omp-dynamic", "parlab-procs"};
+/* Every variant, in the order the tables list them: the like-with-like pairs first. */
+static const char *const c_variants[] = {"parlab-threads-single", "omp-task", "parlab-threads",
+                                         "omp-taskloop", "omp-dynamic", "parlab-procs"};
 static const char *const py_variants[] = {"py-thread-pool", "py-process-pool", "py-mp-pool",
                                           "py-joblib"};
 
@@ -21,12 +22,7 @@ static const char *variant_at(int i)
 }
 #define NVARIANTS ((int)(ARRAY_SIZE(c_variants) + ARRAY_SIZE(py_variants)))
 
-static int is_python(const char *v)
-{
-    return !strncmp(v, "py-", 3);
-}
-
-/* "0.0031 [0.0029, 0.0035] 75%" (with the flags, if any), into buf; "" if not measured. */
+/* "0.0031 [0.0029, 0.0035] 75%" (with the flags, if any), into buf; "-" if not measured. */
 static const char *cell(struct lab_ctx *ctx, const struct point *pt, const char *metric,
                         char *buf, size_t size)
 {
@@ -55,7 +51,7 @@ static void print_ratio(struct lab_ctx *ctx, const char *what, const struct poin
     char lvl[16];
     if (results_ratio(ctx->res, a, metric, b, metric, 0, &s) < 0)
         return;
-    printf("  %-44s %8.3gx [%.3g, %.3g] (at least %s coverage)\n", what, s.median, s.ci_lo,
+    printf("    %-42s %8.3gx [%.3g, %.3g] (at least %s coverage)\n", what, s.median, s.ci_lo,
            s.ci_hi, fmt_level(s.ci_level, lvl, sizeof(lvl)));
 }
 
@@ -68,33 +64,61 @@ static const char *overhead_param(const char *v)
     return "";
 }
 
+/* One line of the overhead table: the fee, and for task variants the share of the tasks
+ * that the creating thread ran in place (0%: every task was handed over). */
+static void overhead_line(struct lab_ctx *ctx, int w, const char *v)
+{
+    struct point pt = {"task-overhead", v, w, overhead_param(v), 0};
+    char buf[200];
+    double in_place = results_median(ctx->res, &pt, "inline_share");
+    if (!results_summary(ctx->res, &pt, "us_per_task"))
+        return;
+    printf("    %-22s %-15s %-44s", v, pt.param[0] ? pt.param : "-",
+           cell(ctx, &pt, "us_per_task", buf, sizeof(buf)));
+    if (!isnan(in_place))
+        printf(" %5.1f%%", 100 * in_place);
+    printf("\n");
+}
+
 void pool_print_overhead(struct lab_ctx *ctx, const struct pool_plan *p)
 {
     harness_progress_clear();
     for (int wi = 0; wi < p->nws; wi++) {
         int w = p->ws[wi];
-        char buf[200];
-        struct point thr = {"task-overhead", "parlab-threads", w, "", 0};
-        struct point one = {"task-overhead", "parlab-threads-single", w, "", 0};
-        struct point omp = {"task-overhead", "omp-task", w, "", 0};
+        struct point single = {"task-overhead", "parlab-threads-single", w, "", 0};
+        struct point otask = {"task-overhead", "omp-task", w, "", 0};
+        struct point batch = {"task-overhead", "parlab-threads", w, "", 0};
+        struct point oloop = {"task-overhead", "omp-taskloop", w, "", 0};
         struct point procs = {"task-overhead", "parlab-procs", w, "chunksize=1", 0};
         struct point pyt = {"task-overhead", "py-thread-pool", w, "", 0};
 
         printf("\n== task-overhead: microseconds per empty task, %d worker%s%s\n", w, w == 1 ? "" : "s",
                harness_oversubscribed(ctx, w) ? " (more than the usable CPUs)" : "");
-        printf("  %-22s %-15s %s\n", "variant", "param", "us a task: median [interval] coverage");
-        for (int v = 0; v < NVARIANTS; v++) {
-            struct point pt = {"task-overhead", variant_at(v), w, overhead_param(variant_at(v)), 0};
-            if (!results_summary(ctx->res, &pt, "us_per_task"))
-                continue;
-            printf("  %-22s %-15s %s\n", pt.variant, pt.param[0] ? pt.param : "-",
-                   cell(ctx, &pt, "us_per_task", buf, sizeof(buf)));
-        }
+        if (w > 1)
+            printf("   like with like: at most 48 tasks a worker in flight, so libgomp defers every task\n"
+                   "   (it runs a new task in place, in the creating thread, once its queue holds 64 a thread)\n");
+        printf("    %-22s %-15s %-44s %s\n", "variant", "param", "us a task: median [interval] coverage",
+               "in place");
+        printf("  one task a submit (pool_submit; #pragma omp task):\n");
+        overhead_line(ctx, w, "parlab-threads-single");
+        overhead_line(ctx, w, "omp-task");
+        print_ratio(ctx, "omp-task / parlab-threads-single", &otask, &single, "us_per_task");
+        printf("  a batch of %d a submit (pool_submit_batch; omp taskloop grainsize(1)):\n", 16 * w);
+        overhead_line(ctx, w, "parlab-threads");
+        overhead_line(ctx, w, "omp-taskloop");
+        print_ratio(ctx, "omp-taskloop / parlab-threads", &oloop, &batch, "us_per_task");
+        printf("  not like with like:\n");
+        overhead_line(ctx, w, "omp-task-nowindow");
+        overhead_line(ctx, w, "omp-dynamic");
+        printf("  processes and Python, one task a message unless chunked:\n");
+        overhead_line(ctx, w, "parlab-procs");
+        for (int v = 0; v < (int)ARRAY_SIZE(py_variants); v++)
+            overhead_line(ctx, w, py_variants[v]);
         printf("  ratios of the medians (unpaired: the points ran one after the other):\n");
-        print_ratio(ctx, "parlab-procs / parlab-threads-single", &procs, &one, "us_per_task");
-        print_ratio(ctx, "py-thread-pool / parlab-threads-single", &pyt, &one, "us_per_task");
-        print_ratio(ctx, "parlab-threads-single / parlab-threads", &one, &thr, "us_per_task");
-        print_ratio(ctx, "omp-task / parlab-threads", &omp, &thr, "us_per_task");
+        print_ratio(ctx, "parlab-procs / parlab-threads-single", &procs, &single, "us_per_task");
+        print_ratio(ctx, "py-thread-pool / parlab-threads-single", &pyt, &single, "us_per_task");
+        printf("  (omp-task-nowindow: the same tasks in one burst; the share libgomp ran in place is\n"
+               "   no handover at all. omp-dynamic: a parallel loop, no task objects.)\n");
     }
     fflush(stdout);
 }
@@ -125,47 +149,87 @@ static void print_breakeven(double be, double smallest)
         printf("~%.3g us", be);
 }
 
+/* A granularity row, for sorting a variant's sizes. */
+struct size_row {
+    double us;
+    const struct sumrow *r;
+};
+
+static int by_size(const void *a, const void *b)
+{
+    double x = ((const struct size_row *)a)->us, y = ((const struct size_row *)b)->us;
+    return (x > y) - (x < y);
+}
+
+static int is_coarse(const double *sizes, int n, double us)
+{
+    for (int i = 0; i < n; i++)
+        if (fabs(sizes[i] - us) <= 1e-9 * us)
+            return 1;
+    return 0;
+}
+
 void pool_print_granularity(struct lab_ctx *ctx, const struct pool_plan *p)
 {
+    struct sumrow *rows;
+    int nrows = results_summary_rows(ctx->res, &rows);
+    struct size_row *mine = xcalloc((size_t)nrows + 1, sizeof(*mine));
     harness_progress_clear();
     for (int wi = 0; wi < p->nws; wi++) {
         int w = p->ws[wi];
         printf("\n== granularity: efficiency = (tasks x the task's time in a plain loop / %d) / elapsed,"
                " %d worker%s\n   (the loop timed in each repetition right before the pooled run; "
-               "1 = the whole time of %d CPU%s put to work)\n",
+               "1 = the whole time of %d CPU%s put to work;\n    one size a decade, then "
+               "finer sizes (+) around each variant's crossings of 0.5 and 0.9;\n    each API "
+               "used as a program would: in place = tasks the creating thread ran itself)\n",
                w, w, w == 1 ? "" : "s", w, w == 1 ? "" : "s");
-        printf("  %-22s %9s %10s  %s\n", "variant", "task_us", "loop us", "efficiency: median [interval] coverage");
+        printf("  %-22s %10s %10s  %-42s %s\n", "variant", "task_us", "loop us",
+               "efficiency: median [interval] coverage", "in place");
         for (int v = 0; v < NVARIANTS; v++) {
             const char *var = variant_at(v);
-            const double *sizes = is_python(var) ? p->sizes_py : p->sizes_c;
-            int ns = is_python(var) ? p->nsizes_py : p->nsizes_c, any = 0;
-            double eff[64];
-            char param[32], buf[200];
-            for (int i = 0; i < ns && i < 64; i++) {
-                struct point pt = {"granularity", var, w,
-                                   fmt_param(param, sizeof(param), "task_us=%g", sizes[i]), 0};
-                eff[i] = results_median(ctx->res, &pt, "efficiency");
-                if (isnan(eff[i]))
-                    continue;
-                printf("  %-22s %9g %10.3g  %s\n", any++ ? "" : var, sizes[i],
+            int py = !strncmp(var, "py-", 3), n = 0;
+            double us[64], eff[64];
+            char param[32];
+            for (int i = 0; i < nrows; i++) {
+                const struct sumrow *r = &rows[i];
+                if (r->workers == w && !strcmp(r->experiment, "granularity") && !strcmp(r->variant, var) &&
+                    !strcmp(r->metric, "efficiency") && !strncmp(r->param, "task_us=", 8))
+                    mine[n++] = (struct size_row){atof(r->param + 8), r};
+            }
+            if (!n)
+                continue;
+            qsort(mine, (size_t)n, sizeof(*mine), by_size);
+            for (int i = 0; i < n; i++) {
+                char buf[200];
+                struct point pt = {"granularity", var, w, mine[i].r->param, 0};
+                if (i < 64)
+                    us[i] = mine[i].us, eff[i] = mine[i].r->median;
+                double in_place = results_median(ctx->res, &pt, "inline_share");
+                printf("  %-22s %9g%s %10.3g  %-42s", i ? "" : var, mine[i].us,
+                       is_coarse(py ? p->sizes_py : p->sizes_c, py ? p->nsizes_py : p->nsizes_c,
+                                 mine[i].us) ? " " : "+",
                        results_median(ctx->res, &pt, "task_us_loop"),
                        cell(ctx, &pt, "efficiency", buf, sizeof(buf)));
+                if (!isnan(in_place))
+                    printf(" %5.1f%%", 100 * in_place);
+                printf("\n");
             }
-            if (!any)
-                continue;
+            n = n < 64 ? n : 64;
             printf("  %-22s reaches 0.5 at ", "");
             for (int k = 0; k < 2; k++) {
-                double level = k == 0 ? 0.5 : 0.9, be = pool_breakeven(sizes, eff, ns, level);
+                double level = k == 0 ? 0.5 : 0.9, be = pool_breakeven(us, eff, n, level);
                 struct point fp = {"granularity", var, 0,
                                    fmt_param(param, sizeof(param), "workers=%d;level=%.1f", w, level), 0};
-                print_breakeven(be, sizes[0]);
+                print_breakeven(be, us[0]);
                 printf(k == 0 ? ", 0.9 at " : " (between the medians, log scale)\n");
                 /* kept as derived rows where a crossing was found: the chart marks them */
                 if (be > 0)
-                    results_add_fit(ctx->res, &fp, "breakeven_task_us", be, "us", ns);
+                    results_add_fit(ctx->res, &fp, "breakeven_task_us", be, "us", n);
             }
         }
     }
+    free(mine);
+    sumrows_free(rows, nrows);
     fflush(stdout);
 }
 
@@ -216,5 +280,28 @@ void pool_print_chunksize(struct lab_ctx *ctx, const struct pool_plan *p)
             printf("  %32s %s (%.3g us a task)\n", "Python", cell(ctx, &sp, "tasks_per_s", buf, sizeof(buf)),
                    1e6 / py);
     }
+    fflush(stdout);
+}
+
+void pool_print_demo(struct lab_ctx *ctx, int w)
+{
+    struct sumrow *rows;
+    int nrows = results_summary_rows(ctx->res, &rows);
+    harness_progress_clear();
+    printf("\n== demo: one process pool, %d worker%s, the same tiny tasks (median [interval] coverage)\n",
+           w, w == 1 ? "" : "s");
+    printf("  %-36s %-36s %s\n", "phase", "tasks a second", "CPU cores busy");
+    for (int i = 0; i < nrows; i++) {
+        const struct sumrow *r = &rows[i];
+        char buf[200], buf2[200];
+        if (strcmp(r->experiment, "demo") || strcmp(r->metric, "tasks_per_s") || r->workers != w)
+            continue;
+        {
+            struct point pt = {"demo", r->variant, w, r->param, 0};
+            printf("  %-36s %-36s %s\n", r->param, cell(ctx, &pt, "tasks_per_s", buf, sizeof(buf)),
+                   cell(ctx, &pt, "cpu_cores", buf2, sizeof(buf2)));
+        }
+    }
+    sumrows_free(rows, nrows);
     fflush(stdout);
 }

@@ -52,7 +52,7 @@ int pool_python(struct lab_ctx *ctx, const struct pool_plan *p, const char *expe
     if (!p->python)
         return EXIT_OK;
     /* pool_tasks.task_overhead(workers=[2], usable=2, quick=True), granularity(...,
-     * sizes=[...]), chunksize(..., chunks=[...], task_us=10) */
+     * sizes=[...], refine=1), chunksize(..., chunks=[...], task_us=10) */
     len = (size_t)snprintf(call, size, "import pool_tasks\npool_tasks.%s(workers=",
                            !strcmp(experiment, "task-overhead") ? "task_overhead" : experiment);
     len = put_ints(call, size, len, p->ws, p->nws);
@@ -60,6 +60,7 @@ int pool_python(struct lab_ctx *ctx, const struct pool_plan *p, const char *expe
     if (!strcmp(experiment, "granularity")) {
         len += (size_t)snprintf(call + len, size - len, ", sizes=");
         len = put_nums(call, size, len, p->sizes_py, p->nsizes_py);
+        len += (size_t)snprintf(call + len, len < size ? size - len : 0, ", refine=%d", p->refine_py);
     } else if (!strcmp(experiment, "chunksize")) {
         len += (size_t)snprintf(call + len, size - len, ", chunks=");
         len = put_ints(call, size, len, p->chunks, p->nchunks);

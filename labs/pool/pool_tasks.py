@@ -241,7 +241,7 @@ def overhead_param(name):
 def task_overhead(workers, usable, quick):
     """Microseconds per empty task: map spin over N zeros, N calibrated per pool so a run
     lasts long enough to time."""
-    target = 0.05 if quick else 0.2
+    target = 0.02 if quick else 0.2
 
     def measure(name, w, run, param):
         # the fee is mostly waiting and handing over, not CPU work: cores_wanted 0
@@ -254,28 +254,74 @@ def task_overhead(workers, usable, quick):
     each_pool("task-overhead", workers, lambda name: [overhead_param(name)], measure)
 
 
-def granularity(workers, usable, sizes, quick):
+def refine_sizes(sizes, effs, per_level):
+    """The finer sweep around a pool's crossings (pool_refine in pool_output.c's header,
+    the same rule): each crossing of 0.5 and 0.9 between two coarse sizes gets
+    per_level sizes spaced evenly on a log scale inside that interval; one interval
+    crossed, or both levels in one, gets them all. Returns (sizes, why-not)."""
+    lows = []
+    for level in (0.5, 0.9):
+        i = next((k for k, e in enumerate(effs) if e is not None and e >= level), None)
+        if i is None or i == 0 or effs[i - 1] is None:
+            continue  # never reached, or reached at the smallest size
+        if not lows or lows[-1] != i - 1:
+            lows.append(i - 1)
+    if not lows:
+        top = max((e for e in effs if e is not None), default=None)
+        if top is not None and top < 0.5:
+            return [], "its efficiency stays below 0.5: no crossing to refine"
+        return [], "no crossing of 0.5 or 0.9 between two sizes to refine"
+    m = 2 * per_level if len(lows) == 1 else per_level
+    out = []
+    for lo in lows:
+        a, r = sizes[lo], sizes[lo + 1] / sizes[lo]
+        out += [float("%.3g" % (a * r ** (j / (m + 1)))) for j in range(1, m + 1)]
+    return out, ""
+
+
+def granularity(workers, usable, sizes, quick, refine=1):
     """Efficiency = (tasks x the task's time in a plain loop / workers) / elapsed, for each
-    task size. The plain loop is timed again right before every pooled run (paired): the
-    interpreter's speed wanders on a shared machine, and a baseline from seconds earlier
-    could make a pool look better or worse than it is."""
+    task size: one a decade, then `refine` more around each of the pool's crossings of
+    0.5 and 0.9. The plain loop is timed again right before every pooled run (paired):
+    the interpreter's speed wanders on a shared machine, and a baseline from seconds
+    earlier could make a pool look better or worse than it is."""
     target = 0.01 if quick else 0.04
     n_max = 100 if quick else 1000
     tpu = loop_turns_per_us()
+    effs = {}  # (pool, workers, size) -> this run's efficiencies
     H.note("python: %.0f loop turns a microsecond here (the task: for _ in range(n): pass)" % tpu)
 
-    def measure(name, w, run, param):
-        us = float(param.split("=")[1])
+    def measure_size(name, w, run, us):
+        param = "task_us=%g" % us
         turns = max(1, round(us * tpu))
         n = int(min(n_max, max(4 * w, target * w / (us * 1e-6))))
         count = max(1, min(n, int(0.002 / (us * 1e-6)) + 1))
         tasks = [turns] * n
         H.point("granularity", name, w, param,
                 cores_for(name, w, usable) if us >= CPU_BOUND_US else 0.0)
-        repetitions("granularity", name, w, param, lambda: run(tasks), "efficiency", "fraction",
-                    lambda t, base: n * base / w / t, before=lambda: loop_time(turns, count))
 
-    each_pool("granularity", workers, lambda name: ["task_us=%g" % s for s in sizes], measure)
+        def value(t, base):
+            e = n * base / w / t
+            effs.setdefault((name, w, us), []).append(e)
+            return e
+        repetitions("granularity", name, w, param, lambda: run(tasks), "efficiency", "fraction",
+                    value, before=lambda: loop_time(turns, count))
+
+    def measure(name, w, run, param):
+        if not param.startswith("refine="):
+            return measure_size(name, w, run, float(param.split("=")[1]))
+        k = int(param.split("=")[1]) - 1
+        med = [statistics.median(effs[(name, w, s)]) if effs.get((name, w, s)) else None
+               for s in sizes]
+        fine, why = refine_sizes(sizes, med, refine)
+        if k < len(fine):
+            measure_size(name, w, run, fine[k])
+        else:
+            H.skip("granularity", name, w, param, why)
+
+    each_pool("granularity", workers,
+              lambda name: ["task_us=%g" % s for s in sizes] +
+                           ["refine=%d" % (k + 1) for k in range(2 * refine)], measure)
 
 
 def chunksize(workers, usable, chunks, task_us, quick):

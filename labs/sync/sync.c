@@ -18,8 +18,13 @@
  *                  at 1 worker (uncontended) and more (contended).
  *   barrier        us per barrier: pthread, a sense-reversing spin barrier, OpenMP's.
  *   handoff        one-way wake-up latency between two threads (sync_c2c.c).
- *   false-sharing  per-worker counters on one cache line, padded apart, or kept local.
+ *   false-sharing  per-worker counters on one cache line, padded apart, or kept local,
+ *                  each added to three ways: plain load + store (the surprise: it
+ *                  depends on the CPU), the same then a fence, an atomic add (both pay
+ *                  per write on every CPU).
  *   c2c            core-to-core latency: a pinned ping-pong per pair of CPUs (sync_c2c.c).
+ *   demo           only when named (make demo-sync): the stage demo, steady phases of
+ *                  false sharing that parmon shows on a projector.
  *
  * The method is the EPCC OpenMP micro-benchmarks' (Bull et al.; docs/reference-numbers.md,
  * Synchronization): the inner repetitions are doubled until one sample lasts long enough
@@ -517,30 +522,54 @@ static int barrier(struct lab_ctx *ctx)
  *   padded     counters 128 bytes apart (one line each; 128 because the neighbouring-
  *              line prefetcher of many x86 cores fetches lines in pairs)
  *   local      a counter on the worker's own stack, copied out once at the end
- * op=store: a relaxed atomic load and store, which on x86 compile to plain `mov`s: what
- * `c[id]++` on a plain array does, kept in memory. A plain store goes into the core's
- * store buffer and reaches the line later, so how much a shared line slows stores
- * down depends on the CPU (docs/reference-numbers.md, False sharing). op=atomic:
- * atomic_fetch_add, which must own the line for every single add, on every CPU. */
+ * Three ways to add 1, each one param (op=...):
+ *   store   a relaxed atomic load, add and store: on x86 and arm64 plain loads and
+ *           stores, what `c[id]++` on a plain array does, kept in memory. The store goes
+ *           into the core's store buffer and the core moves on; the next load gets the
+ *           value from the buffer, not from the line. While the line visits the other
+ *           core, stores queue up and drain together when it comes back, so how much a
+ *           shared line costs them depends on the CPU: several times on the EPYC VM,
+ *           nothing on the Xeon VM (docs/reference-numbers.md, False sharing). The
+ *           lesson's surprise, never a claim.
+ *   fence   the same load, add and store, then a full fence (atomic_thread_fence
+ *           seq_cst: mfence on x86, dmb ish on arm64): the core waits until its store
+ *           has left the buffer for the cache, which needs the line in this core's
+ *           cache. Nothing can batch: one line transfer per add whenever the other core
+ *           wrote meanwhile, on every CPU. (A store the next load depends on, made
+ *           visible before the core goes on: what a lock's hand-over or a published
+ *           flag does.)
+ *   atomic  atomic_fetch_add (lock xadd on x86): a read-modify-write must own the line
+ *           for each single add, on every CPU. */
 enum { FS_SAME, FS_PADDED, FS_LOCAL, FS_N };
 static const char *const fs_names[FS_N] = {"same-line", "padded", "local"};
-static const char *const fs_ops[2] = {"store", "atomic"};
+enum { OP_STORE, OP_FENCE, OP_ATOMIC, OP_N };
+static const char *const fs_ops[OP_N] = {"store", "fence", "atomic"};
 
 static void fs_body(struct job *j, int id)
 {
-    int atomic = j->kind / FS_N, where = j->kind % FS_N;
+    int op = j->kind / FS_N, where = j->kind % FS_N;
     _Atomic uint64_t local, *c = where == FS_LOCAL ? &local : &j->cells[(size_t)id * j->stride];
     uint64_t n = j->iters;
     atomic_init(&local, 0);
     if (where != FS_LOCAL)
         atomic_store_explicit(c, 0, memory_order_relaxed);
-    if (atomic) {
+    switch (op) {
+    case OP_ATOMIC:
         for (uint64_t i = 0; i < n; i++)
             atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
-    } else {
+        break;
+    case OP_FENCE:
+        for (uint64_t i = 0; i < n; i++) {
+            atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
+                                  memory_order_relaxed);
+            atomic_thread_fence(memory_order_seq_cst); /* wait: the store is in the cache */
+        }
+        break;
+    default:
         for (uint64_t i = 0; i < n; i++)
             atomic_store_explicit(c, atomic_load_explicit(c, memory_order_relaxed) + 1,
                                   memory_order_relaxed);
+        break;
     }
     /* the reduction step of `local`: one write to the shared result, at the end */
     j->slots[id].n = atomic_load_explicit(c, memory_order_relaxed);
@@ -563,7 +592,7 @@ static int fs_points(const struct lab_ctx *ctx)
 {
     int *w, n = fs_counts(ctx, &w);
     free(w);
-    return 2 * FS_N * n;
+    return OP_N * FS_N * n;
 }
 
 /* Every counter must hold exactly its worker's increments. */
@@ -583,6 +612,15 @@ static void fs_layout(struct job *j, int op, int v, _Atomic uint64_t *const *cel
     j->kind = op * FS_N + v;
     j->cells = cells[v];
     j->stride = v == FS_SAME ? 1 : 128 / sizeof(uint64_t);
+}
+
+/* Counters for w workers, 128 bytes apart at most, starting a pair of lines. */
+static _Atomic uint64_t *fs_cells(int w)
+{
+    _Atomic uint64_t *c = aligned_alloc(128, ((size_t)w * 16 * sizeof(uint64_t) + 127) / 128 * 128);
+    if (!c)
+        die("out of memory");
+    return c;
 }
 
 /* One op at one worker count: the three layouts measured rep by rep side by side (a
@@ -606,10 +644,7 @@ static int fs_series(struct lab_ctx *ctx, int op, int w, const char *param)
     j = job_new(ctx, w, fs_body, 0);
     work = job_work(j, 0);
     for (int v = 0; v < FS_N; v++) {
-        /* 128-byte aligned: the padded counters each start a pair of lines */
-        cells[v] = aligned_alloc(128, ((size_t)w * 16 * sizeof(uint64_t) + 127) / 128 * 128);
-        if (!cells[v])
-            die("out of memory");
+        cells[v] = fs_cells(w);
         fs_layout(j, op, v, cells);
         iters[v] = harness_calibrate(&work, sync_sample_s(ctx), 16, UINT64_C(1) << 36);
     }
@@ -646,12 +681,21 @@ static int fs_series(struct lab_ctx *ctx, int op, int w, const char *param)
 
 static int false_sharing(struct lab_ctx *ctx)
 {
+    static const char *const why[OP_N] = {
+        "   (plain stores wait in the store buffer and drain together when the line comes "
+        "back: what a shared line costs them depends on the CPU, docs/reference-numbers.md, "
+        "False sharing)",
+        "   (the fence waits until the store is in the cache, so every add needs the line: "
+        "this pays on every CPU)",
+        "   (an atomic add must own the line for each add: this pays on every CPU)"};
     int *w, nw = fs_counts(ctx, &w), rc = EXIT_OK;
-    printf("\n== false-sharing: ns per increment of a worker's own counter\n");
+    printf("\n== false-sharing: ns per increment of a worker's own counter: plain load + "
+           "store (op=store),\n   the same then a fence (op=fence), an atomic add "
+           "(op=atomic)\n");
     if (ctx->topo->usable >= 2 && ctx->nworkers && ctx->workers[ctx->nworkers - 1] > ctx->topo->usable)
         printf("   counts above the %d usable CPUs are left out: threads that take turns on a "
                "CPU do not fight over a line\n", ctx->topo->usable);
-    for (int op = 0; op < 2 && rc == EXIT_OK; op++) {
+    for (int op = 0; op < OP_N && rc == EXIT_OK; op++) {
         char param[32];
         fmt_param(param, sizeof(param), "op=%s", fs_ops[op]);
         for (int i = 0; i < nw && rc == EXIT_OK; i++)
@@ -662,13 +706,113 @@ static int false_sharing(struct lab_ctx *ctx)
             char what[64];
             snprintf(what, sizeof(what), "%s, %d workers: same-line", param, w[nw - 1]);
             sync_print_ratio(ctx, what, &same, "the padded cost", &padded, "ns_per_op", 1);
-            if (op == 0)
-                harness_note(ctx, "   (plain stores wait in the store buffer: what a shared line "
-                                  "costs them depends on the CPU, docs/reference-numbers.md, False "
-                                  "sharing)");
+            harness_note(ctx, "%s", why[op]);
         }
     }
     free(w);
+    return rc;
+}
+
+/* ---- experiment 7 (optional): demo, the stage demo's steady phases -------------------------- */
+
+/* For a talk: parmon on the projector, one phase held for --phase-seconds at a time, so
+ * the audience can read the cores and the lab line before it changes. Each phase is a
+ * point (parmon's lab line names it) and runs workers adding 1 to their own counter
+ * with atomic adds, as fast as they can, until the phase ends:
+ *   padded, 1 worker     one core busy: the rate one thread makes alone
+ *   padded, 2 workers    two cores busy, about twice the increments a second
+ *   same-line, 2 workers the same two cores busy, and far fewer increments a second
+ *                        than padded (often fewer than one thread alone)
+ * A phase is cut into --reps slices (after an untimed one), each recording the
+ * increments a second and the CPUs the workers got; a line a slice shows the rate. */
+enum { DM_ONE, DM_PADDED, DM_SAME, DM_N };
+
+/* Atomic adds to the worker's own counter until the job's deadline. */
+static void demo_body(struct job *j, int id)
+{
+    _Atomic uint64_t *c = &j->cells[(size_t)id * j->stride];
+    uint64_t n = 0;
+    atomic_store_explicit(c, 0, memory_order_relaxed);
+    do {
+        for (int k = 0; k < 4096; k++)
+            atomic_fetch_add_explicit(c, 1, memory_order_relaxed);
+        n += 4096;
+    } while (now_s() < j->deadline);
+    j->slots[id].n = n;
+}
+
+static int demo_points(const struct lab_ctx *ctx)
+{
+    (void)ctx;
+    return DM_N;
+}
+
+static int demo_phase(struct lab_ctx *ctx, const struct point *pt, int v, double phase_s)
+{
+    struct job *j = job_new(ctx, pt->workers, demo_body, 0);
+    _Atomic uint64_t *cells = fs_cells(pt->workers);
+    double slice = phase_s / (ctx->reps > 0 ? ctx->reps : 1);
+    int rc = EXIT_OK;
+    j->cells = cells;
+    j->stride = v == DM_SAME ? 1 : 128 / sizeof(uint64_t);
+    harness_point(ctx, pt);
+    harness_note(ctx, "   phase: %s, %d worker%s, %.3g s: watch the cores and the rate", pt->variant,
+                 pt->workers, pt->workers == 1 ? "" : "s", phase_s);
+    for (int rep; rc == EXIT_OK && harness_next_rep(ctx, &rep);) {
+        double t, incs = 0;
+        /* rep 0, the untimed warm-up: a short slice, so the phase is about phase_s */
+        j->deadline = now_s() + (rep == 0 ? fmin(0.1, slice) : slice);
+        t = team_run(j);
+        for (int k = 0; k < j->workers; k++) {
+            if (atomic_load_explicit(&cells[(size_t)k * j->stride], memory_order_relaxed) !=
+                j->slots[k].n) {
+                note("demo %s: a counter lost increments", pt->variant);
+                rc = EXIT_FAIL;
+            }
+            incs += (double)j->slots[k].n;
+        }
+        if (rep == 0 || rc != EXIT_OK || t <= 0)
+            continue;
+        results_add(ctx->res, pt, rep, "incs_per_s", incs / t, "1/s");
+        results_add(ctx->res, pt, rep, "cpu_cores", team_cpu_cores(j), "cores");
+        harness_note(ctx, "   %-9s %d worker%s: %6.1f million increments a second, %.2f CPUs busy",
+                     pt->variant, pt->workers, pt->workers == 1 ? " " : "s", incs / t / 1e6,
+                     team_cpu_cores(j));
+    }
+    j->cells = NULL;
+    job_free(j);
+    free(cells);
+    if (rc == EXIT_OK && harness_interrupted())
+        rc = EXIT_INTERRUPTED;
+    if (rc == EXIT_OK)
+        harness_print(ctx, pt, "incs_per_s");
+    return rc;
+}
+
+static int demo(struct lab_ctx *ctx)
+{
+    static const char *const names[DM_N] = {"padded", "padded", "same-line"};
+    double phase_s = lab_opt(ctx, "phase-seconds"), budget = ctx->point_budget_s;
+    int rc = EXIT_OK;
+    printf("\n== demo: steady phases of %.3g s each: workers add 1 to their OWN counter "
+           "(atomic), as fast as they can\n   1 worker alone, 2 workers on counters of their "
+           "own (padded), 2 workers on one cache line (same-line)\n", phase_s);
+    ctx->point_budget_s = 0; /* a phase lasts as long as it was asked to */
+    for (int v = 0; v < DM_N && rc == EXIT_OK; v++) {
+        struct point pt = {"demo", names[v], v == DM_ONE ? 1 : 2, "op=atomic", v == DM_ONE ? 1 : 2};
+        if (pt.workers > 1 && ctx->topo->usable < 2) {
+            harness_skip(ctx, &pt, "%s", ONE_CPU);
+            continue;
+        }
+        rc = demo_phase(ctx, &pt, v, phase_s);
+    }
+    ctx->point_budget_s = budget;
+    if (rc == EXIT_OK && ctx->topo->usable >= 2) {
+        struct point padded = {"demo", "padded", 2, "op=atomic", 0};
+        struct point same = {"demo", "same-line", 2, "op=atomic", 0};
+        sync_print_ratio(ctx, "2 workers on counters of their own make", &padded,
+                         "the increments a second of 2 workers on one line", &same, "incs_per_s", 0);
+    }
     return rc;
 }
 
@@ -719,18 +863,41 @@ static void judge_handoff(const struct report_lab *l, struct claim_out *o)
                          "condvar handoff / spin handoff");
 }
 
-static void judge_false_sharing(const struct report_lab *l, struct claim_out *o)
+/* same-line / padded at the most workers within the usable CPUs, paired, for one op. */
+static void judge_fs_op(const struct report_lab *l, struct claim_out *o, const char *op,
+                        const char *what)
 {
     int p;
+    char param[32];
     if (!claim_needs_cpus(o, l, 2))
         return;
-    if (!(p = report_top_workers(l, "false-sharing", "same-line", "op=atomic", "vs_padded", 2))) {
-        claim_verdict(o, VERDICT_CANNOT_TELL, "no op=atomic point with 2 or more workers within "
-                                              "the usable CPUs");
+    snprintf(param, sizeof(param), "op=%s", op);
+    if (!(p = report_top_workers(l, "false-sharing", "same-line", param, "vs_padded", 2))) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "no %s point with 2 or more workers within the "
+                                              "usable CPUs", param);
         return;
     }
-    claim_at_least(o, l, report_row(l, "false-sharing", "same-line", p, "op=atomic", "vs_padded"),
-                   1.5, "same-line / padded, atomic adds, %d workers, paired", p);
+    claim_at_least(o, l, report_row(l, "false-sharing", "same-line", p, param, "vs_padded"),
+                   1.5, "same-line / padded, %s, %d workers, paired", what, p);
+}
+
+static void judge_false_sharing(const struct report_lab *l, struct claim_out *o)
+{
+    judge_fs_op(l, o, "atomic", "atomic adds");
+}
+
+static void judge_false_sharing_fence(const struct report_lab *l, struct claim_out *o)
+{
+    judge_fs_op(l, o, "fence", "load + add + store + fence");
+}
+
+static void judge_demo(const struct report_lab *l, struct claim_out *o)
+{
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    claim_ratio_at_least(o, l, report_row(l, "demo", "padded", 2, "op=atomic", "incs_per_s"),
+                         report_row(l, "demo", "same-line", 2, "op=atomic", "incs_per_s"), 1.5,
+                         "increments a second, 2 workers: padded / same-line");
 }
 
 static const struct lab_claim sync_claims[] = {
@@ -743,6 +910,11 @@ static const struct lab_claim sync_claims[] = {
                 "through a condition variable (the condvar at least 2x)", judge_handoff},
     {"false-sharing", "Atomic adds to per-thread counters on one cache line cost more than on "
                       "lines of their own (same-line at least 1.5x padded)", judge_false_sharing},
+    {"false-sharing", "So do plain adds that must reach the cache one by one (load, add, store, "
+                      "then a fence): same-line at least 1.5x padded", judge_false_sharing_fence},
+    {"demo", "Two threads adding to counters on one cache line make fewer increments a second "
+             "than on counters of their own, on the same two CPUs (padded at least 1.5x)",
+     judge_demo},
     {NULL, NULL, NULL},
 };
 
@@ -793,10 +965,13 @@ static const struct lab_experiment sync_experiments[] = {
     {"barrier", "us per barrier: pthread, spinning, OpenMP", barrier, barrier_points, 0},
     {"handoff", "one-way wake-up latency between two pinned threads: condvar, futex, spin",
      sync_handoff, sync_handoff_points, 0},
-    {"false-sharing", "ns per increment of a worker's own counter: same-line, padded, local",
+    {"false-sharing", "ns per increment of a worker's own counter (same-line, padded, local): "
+                      "store, fence, atomic",
      false_sharing, fs_points, 0},
     {"c2c", "one-way core-to-core latency per pair of CPUs (pinned ping-pong)", sync_c2c,
      sync_c2c_points, 0},
+    {"demo", "the stage demo: steady phases, 1 then 2 workers on padded counters, then 2 on "
+             "one line", demo, demo_points, 1},
     {NULL, NULL, NULL, NULL, 0},
 };
 
@@ -804,6 +979,8 @@ static const struct lab_option sync_options[] = {
     {"sample-ms", "MS", "shortest timed sample in ms (EPCC: 1)", LAB_OPT_NUMBER, 10, 1, 0.1, 10000},
     {"pairs", "N", "c2c: most CPU pairs to measure (more CPUs: every k-th is measured)",
      LAB_OPT_INTEGER, 2048, 64, 1, 1000000},
+    {"phase-seconds", "S", "demo: seconds each phase is held (the stage demo)", LAB_OPT_NUMBER, 10, 2,
+     0.2, 3600},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0},
 };
 
@@ -822,9 +999,11 @@ const struct lab lab_sync = {
         "  barrier        us per barrier: pthread-barrier spin-barrier omp-barrier\n"
         "  handoff        one-way wake-up latency, us, two threads pinned to two CPUs:\n"
         "                 condvar futex spin\n"
-        "  false-sharing  ns per increment: same-line padded local, op=store|atomic, measured\n"
-        "                 side by side (the ratio same-line / padded is paired: vs_padded)\n"
+        "  false-sharing  ns per increment: same-line padded local, op=store|fence|atomic,\n"
+        "                 measured side by side (same-line / padded is paired: vs_padded)\n"
         "  c2c            one-way core-to-core latency per CPU pair, ns (param cpu_a=A;cpu_b=B)\n"
+        "  demo           only when named (make demo-sync): phases of --phase-seconds each,\n"
+        "                 1 then 2 workers on padded counters, then 2 on one line; incs_per_s\n"
         "Workers are pinned one to a CPU (OpenMP's too with --pin). With 1 usable CPU only the\n"
         "uncontended points run; the others say why they are skipped.\n"
         "Charts: plots/sync.gp (costs), sync_fs.gp (false sharing), c2c.gp (core to core).",

@@ -67,6 +67,7 @@ struct job {
     _Atomic uint64_t acounter; /* changed only atomically */
     _Atomic uint64_t *cells;   /* false-sharing counters */
     size_t stride;             /* cells between two workers' counters */
+    double deadline;           /* demo: the workers stop at this now_s() */
 };
 
 struct job *job_new(const struct lab_ctx *ctx, int workers, body_fn body, int kind);

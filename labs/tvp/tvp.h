@@ -55,6 +55,49 @@ long tvp_chan_recv(struct tvp_chan *c, void *buf, pid_t peer);
 /* Close: wakes both sides; every later send and recv of an empty channel fail. */
 void tvp_chan_close(struct tvp_chan *c);
 
+/* ---- a team of workers started before the clock (tvp_team.c) ------------------------- */
+
+/* Threads or processes, started once and parked in futex() between jobs (a pool): each
+ * job wakes the first T of them. The cpu-bound, io-bound and demo experiments run on it,
+ * so starting workers (the create experiment's lesson) stays out of their clocks. */
+struct tvp_team;
+
+enum tvp_pin {
+    TVP_PIN_NONE,   /* the kernel places the workers */
+    TVP_PIN_SPREAD, /* worker i on usable CPU i (--pin) */
+    TVP_PIN_ONE,    /* every worker on the first usable CPU */
+};
+
+/* A job: `amount` units of CPU work (burn) or blocking waits of wait_us, cut into pieces
+ * of `chunk` units (0: 1) that the workers take from a shared counter until none is left
+ * (schedule(dynamic)); or, when seconds > 0, pieces until the parent stops the job after
+ * that long. */
+struct tvp_job {
+    int io;
+    uint64_t amount;
+    long wait_us;
+    uint64_t chunk;
+    double seconds;
+};
+
+/* What a job took: wall seconds from the wake-up to the last worker's end, the CPU
+ * seconds its workers used (each on its own clock), the units or waits they did. */
+struct tvp_result {
+    double wall, cpu;
+    uint64_t done;
+};
+
+/* Start n workers: threads, or processes (harness_fork) when procs. Dies if it cannot. */
+struct tvp_team *tvp_team_start(int n, int procs, enum tvp_pin pin, const struct topo *topo);
+/* Run job on workers 0..active-1 (1 <= active <= n) and wait for all of them. Returns 0,
+ * or -1 if a worker process died (the team takes no more jobs). */
+int tvp_team_run(struct tvp_team *tm, int active, const struct tvp_job *job, struct tvp_result *r);
+/* End the team: every worker returns and is joined or reaped. Returns 0, or -1 if a
+ * worker died or exited with an error. */
+int tvp_team_stop(struct tvp_team *tm);
+/* Worker i's process id (a team of processes), else 0: for tests. */
+pid_t tvp_team_pid(const struct tvp_team *tm, int i);
+
 /* ---- the experiments in sibling files: run and points (lab.h) ----------------------- */
 int tvp_communicate(struct lab_ctx *ctx);        /* tvp_comm.c */
 int tvp_communicate_points(const struct lab_ctx *ctx);
@@ -62,6 +105,8 @@ int tvp_cpu_bound(struct lab_ctx *ctx);          /* tvp_scaling.c */
 int tvp_cpu_bound_points(const struct lab_ctx *ctx);
 int tvp_io_bound(struct lab_ctx *ctx);
 int tvp_io_bound_points(const struct lab_ctx *ctx);
+int tvp_demo(struct lab_ctx *ctx);               /* tvp_scaling.c */
+int tvp_demo_points(const struct lab_ctx *ctx);
 
 /* The smallest message communicate sends: the one the claim about small messages reads. */
 #define TVP_SMALL_MSG 8

@@ -10,6 +10,7 @@ CPUs, and still returns `total` (every step counted, once).
 Run:   python3 starter.py 20000000 2      (prints: steps done, seconds)
 Check: sh check.sh starter.py
 """
+import os
 import sys
 import threading
 import time
@@ -45,7 +46,8 @@ def work(total, workers):
 
 if __name__ == "__main__":
     total = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000_000
-    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 2
+    # workers: the second argument, or PARLAB_WORKERS (set by `parlab time`, as check.sh runs it)
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else int(os.environ.get("PARLAB_WORKERS", "2"))
     t0 = time.perf_counter()
     steps = work(total, workers)
     print(steps, "%.4f" % (time.perf_counter() - t0))

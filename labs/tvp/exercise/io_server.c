@@ -49,7 +49,10 @@ static double now(void)
 
 int main(int argc, char **argv)
 {
-    int nthreads = argc > 1 ? atoi(argv[1]) : 8, once = 0;
+    /* The thread count: the first argument, else PARLAB_WORKERS (check.sh runs this
+     * program through `parlab time`, which sets it), else 8. */
+    const char *env = getenv("PARLAB_WORKERS");
+    int nthreads = argc > 1 ? atoi(argv[1]) : env && *env ? atoi(env) : 8, once = 0;
     long sum = 0;
     double t0, t;
 

@@ -1,0 +1,70 @@
+/* bank.c: 4 tellers move money between 8 accounts at the same time.
+ *
+ * Each account has its own lock, so transfers between different accounts run in
+ * parallel; a transfer locks both of its accounts, so no one ever sees the money in
+ * flight, and the bank's total never changes.
+ *
+ * Run it a few times. Sometimes it finishes; sometimes it stops and never ends (Ctrl-C).
+ * Find out why with ThreadSanitizer (see README.md), then fix it.
+ *
+ *   cc -O2 -pthread bank.c -o bank && ./bank
+ *   cc -fsanitize=thread -g -O1 bank.c -o bank-tsan && ./bank-tsan
+ *   sh check.sh bank */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define NACCOUNTS 8
+#define NTELLERS 4
+#define TRANSFERS 100000 /* per teller */
+#define OPENING 1000     /* each account's opening balance */
+
+struct account {
+    pthread_mutex_t lock;
+    long balance;
+};
+
+static struct account accounts[NACCOUNTS];
+
+/* Move amount from one account to another, if the money is there. */
+static void transfer(struct account *from, struct account *to, long amount)
+{
+    pthread_mutex_lock(&from->lock);
+    pthread_mutex_lock(&to->lock);
+    if (from->balance >= amount) {
+        from->balance -= amount;
+        to->balance += amount;
+    }
+    pthread_mutex_unlock(&to->lock);
+    pthread_mutex_unlock(&from->lock);
+}
+
+static void *teller(void *arg)
+{
+    unsigned seed = (unsigned)(size_t)arg; /* each teller its own random numbers */
+    for (int i = 0; i < TRANSFERS; i++) {
+        int from = rand_r(&seed) % NACCOUNTS, to = rand_r(&seed) % NACCOUNTS;
+        if (from != to)
+            transfer(&accounts[from], &accounts[to], 1 + rand_r(&seed) % 100);
+    }
+    return NULL;
+}
+
+int main(void)
+{
+    pthread_t tid[NTELLERS];
+    long sum = 0;
+    for (int i = 0; i < NACCOUNTS; i++) {
+        pthread_mutex_init(&accounts[i].lock, NULL);
+        accounts[i].balance = OPENING;
+    }
+    for (long i = 0; i < NTELLERS; i++)
+        pthread_create(&tid[i], NULL, teller, (void *)(i + 1));
+    for (int i = 0; i < NTELLERS; i++)
+        pthread_join(tid[i], NULL);
+    for (int i = 0; i < NACCOUNTS; i++)
+        sum += accounts[i].balance;
+    printf("the bank holds %ld after %d transfers (it opened with %d)\n", sum,
+           NTELLERS * TRANSFERS, NACCOUNTS * OPENING);
+    return 0;
+}
