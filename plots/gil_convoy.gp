@@ -36,8 +36,6 @@ do for [i = 1:words(lines)] {
     unset table
 }
 # The placement series: one bar each, in this order.
-places = 'echo=same-cpu echo=other-cpu echo=other-cpu-awake'
-pnames = "'on the I/O thread''s CPU' 'on another CPU' 'on another CPU,\\nkept awake'"
 set table $place
 plot in using (strcol('param') eq 'echo=same-cpu' ? 1 : strcol('param') eq 'echo=other-cpu' ? 2 : 3):(column('median')):(column('ci_lo')):(column('ci_hi')) \
     with table if (strcol('experiment') eq 'convoy' && strcol('variant') eq 'placement' && strcol('metric') eq 'roundtrips_per_s')
@@ -86,7 +84,7 @@ set format y '%.0s%c'
 set xlabel ''
 set ylabel 'round trips a second'
 set xrange [0.4:3.6]
-set xtics ('echo on the I/O\nthread''s CPU' 1, 'on another\nCPU' 2, 'on another CPU,\nkept awake' 3) font ',11'
+set xtics ("echo on the I/O\nthread's CPU" 1, "on another\nCPU" 2, "on another\nCPU, kept\nawake" 3) font ',11'
 set yrange [0:(pmax > 0 ? pmax * 1.2 : 1)]
 set boxwidth 0.6
 set style fill solid 0.6 noborder

@@ -44,9 +44,9 @@ class Browser:
     def __init__(self, exe, profile):
         to_r, self.to_w = os.pipe()      # our commands -> its fd 3
         self.from_r, from_w = os.pipe()  # its fd 4 -> our replies
-        # its ends above 9, so that moving them to 3 and 4 cannot clobber one another
+        # its ends above 9 (bash moves them), so that moving them to 3 and 4 cannot clobber one another
         to_r, from_w = [self._high(fd) for fd in (to_r, from_w)]
-        cmd = ["sh", "-c", 'exec "$0" "$@" 3<&%d 4>&%d %d<&- %d>&-' % (to_r, from_w, to_r, from_w),
+        cmd = ["bash", "-c", 'exec "$0" "$@" 3<&%d 4>&%d %d<&- %d>&-' % (to_r, from_w, to_r, from_w),
                exe] + FLAGS + ["--user-data-dir=" + profile, "about:blank"]
         self.proc = subprocess.Popen(cmd, pass_fds=(to_r, from_w), stdin=subprocess.DEVNULL,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -26,10 +26,10 @@ hdr=$(head -n 1 "$TMPDIR/b.csv")
 rows=$(($(wc -l <"$TMPDIR/b.csv") - 1))
 [ "$rows" -eq $((3 * (ncpu + 1))) ] && ok "batch: 3 samples x ($ncpu CPUs + all) rows" ||
     bad "batch: $rows rows, expected $((3 * (ncpu + 1)))"
-# Every row: 7 fields, t increasing by sample, cpu a number or 'all', percents in 0..100,
+# Every row: 10 fields (the last three: the followed lab's phase, empty here), t increasing by sample, cpu a number or 'all', percents in 0..100,
 # busy >= user + system + steal (guest is the rest), one 'all' a sample, each CPU once.
 awk -F, -v n="$ncpu" 'NR == 1 { next }
-    NF != 7 { print "row " NR " has " NF " fields"; bad = 1 }
+    NF != 10 { print "row " NR " has " NF " fields"; bad = 1 }
     { for (i = 3; i <= 7; i++) if ($i < 0 || $i > 100.001) { print "row " NR " field " i " = " $i; bad = 1 } }
     $3 + 0.05 < $4 + $5 + $7 { print "row " NR ": busy " $3 " < user+system+steal"; bad = 1 }
     $1 < last { print "row " NR ": t goes back"; bad = 1 }

@@ -453,20 +453,20 @@ static double convoy_seconds(const struct lab_ctx *ctx)
     return ctx->quick ? 0.06 : 0.3; /* a repetition of a point */
 }
 
-/* The CPUs a convoy point can keep busy: the I/O thread and its echo take turns on about
- * one; spinning threads add one (they take turns on the GIL), spinning processes one
- * each. Other programs on those CPUs change the race for the GIL (the OS runs a spinner
- * or the I/O thread, or neither), so such a point is flagged busy, not believed. */
-static double convoy_cores_wanted(const struct lab_ctx *ctx, int in_process, int spinners)
+/* The CPUs a convoy point can be disturbed on: all of them. The I/O thread, its echo and
+ * the spinners are pinned, so the OS cannot move them away from another program's work:
+ * whatever other programs do on any CPU changes the race for the GIL (or the echo's
+ * answer), and such a point is flagged busy, not believed. */
+static double convoy_cores_wanted(const struct lab_ctx *ctx)
 {
-    return harness_cores_for(ctx, 1 + (in_process ? spinners : spinners > 0));
+    return harness_cores_for(ctx, ctx->topo->usable);
 }
 
 static void placement_points(const struct lab_ctx *ctx, struct point *pts)
 {
     for (int i = 0; i < PLACEMENTS; i++)
         pts[i] = (struct point){"convoy", "placement", 1, placement_param[i],
-                                harness_cores_for(ctx, 2)};
+                                convoy_cores_wanted(ctx)};
 }
 
 static int convoy_child(struct lab_ctx *ctx, void *arg)
@@ -480,7 +480,7 @@ static int convoy_child(struct lab_ctx *ctx, void *arg)
         for (int s = 0; s < (v ? 1 : (int)ARRAY_SIZE(switch_us)) && rc == EXIT_OK; s++)
             for (int c = 0; c <= MAX_SPINNERS && rc == EXIT_OK && !harness_interrupted(); c++)
                 if (gil_convoy_point(v ? "cpu-in-process" : "cpu-in-threads", switch_us[s], c,
-                                     convoy_seconds(ctx), convoy_cores_wanted(ctx, v, c),
+                                     convoy_seconds(ctx), convoy_cores_wanted(ctx),
                                      ECHO_S, ctx->topo) < 0)
                     rc = EXIT_FAIL;
     /* Placement: no CPU work, the echo on the I/O thread's CPU or on another, paired. */
