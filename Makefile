@@ -79,7 +79,7 @@ PROGS     := $(BIN)/parlab $(if $(wildcard src/parmon_main.c),$(BIN)/parmon)
 # The freeze lab's stage program (labs/freeze/tui/, ncurses): built beside parlab.
 PROGS     += $(if $(filter freeze,$(LABS)),$(BIN)/freeze)
 
-.PHONY: FORCE all help deps check-deps test test-unit test-san test-tsan tour plots slides bench clean demo-%
+.PHONY: FORCE all help deps check-deps deps-browser test test-unit test-san test-tsan tour plots slides slides-pdf bench clean demo demo-%
 all: $(PROGS)
 
 $(B)/%.o: %.c
@@ -150,6 +150,10 @@ deps:
 check-deps:
 	@sh src/deps.sh check || sh src/deps.sh install
 
+# What only the deck's browser test and its PDF need (headless Chromium): not the tour's.
+deps-browser:
+	@sh src/deps.sh check-browser || sh src/deps.sh install-browser
+
 # --- the two commands of the quick start ----------------------------------------
 tour: check-deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -183,7 +187,11 @@ plots:
 	$(Q)sh plots/render.sh results
 
 slides:
-	$(Q)sh slides/build.sh results
+	$(Q)PARLAB=$(BIN)/parlab sh slides/build.sh results
+
+# The deck printed by headless Chromium, one slide a page: results/slides/slides.pdf.
+slides-pdf: slides
+	$(Q)sh slides/pdf.sh results
 
 bench: all
 	$(Q)sh tests/bench.sh $(BIN)
@@ -202,8 +210,11 @@ help:
 	@echo "  make deps       install missing Debian packages"
 	@echo "  make plots      draw every chart from results/ into results/plots/"
 	@echo "  make slides     a talk deck (HTML) from your results: results/slides/index.html"
+	@echo "  make slides-pdf the deck as a PDF, one slide a page (needs make deps-browser)"
+	@echo "  make deps-browser  headless Chromium, for the deck's browser test and its PDF"
 	@echo "  make bench      performance ratios, measured side by side in one run"
 	@echo "  make demo-LAB   tmux: parmon following a lab, for a talk (e.g. make demo-amdahl)"
+	@echo "  make demo       the talk's 10-minute demo, step by step (a key between steps)"
 	@echo "  make test-san   tests under ASan and UBSan"
 	@echo "  make test-tsan  concurrent code under ThreadSanitizer"
 	@echo "  make clean      remove build outputs (results/ is kept)"

@@ -1,8 +1,10 @@
 #!/bin/sh
-# deps.sh check|install: the Debian packages parlab needs.
+# deps.sh check|install|check-browser|install-browser: the Debian packages parlab needs.
 #   check    exit 0 when everything is there, 1 (and name what is missing) otherwise
 #   install  apt-get install what is missing: as root, through sudo otherwise,
 #            or print the exact command when neither works.
+#   check-browser, install-browser: the same for what only the deck's browser test and
+#            its PDF need (make deps-browser): Chromium and a font; not the tour's.
 # Each entry is "package:probe", the probe being a file that the package installs.
 set -u
 PKGS="
@@ -18,6 +20,14 @@ clang:/usr/bin/clang
 tmux:/usr/bin/tmux
 htop:/usr/bin/htop
 "
+# Only for tests/t_slides.sh and make slides-pdf (headless Chromium), kept apart.
+BROWSER_PKGS="
+chromium:/usr/bin/chromium
+fonts-dejavu-core:/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+"
+case "${1:-check}" in
+*-browser) PKGS=$BROWSER_PKGS ;;
+esac
 # python3-dev's header path depends on the Python version: accept any.
 have() {
     case "$1" in
@@ -32,11 +42,11 @@ for e in $PKGS; do
     have "$p" "$f" || missing="$missing $p"
 done
 case "${1:-check}" in
-check)
+check | check-browser)
     [ -z "$missing" ] && exit 0
     echo "parlab: missing packages:$missing" >&2
     exit 1 ;;
-install)
+install | install-browser)
     if [ -z "$missing" ]; then echo "parlab: all dependencies present"; exit 0; fi
     echo "parlab: installing:$missing" >&2
     cmd="apt-get install -y --no-install-recommends$missing"
@@ -48,5 +58,5 @@ install)
     echo "parlab: cannot install packages from here; run as root:" >&2
     echo "  apt-get update && $cmd" >&2
     exit 1 ;;
-*)  echo "usage: deps.sh check|install" >&2; exit 2 ;;
+*)  echo "usage: deps.sh check|install|check-browser|install-browser" >&2; exit 2 ;;
 esac

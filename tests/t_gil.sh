@@ -30,6 +30,11 @@ for v in abc 0 61; do
     "$PARLAB" run gil --seconds $v --out "$out/bad" >/dev/null 2>"$out/err"
     [ $? -eq 2 ] && grep -q "'$v'" "$out/err" && ok "gil: --seconds $v exits 2" || bad "gil: --seconds $v: $(cat "$out/err")"
 done
+for v in abc 0.1 601; do
+    "$PARLAB" run gil --experiment demo --phase-seconds $v --out "$out/bad" >/dev/null 2>"$out/err"
+    [ $? -eq 2 ] && grep -q "'$v'" "$out/err" && [ ! -e "$out/bad" ] && ok "gil: --phase-seconds $v exits 2" \
+        || bad "gil: --phase-seconds $v: $(cat "$out/err")"
+done
 
 # ---- a quick run: rows, metrics, the paired series ---------------------------------------------
 PARLAB_CHECK_PLAN=1 "$PARLAB" run gil --quick --workers 1,2,3 --out "$out" >"$out/stdout" 2>"$out/stderr" </dev/null
@@ -81,10 +86,25 @@ two=2; [ "$usable" -lt 2 ] && two=$usable
     && [ "$(want libraries pure-python 2)" = 1 ] && [ "$(want libraries zlib 2)" = "$two" ] \
     && ok "gil: cores_wanted 1 for Python threads, min(N, usable) for the rest" \
     || bad "gil: cores_wanted: threads $(want python-cpu threads 2), processes $(want python-cpu processes 2)"
-# convoy: 9 thread points (3 intervals x 0,1,2 spinners) and 3 process points
+# convoy: 9 thread points (3 intervals x 0,1,2 spinners), 3 process points, and with 2
+# CPUs the 3 placement points (the echo on the I/O thread's CPU, on another, kept awake)
+want_convoy=15; [ "$usable" -lt 2 ] && want_convoy=12
 n=$(awk -F, '$3 == "convoy" && $8 == "roundtrips_per_s" { print $4 "/" $6 }' "$runs" | sort -u | wc -l)
-[ "$n" -eq 12 ] && ok "gil: convoy has 12 points" || bad "gil: convoy has $n points, expected 12"
+[ "$n" -eq $want_convoy ] && ok "gil: convoy has $n points" || bad "gil: convoy has $n points, expected $want_convoy"
 grep -q 'switch_us=100;cpu_threads=2' "$runs" && ok "gil: convoy param names" || bad "gil: convoy param names"
+if [ "$usable" -ge 2 ]; then
+    for p in echo=same-cpu echo=other-cpu echo=other-cpu-awake; do
+        grep -q ",convoy,placement,1,$p,[1-9][0-9]*,roundtrips_per_s," "$runs" || bad "gil: convoy placement $p missing"
+    done
+    ok "gil: convoy placement: the echo on the I/O thread's CPU, on another, kept awake"
+fi
+# the GIL handoffs a round trip: counted by CPython, 0 with nothing else wanting the GIL
+if [ $sampler = yes ]; then
+    awk -F, '$3 == "convoy" && $8 == "gil_handoffs_per_roundtrip" { n++; if ($6 ~ /cpu_threads=0/ && $9 != 0) bad = 1; if ($9 < 0) bad = 1 }
+             END { exit !(n > 0 && !bad) }' "$runs" \
+        && ok "gil: convoy counts GIL handoffs a round trip (none alone)" || bad "gil: convoy handoffs"
+fi
+grep -q "^convoy_echo_us,200$" "$meta" && ok "gil: the echo's answer time is in the meta" || bad "gil: no convoy_echo_us in the meta"
 if [ $sampler = no ]; then
     ok "gil: no timeline with this CPython, and the lab says why: $(grep "skipped: gil-timeline" "$out/stdout" | head -n 1 | cut -c1-80)"
 else
@@ -113,6 +133,29 @@ grep -q "beyond 3.11: " "$out/stdout" && ok "gil: says what this CPython offers 
 grep -q "what this run shows" "$out/stdout" && ok "gil: judges its claims after each experiment" \
     || bad "gil: no claims printed"
 grep -qi "above the ideal\|95% CI" "$out/stdout" && bad "gil: old prose in the output" || ok "gil: no canned above-ideal notes"
+grep -q ",demo," "$runs" && bad "gil: the demo ran without being named" || ok "gil: the demo runs only when named"
+
+# ---- the demo (only when named): four steady phases, each its own point ------------------------
+PARLAB_CHECK_PLAN=1 "$PARLAB" run gil --experiment demo --phase-seconds 1 --out "$out/demo" >"$out/demo.out" 2>"$out/demo.err" </dev/null
+rc=$?
+if [ $rc -eq 0 ] && ! grep -q planned "$out/demo.err"; then
+    ok "gil: --experiment demo --phase-seconds 1 runs its 4 planned points"
+else bad "gil: demo: exit $rc: $(tail -n 3 "$out/demo.err")"; fi
+dreps=$(awk -F, '$1 == "reps" {print $2}' "$out/demo/gil-meta.csv")
+awk -F, -v reps="$dreps" '$3 == "demo" && $8 != "other_cores" && $8 != "cores_wanted" { n[$4 "/" $5 "/" $8]++ }
+         $3 != "demo" && NR > 1 { print "a row of " $3; bad = 1 }
+         END { split("threads/1 threads/2 processes/2 threads-nogil/2", ph, " ")
+               for (i = 1; i <= 4; i++) for (m = 1; m <= 3; m++) {
+                   k = ph[i] "/" (m == 1 ? "seconds" : m == 2 ? "cpu_cores" : "steps_per_s")
+                   if (n[k] != reps) { print k " has " n[k] + 0 " rows, not " reps; bad = 1 } }
+               exit bad }' "$out/demo/gil-runs.csv" >"$out/demo.rows" \
+    && ok "gil: demo: 1 thread, 2 threads, 2 processes, 2 threads in C: seconds, cpu_cores, steps_per_s each rep" \
+    || bad "gil: demo rows: $(head -n 3 "$out/demo.rows")"
+[ "$(grep -c "phase [1-4] of 4" "$out/demo.out")" -eq 4 ] && ok "gil: demo announces each phase" \
+    || bad "gil: demo phases: $(grep phase "$out/demo.out")"
+"$PARLAB" report "$out/demo" >"$out/demo.report" 2>&1
+grep -q "^  \(holds\|cannot tell\) *Two Python threads keep about one core" "$out/demo.report" \
+    && ok "gil: report judges the demo's claim (holds or cannot tell)" || bad "gil: demo report: $(grep -A3 "Two Python" "$out/demo.report")"
 
 # ---- full mode, briefly: the plan holds too ------------------------------------------------------
 PARLAB_CHECK_PLAN=1 "$PARLAB" run gil --reps 1 --seconds 0.005 --experiment python-cpu,libraries,gil-timeline \
@@ -175,5 +218,7 @@ doctor "$out/doc3" 1 $(cores processes 1 1 1) 1:processes:speedup:1:1:1 $(cores 
 [ "$(grep -c "^  cannot tell *\(Python threads\|Processes\|Threads whose\)" "$out/doc3.txt")" -eq 3 ] && grep -q "1 usable CPU" "$out/doc3.txt" \
     && ok "gil: report: with 1 usable CPU the parallel claims cannot tell" || bad "gil: report doc3: $(cat "$out/doc3.txt")"
 # the quick run's own report: every claim reaches a verdict, none crashes
-"$PARLAB" report "$out" >"$out/report.txt" 2>&1 && [ "$(grep -c "^  \(holds\|does not hold\|cannot tell\) " "$out/report.txt")" -eq 7 ] \
-    && ok "gil: report judges the 7 claims of a real run" || bad "gil: report on the run: $(tail -n 5 "$out/report.txt")"
+"$PARLAB" report "$out" >"$out/report.txt" 2>&1 && [ "$(grep -c "^  \(holds\|does not hold\|cannot tell\) " "$out/report.txt")" -eq 9 ] \
+    && ok "gil: report judges the 9 claims of a real run" || bad "gil: report on the run: $(tail -n 5 "$out/report.txt")"
+grep -q "^  cannot tell *Two Python threads keep.*" "$out/report.txt" && grep -q "demo experiment is not in these results" "$out/report.txt" \
+    && ok "gil: report: the demo's claim cannot tell when the demo did not run, and says so" || bad "gil: report: demo claim on a run without it"

@@ -461,6 +461,69 @@ static int gustafson_run(struct lab_ctx *ctx)
     return sleep_series(ctx, "gustafson", 1);
 }
 
+/* ---- the demo: Amdahl live, in steady phases ------------------------------------------------- */
+
+/* For a talk: three phases of --phase-seconds each, every one announced as its own point
+ * so parmon's lab line names it while the audience watches the cores:
+ *   1 worker          one core busy;
+ *   all parallel      every core busy (s = 0);
+ *   half serial       s = 0.5, jobs of about half a second back to back: parmon's history
+ *                     shows the sawtooth (one core, then all, then one...), and the work done
+ *                     a second is Amdahl's 1/(s + (1-s)/P) times one worker's.
+ * Each repetition is a slice of the phase; it records the units done a second and the
+ * CPU cores it kept busy. */
+static const struct {
+    const char *variant;
+    double serial;
+    int all_workers; /* P workers (else 1) */
+} demo_phases[] = {{"one-worker", 0, 0}, {"all-parallel", 0, 1}, {"half-serial", 0.5, 1}};
+
+static int demo_points(const struct lab_ctx *ctx)
+{
+    (void)ctx;
+    return (int)ARRAY_SIZE(demo_phases);
+}
+
+static int demo_run(struct lab_ctx *ctx)
+{
+    double phase_s = lab_opt(ctx, "phase-seconds"), slice = phase_s / (ctx->reps + 1);
+    int p = ctx->topo->usable;
+    struct slot cal, *out = aligned_alloc(64, sizeof(struct slot) * (size_t)p);
+    struct harness_work cw = {.run = calib_fn, .arg = &cal};
+    double rate = harness_rate(&cw, 0.02);
+    uint64_t units = (uint64_t)(rate * 0.5); /* a job: half a second on one worker */
+
+    printf("demo: %d phases of %.0f s; watch parmon: 1 core, then %d, then a sawtooth\n\n",
+           (int)ARRAY_SIZE(demo_phases), phase_s, p);
+    for (size_t k = 0; k < ARRAY_SIZE(demo_phases) && !harness_interrupted(); k++) {
+        int w = demo_phases[k].all_workers ? p : 1;
+        char param[32];
+        struct point pt = {"demo", demo_phases[k].variant, w,
+                           fmt_param(param, sizeof(param), "serial=%.2f", demo_phases[k].serial),
+                           amdahl_speedup(demo_phases[k].serial, w)};
+        uint64_t serial = (uint64_t)(demo_phases[k].serial * (double)units);
+        struct job job = {serial, units - serial, w, ctx->topo, ctx->pin, out};
+        harness_point(ctx, &pt);
+        for (int rep; harness_next_rep(ctx, &rep);) {
+            struct harness_clock c;
+            double t0 = now_s(), t;
+            uint64_t done = 0;
+            harness_clock_start(ctx, &c, &pt);
+            while (now_s() - t0 < slice) { /* whole jobs, until the slice is over */
+                run_pthreads(&job);
+                done += units;
+            }
+            t = harness_clock_stop(ctx, &pt, rep, &c, 0);
+            if (rep > 0)
+                results_add(ctx->res, &pt, rep, "units_per_s", (double)done / t, "1/s");
+        }
+        printf("  %-13s %2d worker%s  %.3g units/s  %.2f cores\n", pt.variant, w, w == 1 ? " " : "s",
+               results_median(ctx->res, &pt, "units_per_s"), results_median(ctx->res, &pt, "cpu_cores"));
+    }
+    free(out);
+    return harness_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
 /* ---- the lab --------------------------------------------------------------------------------- */
 
 static const struct lab_experiment amdahl_experiments[] = {
@@ -472,6 +535,8 @@ static const struct lab_experiment amdahl_experiments[] = {
      gustafson_run, sleep_points, 0},
     {"stream", "memory bandwidth: the STREAM triad over arrays far larger than the caches, "
                "1..P threads", amdahl_stream, amdahl_stream_points, 0},
+    {"demo", "for a talk: steady phases of --phase-seconds (1 worker, all parallel, half "
+             "serial) to watch in parmon", demo_run, demo_points, 1},
     {NULL, NULL, NULL, NULL, 0},
 };
 
@@ -484,6 +549,7 @@ static const struct lab_option amdahl_options[] = {
      LAB_OPT_NUMBER, 0.2, 0.06, 0.005, 60},
     {"triad-mib", "MIB", "MiB of each triad array (default: 4x the last-level cache)",
      LAB_OPT_INTEGER, NAN, NAN, 1, 65536},
+    {"phase-seconds", "S", "length of each demo phase", LAB_OPT_NUMBER, 10, 2, 0.2, 600},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0},
 };
 

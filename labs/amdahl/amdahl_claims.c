@@ -189,6 +189,35 @@ static void judge_stream(const struct report_lab *l, struct claim_out *o)
                       "laptops and big servers", p, t->ci_lo, t->ci_hi, c->ci_lo, c->ci_hi);
 }
 
+/* demo: the half-serial phase does Amdahl's 1/(0.5 + 0.5/P) times one worker's work a
+ * second (within 15%), while every core looks busy half the time. */
+static void judge_demo(const struct report_lab *l, struct claim_out *o)
+{
+    const struct sumrow *one = report_row(l, "demo", "one-worker", 1, NULL, "units_per_s");
+    const struct sumrow *half = NULL;
+    int p = 0;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    for (int i = 0; i < l->nrows; i++)
+        if (!strcmp(l->rows[i].experiment, "demo") && !strcmp(l->rows[i].variant, "half-serial") &&
+            !strcmp(l->rows[i].metric, "units_per_s"))
+            half = &l->rows[i], p = l->rows[i].workers;
+    if (!one || !half) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the demo's phases were not all measured");
+        return;
+    }
+    {
+        double pred = amdahl_speedup(0.5, p);
+        struct claim_out lo = {0}, hi = {0};
+        claim_ratio_at_least(&lo, l, half, one, 0.85 * pred, "half serial on %d workers / one worker, "
+                             "work a second (Amdahl: %.2fx)", p, pred);
+        claim_ratio_at_least(&hi, l, one, half, 1 / (1.15 * pred), "one worker / half serial");
+        hi.numbers[0] = '\0';
+        claim_merge(o, &lo, 1);
+        claim_merge(o, &hi, 0);
+    }
+}
+
 const struct lab_claim amdahl_claims[] = {
     {"scaling", "A serial fraction s caps the speedup as Amdahl's law says: at P workers on P "
                 "CPUs it reaches at least 85% of 1/(s + (1-s)/P)", judge_prediction},
@@ -202,5 +231,7 @@ const struct lab_claim amdahl_claims[] = {
                   "p - s(p - 1) within 10%, past Amdahl's ceiling", judge_gustafson},
     {"stream", "Memory bandwidth, not cores, limits a memory-bound loop: the triad's speedup "
                "falls below the CPU-only control's at the same threads", judge_stream},
+    {"demo", "On stage, half serial on P workers does 1/(0.5 + 0.5/P) times the work of one "
+             "worker (within 15%)", judge_demo},
     {NULL, NULL, NULL},
 };

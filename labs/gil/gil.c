@@ -921,8 +921,8 @@ static const struct lab_experiment gil_experiments[] = {
                    "the GIL; paired speedups", python_cpu, python_cpu_points, 0},
     {"gil-timeline", "2 threads; who holds the GIL, sampled every 50 us; gil-timeline.csv",
      gil_timeline, timeline_points, 0},
-    {"convoy", "I/O round trips beside 0/1/2 spinning threads (switch 5, 1, 0.1 ms) or processes",
-     convoy, convoy_points, 0},
+    {"convoy", "I/O round trips beside 0/1/2 spinning threads (switch 5, 1, 0.1 ms) or processes; "
+               "where the echo runs", convoy, convoy_points, 0},
     {"libraries", "threads calling hashlib and zlib (GIL released) vs pure Python; paired",
      libraries, libraries_points, 0},
     {"demo", "for a talk beside parmon (only when named): 1 thread, 2 threads, 2 processes, 2 "
@@ -939,7 +939,7 @@ static const struct lab_option gil_options[] = {
 };
 
 static const char *const gil_charts[] = {"gil_scaling", "gil_timeline", "gil_convoy",
-                                         "gil_libraries", NULL};
+                                         "gil_libraries", "gil_demo", NULL};
 
 const struct lab lab_gil = {
     .name = "gil",
@@ -949,15 +949,20 @@ const struct lab lab_gil = {
         "  python-cpu    pure-Python countdown work split over N threads, N processes, or N\n"
         "                threads running the loop in C with the GIL released (threads-nogil);\n"
         "                with CPython 3.12+ also N threads each in its own subinterpreter;\n"
-        "                seconds, speedup (paired: against one worker of the same team in the\n"
-        "                same repetition), efficiency, cpu_cores\n"
+        "                seconds, speedup (paired: against one worker of the same team, slice\n"
+        "                by slice in the same repetition), efficiency, cpu_cores\n"
         "  gil-timeline  2 threads; a C thread samples who holds the GIL every 50 us;\n"
         "                held/waiting fractions per thread, gil-timeline.csv intervals\n"
         "  convoy        I/O round trips a second beside 0/1/2 spinning Python threads at\n"
-        "                switch intervals 5, 1, 0.1 ms, or with the spinning in processes\n"
+        "                switch intervals 5, 1, 0.1 ms, or with the spinning in processes;\n"
+        "                GIL handoffs a round trip; where the echo runs (placement)\n"
         "  libraries     threads calling hashlib and zlib (GIL released) vs pure Python\n"
+        "and, only when named (--experiment demo; make demo-gil), a talk's steady phases:\n"
+        "  demo          1 thread, 2 threads, 2 processes, 2 threads in C without the GIL,\n"
+        "                --phase-seconds each; cpu_cores and steps_per_s per phase\n"
         "The Python: labs/gil/gil_work.py, gil_convoy.py, gil_libraries.py (each runs alone).\n"
-        "Charts: plots/gil_scaling.gp, gil_timeline.gp, gil_convoy.gp, gil_libraries.gp.",
+        "Charts: plots/gil_scaling.gp, gil_timeline.gp, gil_convoy.gp, gil_libraries.gp,\n"
+        "gil_demo.gp.",
     .experiments = gil_experiments,
     .options = gil_options,
     .claims = gil_claims,
