@@ -40,11 +40,11 @@ set xlabel 'chunk size (tasks per message, log scale)'
 set ylabel 'tasks per second (log scale; higher is better)'
 set logscale xy
 set format x '%g'
-set format y '%g'
+set format y '%.0s%c'   # 10k, 100k, 1M
 set xrange [0.8:1300]
-set key bottom right box opaque
+set key top left box opaque
 plot $procs using 1:2:3:4 with yerrorlines lt 1 title 'parlab-procs (C, ppool\_map)', \
      $mp using 1:2:3:4 with yerrorlines lt 2 title 'py-mp-pool (multiprocessing.Pool.map)', \
      (jl == jl ? jl : 1/0) with lines lt 3 dt 2 title "py-joblib, batch\\_size='auto' (no chunk size)", \
      (seq_c == seq_c ? seq_c : 1/0) with lines lt 7 dt 4 title 'plain C loop, 1 worker', \
-     (seq_py == seq_py ? seq_py : 1/0) with lines lt 5 dt 4 title 'plain Python loop, 1 worker'
+     (seq_py == seq_py ? seq_py : 1/0) with lines lt 4 dt 4 title 'plain Python loop, 1 worker'

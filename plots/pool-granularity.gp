@@ -1,7 +1,10 @@
 # pool-granularity.gp: efficiency against task size for each mechanism (C on the left,
 # Python on the right), with the break-even sizes (efficiency 0.5 and 0.9) that
-# `parlab run pool` found marked. Each efficiency is paired: the task's time in a plain
-# loop was taken in the same repetition as the pooled run.
+# `parlab run pool` found marked. The sizes are one a decade plus finer ones around each
+# variant's crossings, so the lines are drawn through the sizes in order. Each
+# efficiency is paired: the task's time in a plain loop was taken in the same
+# repetition as the pooled run. Every variant has its own colour and marker, across
+# both panels.
 # input: pool-summary.csv
 # By hand: gnuplot -e "in='results/pool-summary.csv'; out='g.png'; fmt='png'; plotdir='plots'" plots/pool-granularity.gp
 # (the data check comes before common.gp opens the output: no empty chart file)
@@ -22,7 +25,7 @@ load plotdir.'/common.gp'
 # guards: the using expressions run on every row, the filter after them
 tus(p) = strstrt(p, 'task_us=') == 1 ? real(p[9:]) : NaN
 lvlof(p) = strstrt(p, 'level=') > 0 ? real(p[strstrt(p, 'level=') + 6:]) : NaN
-c_variants = 'parlab-threads parlab-threads-single omp-task omp-dynamic parlab-procs'
+c_variants = 'parlab-threads-single omp-task parlab-threads omp-dynamic parlab-procs'
 py_variants = 'py-thread-pool py-process-pool py-mp-pool py-joblib'
 variants = c_variants.' '.py_variants
 # One table per variant: gnuplot draws a line only through consecutive rows.
@@ -49,6 +52,13 @@ do for [i = 1:words(variants)] {
 # the tables above are plain text: whitespace-separated, no header row
 set datafile separator whitespace
 set datafile nocolumnheaders
+# the line through each variant's medians, sizes in order (the finer sizes were
+# measured after the coarse ones, so the table is not in order)
+do for [i = 1:words(variants)] {
+    eval sprintf('set table $line_%d', i)
+    eval sprintf('plot $eff_%d using 1:2 smooth unique', i)
+    unset table
+}
 set multiplot layout 1, 2 title sprintf("Efficiency against task size, %d worker%s: median and its interval (%.0f%% coverage, n = %d); open circles: break-even at 0.5 and 0.9", \
     w, w == 1 ? '' : 's', 100 * lvl, reps) font ',14'
 set xlabel 'work per task (microseconds, log scale)'
@@ -56,6 +66,7 @@ set ylabel 'efficiency = (tasks x loop time per task / workers) / elapsed'
 set logscale x
 set format x '%g'
 set yrange [0:top]
+set offsets graph 0.03, graph 0.03, 0, 0   # no marker cut in half at either end
 set key top left box opaque font ',11'
 set bmargin 5   # the stamp below stays clear of the axis label
 set arrow 1 from graph 0, first 0.5 to graph 1, first 0.5 nohead dt 2 lc rgb '#999999'
@@ -63,11 +74,18 @@ set arrow 2 from graph 0, first 0.9 to graph 1, first 0.9 nohead dt 2 lc rgb '#9
 set arrow 3 from graph 0, first 1 to graph 1, first 1 nohead dt 3 lc rgb '#bbbbbb'
 set label 1 '1 = every worker busy with the work' at graph 0.99, first 1.03 right textcolor rgb '#777777' font ',10'
 nc = words(c_variants)
-set title 'C: parlab pools, OpenMP'
-plot for [i = 1:nc] sprintf('$eff_%d', i) using 1:2:3:4 with yerrorlines lt i title word(variants, i), \
+# two more styles, so that no two variants share a colour or a marker across the panels
+set linetype 8 lc rgb '#882255' pt 4 ps 1.3
+set linetype 9 lc rgb '#999933' pt 8 ps 1.3
+set title 'C: parlab pools (no window: as a program would use them), OpenMP'
+plot for [i = 1:nc] sprintf('$eff_%d', i) using 1:2:3:4 with yerrorbars lt i lw 1 notitle, \
+     for [i = 1:nc] sprintf('$line_%d', i) using 1:2 with lines lt i notitle, \
+     for [i = 1:nc] keyentry with linespoints lt i title word(variants, i), \
      for [i = 1:nc] sprintf('$be_%d', i) using 1:2 with points lt i pt 6 ps 2.5 lw 2 notitle
 set title 'Python: concurrent.futures, multiprocessing, joblib'
 set ylabel ''
-plot for [i = nc + 1:words(variants)] sprintf('$eff_%d', i) using 1:2:3:4 with yerrorlines lt (i - nc) title word(variants, i), \
-     for [i = nc + 1:words(variants)] sprintf('$be_%d', i) using 1:2 with points lt (i - nc) pt 6 ps 2.5 lw 2 notitle
+plot for [i = nc + 1:words(variants)] sprintf('$eff_%d', i) using 1:2:3:4 with yerrorbars lt i lw 1 notitle, \
+     for [i = nc + 1:words(variants)] sprintf('$line_%d', i) using 1:2 with lines lt i notitle, \
+     for [i = nc + 1:words(variants)] keyentry with linespoints lt i title word(variants, i), \
+     for [i = nc + 1:words(variants)] sprintf('$be_%d', i) using 1:2 with points lt i pt 6 ps 2.5 lw 2 notitle
 unset multiplot

@@ -50,7 +50,7 @@ label(v) = v eq 'parlab-threads-single' ? 'parlab-threads-single (pool\_submit)'
            v eq 'omp-task' ? 'omp-task (#pragma omp task)' : \
            v eq 'parlab-threads' ? 'parlab-threads (pool\_submit\_batch)' : \
            v eq 'omp-taskloop' ? 'omp-taskloop (grainsize 1)' : \
-           v eq 'omp-task-nowindow' ? (inplace == inplace ? sprintf('omp-task, no window (%.0f%% run in place)', 100 * inplace) : 'omp-task, no window') : \
+           v eq 'omp-task-nowindow' ? (inplace == inplace ? sprintf('omp-task, no window (%.0f%%%% run in place)', 100 * inplace) : 'omp-task, no window') : \
            v eq 'omp-dynamic' ? 'omp-dynamic (a loop: no tasks)' : \
            v eq 'parlab-procs' ? 'parlab-procs (chunksize 1)' : \
            v eq 'py-process-pool' ? 'py-process-pool (chunksize 1)' : \

@@ -35,3 +35,16 @@ if [ "$(nproc)" -ge 2 ] && taskset -c 0-1 true 2>/dev/null; then
         bad "check.sh with a busy CPU: exit $rc: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
     fi
 fi
+
+# C. The STREAM exercise: the starter's triad runs on one thread (FAIL or CANNOT JUDGE),
+# the solution's on every thread (PASS or CANNOT JUDGE); never the other way round.
+st="$ex/stream/check_stream.sh"
+out=$(PARLAB="$PARLAB" sh "$st" "$ex/stream/triad.c" 2>&1); rc=$?
+if echo "$out" | grep -q '^CANNOT JUDGE'; then ok "stream check on the starter: cannot judge here, says why"
+elif [ $rc -eq 1 ] && echo "$out" | grep -q '^FAIL: .*TODO 1'; then ok "stream check FAILs the starter, pointing at TODO 1"
+else bad "stream check on the starter: exit $rc: $(echo "$out" | tail -n 2 | tr '\n' ' ')"; fi
+out=$(PARLAB="$PARLAB" sh "$st" "$ex/stream/solution/triad.c" 2>&1); rc=$?
+if echo "$out" | grep -q '^CANNOT JUDGE'; then ok "stream check on the solution: cannot judge here, says why"
+elif [ $rc -eq 0 ] && echo "$out" | grep -q '^PASS' && echo "$out" | grep -q 'you predicted'; then
+    ok "stream check PASSes the solution and shows the prediction"
+else bad "stream check on the solution: exit $rc: $(echo "$out" | tail -n 2 | tr '\n' ' ')"; fi

@@ -1,7 +1,8 @@
 /* test_gil.c: the gil lab's invariants that do not depend on timing: a team of workers
  * runs every worker count with each active worker doing exactly its share and the idle
  * ones nothing, the share check catches a wrong count, the timeline merge keeps one
- * holder at a time and never overlaps a thread's intervals. */
+ * holder at a time and never overlaps a thread's intervals, the slices of a paired
+ * series give every point the same work. */
 #include "../labs/gil/gil.h"
 
 #include <stdlib.h>
@@ -63,6 +64,31 @@ TEST(timeline_stats)
     CHECK(st[1].acquisitions == 1);
 }
 
+/* The slices of a paired series: every point does the same units a repetition, the
+ * slices last about 25 ms of one worker, each is a multiple of every worker count when
+ * that fits, and no worker of a slice is left without a unit. */
+TEST(slicing)
+{
+    struct point p124[] = {{"x", "v", 1, "", 1}, {"x", "v", 2, "", 2}, {"x", "v", 4, "", 2}};
+    struct point p123[] = {{"x", "v", 1, "", 1}, {"x", "v", 2, "", 2}, {"x", "v", 3, "", 2}};
+    struct point big[] = {{"x", "v", 1, "", 1}, {"x", "v", 1024, "", 2}};
+    struct gil_slicing sl = gil_slicing_for(12000000, 0.3, p124, 3); /* count(): many units */
+    CHECK(sl.slices == 12);
+    CHECK(sl.units % 4 == 0 && sl.units * 12 <= 12000000 && sl.units * 12 > 11999000);
+    sl = gil_slicing_for(300, 0.3, p124, 3); /* hashlib: 1 MiB blocks */
+    CHECK(sl.slices == 12 && sl.units == 24);
+    sl = gil_slicing_for(28, 0.3, p124, 3); /* zlib: few long blocks: fewer slices */
+    CHECK(sl.slices == 1 && sl.units == 28);
+    sl = gil_slicing_for(600, 0.4, p123, 3); /* 1, 2, 3: multiples of 6 */
+    CHECK(sl.slices == 16 && sl.units % 6 == 0 && sl.units >= 4 * 3);
+    sl = gil_slicing_for(100, 0.4, big, 2); /* fewer units than workers: one a worker */
+    CHECK(sl.slices == 1 && sl.units == 1024);
+    sl = gil_slicing_for(1u << 30, 60, p124, 3); /* long runs: at most GIL_MAX_SLICES */
+    CHECK(sl.slices == GIL_MAX_SLICES);
+    sl = gil_slicing_for(5, 0.001, p124, 3); /* shorter than a slice: one */
+    CHECK(sl.slices == 1 && sl.units >= 4);
+}
+
 /* A team of 3 workers of one variant, work that does not divide evenly, each worker
  * count run twice: every active worker reports exactly its share, the idle ones
  * nothing, so the totals match. Runs real interpreters. */
@@ -96,6 +122,7 @@ int main(void)
     RUN(share_check_catches_mistakes);
     RUN(timeline_intervals_merge);
     RUN(timeline_stats);
+    RUN(slicing);
     if (pyembed_available()) {
         RUN(threads_do_their_share);
         RUN(processes_do_their_share);

@@ -58,13 +58,7 @@ static double rate[NRATES];
  * worker count (1, 2, 4), slice 2 in the reverse order (4, 2, 1), slice 3 forwards
  * again (ABBA...), and each point's seconds are the sum of its slices: every point of a
  * repetition saw the same stretches of the machine's speed, a few tens of ms apart. */
-enum { MAX_SLICES = 64 };
 static const double SLICE_S = 0.025;
-
-struct slicing {
-    int slices;       /* K, in a timed repetition (the warm-up runs one slice) */
-    uint64_t units;   /* a slice's units of work, the same at every worker count */
-};
 
 static uint64_t gcd64(uint64_t a, uint64_t b)
 {
@@ -79,13 +73,13 @@ static uint64_t gcd64(uint64_t a, uint64_t b)
  * seconds, split over the worker counts of pts. A slice keeps at least 4 units a worker
  * (hashlib and zlib work in 1 MiB blocks: few and long) and, when it can, a multiple of
  * every worker count, so that no worker of a run has a block more than another. */
-static struct slicing slicing_for(uint64_t total, double one_s, const struct point *pts, int n)
+struct gil_slicing gil_slicing_for(uint64_t total, double one_s, const struct point *pts, int n)
 {
     int maxw = pts[n - 1].workers;
     uint64_t lcm = 1;
-    struct slicing sl;
+    struct gil_slicing sl;
     double k = floor(one_s / SLICE_S + 0.5);
-    sl.slices = k < 1 ? 1 : k > MAX_SLICES ? MAX_SLICES : (int)k;
+    sl.slices = k < 1 ? 1 : k > GIL_MAX_SLICES ? GIL_MAX_SLICES : (int)k;
     if (total / (uint64_t)sl.slices < 4 * (uint64_t)maxw)
         sl.slices = total / (4 * (uint64_t)maxw) > 0 ? (int)(total / (4 * (uint64_t)maxw)) : 1;
     sl.units = total / (uint64_t)sl.slices;
@@ -105,7 +99,7 @@ typedef int (*slice_fn)(struct lab_ctx *ctx, void *arg, const struct point *pt, 
 
 /* A paired series measured in slices: per repetition every point runs every slice, in
  * ABBA order, and records the sum of its slices' seconds and the CPU they used. */
-static int sliced_series(struct lab_ctx *ctx, const struct point *pts, int n, struct slicing sl,
+static int sliced_series(struct lab_ctx *ctx, const struct point *pts, int n, struct gil_slicing sl,
                          slice_fn run, void *arg)
 {
     double *wall = xcalloc((size_t)n, sizeof(double)), *cpu = xcalloc((size_t)n, sizeof(double));
@@ -231,7 +225,7 @@ struct series {
     const char *variant;
     const struct point *pts;
     int n;
-    struct slicing sl;
+    struct gil_slicing sl;
     struct gil_team *team; /* in the child */
     uint64_t *done;
 };
@@ -288,7 +282,7 @@ static int python_cpu(struct lab_ctx *ctx)
                 pts[n++] = pt;
         }
         s.n = n;
-        s.sl = slicing_for((uint64_t)(rate[r] * lab_opt(ctx, "seconds")), lab_opt(ctx, "seconds"),
+        s.sl = gil_slicing_for((uint64_t)(rate[r] * lab_opt(ctx, "seconds")), lab_opt(ctx, "seconds"),
                            pts, n);
         rc = harness_child(ctx, cpu_series_child, &s, NULL, NULL);
         if (rc != EXIT_OK)
@@ -581,7 +575,7 @@ static int libraries_points(const struct lab_ctx *ctx)
 struct lib_job {
     struct point *pts[ARRAY_SIZE(lib_kinds)];
     int n;
-    struct slicing sl[ARRAY_SIZE(lib_kinds)];
+    struct gil_slicing sl[ARRAY_SIZE(lib_kinds)];
     size_t v;       /* in the child: the kind being measured */
     uint64_t *done;
 };
@@ -637,7 +631,7 @@ static int libraries(struct lab_ctx *ctx)
             else
                 j.pts[v][j.n++] = pt;
         }
-        j.sl[v] = slicing_for((uint64_t)(rate[lib_kinds[v].rate] * lab_opt(ctx, "seconds")),
+        j.sl[v] = gil_slicing_for((uint64_t)(rate[lib_kinds[v].rate] * lab_opt(ctx, "seconds")),
                               lab_opt(ctx, "seconds"), j.pts[v], j.n);
     }
     rc = harness_child(ctx, libraries_child, &j, NULL, NULL);

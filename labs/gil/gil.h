@@ -86,6 +86,20 @@ int gil_team_check(const char *variant, int workers, uint64_t total, int runs, u
  * timed call: 1 yes, 0 no, -1 it could not tell (no Python). */
 int gil_work_specialised(void);
 
+/* ---- slices (gil.c): how python-cpu and libraries pair their points -------------------------
+ * A repetition cuts its work into `slices` slices of `units` each and runs every slice at
+ * every worker count, in ABBA order; a point's seconds are the sum of its slices. */
+enum { GIL_MAX_SLICES = 64 };
+struct gil_slicing {
+    int slices;     /* in a timed repetition (the warm-up runs one slice) */
+    uint64_t units; /* a slice's units of work, the same at every worker count */
+};
+/* Slices of about 25 ms of one worker's time for `total` units that one worker does in
+ * one_s seconds, split over the worker counts of pts (ascending): at most GIL_MAX_SLICES,
+ * at least 4 units a worker when total allows, a multiple of every worker count when
+ * that leaves at least half a slice, and never fewer units than workers. */
+struct gil_slicing gil_slicing_for(uint64_t total, double one_s, const struct point *pts, int n);
+
 /* ---- the timeline (gil_timeline.c) ------------------------------------------------------------ */
 
 /* One stretch of time a thread spent in one state. */
