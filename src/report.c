@@ -763,7 +763,7 @@ void report_write(FILE *f, struct report_lab *labs, int n, enum report_format fm
     else if (fmt == REPORT_MD)
         fputs("# parlab report: each lesson's claims, judged on these numbers\n\n", f);
     else
-        fputs("parlab report: each lesson's claims, judged on these numbers\n", f);
+        fputs("parlab report: each lesson's claims (what the lesson says), judged on your numbers\n", f);
 
     for (int i = 0; i < n; i++) {
         struct report_lab *l = &labs[i];
@@ -793,7 +793,7 @@ void report_write(FILE *f, struct report_lab *labs, int n, enum report_format fm
                             o.verdict == VERDICT_HOLDS ? "holds" : o.verdict == VERDICT_FAILS ? "fails" : "cannot",
                             verdict_name(o.verdict));
                     html_escape(f, c->text);
-                    fputs("<br><span class=\"num\">", f);
+                    fputs("<br><span class=\"num\">your numbers: ", f);
                     html_escape(f, o.numbers[0] ? o.numbers : "(no numbers)");
                     fputs("</span>", f);
                     if (o.why[0]) {
@@ -803,13 +803,13 @@ void report_write(FILE *f, struct report_lab *labs, int n, enum report_format fm
                     }
                     fputs("</div>\n", f);
                 } else if (fmt == REPORT_MD) {
-                    fprintf(f, "- **%s**: %s  \n  %s%s%s\n", verdict_name(o.verdict), c->text,
-                            o.numbers[0] ? o.numbers : "(no numbers)", o.why[0] ? "  \n  why: " : "",
+                    fprintf(f, "- **%s**: %s  \n  your numbers: %s%s%s\n", verdict_name(o.verdict),
+                            c->text, o.numbers[0] ? o.numbers : "(none)", o.why[0] ? "  \n  why: " : "",
                             o.why);
                 } else {
                     fprintf(f, "  %-13s %s\n", verdict_name(o.verdict), c->text);
                     if (o.numbers[0])
-                        fprintf(f, "  %-13s %s\n", "", o.numbers);
+                        fprintf(f, "  %-13s your numbers: %s\n", "", o.numbers);
                     if (o.why[0])
                         fprintf(f, "  %-13s why: %s\n", "", o.why);
                 }
@@ -937,7 +937,7 @@ void report_conclude(struct lab_ctx *ctx, const struct lab_experiment *e)
         }
         printf("  %-13s %s\n", verdict_name(o.verdict), c->text);
         if (o.numbers[0])
-            printf("  %-13s %s\n", "", o.numbers);
+            printf("  %-13s your numbers: %s\n", "", o.numbers);
         if (o.why[0])
             printf("  %-13s why: %s\n", "", o.why);
     }
