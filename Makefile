@@ -46,6 +46,21 @@ endif
 endif
 endif
 
+# Optional libraries some labs use: found with pkg-config; without one, the lab that
+# needs it still lists, says which package is missing, and exits 3.
+#   hiredis (stream lab), libxml-2.0 and expat (xml lab)
+define optlib
+ifneq ($$(shell $$(PKG_CONFIG) --exists $(1) 2>/dev/null && echo y),)
+CPPFLAGS  += -DPARLAB_HAVE_$(2)=1 $$(shell $$(PKG_CONFIG) --cflags $(1))
+LDLIBS    += $$(shell $$(PKG_CONFIG) --libs $(1))
+endif
+endef
+ifneq ($(NO_OPTLIBS),1)
+$(eval $(call optlib,hiredis,HIREDIS))
+$(eval $(call optlib,libxml-2.0,LIBXML2))
+$(eval $(call optlib,expat,EXPAT))
+endif
+
 NCURSES_CFLAGS := $(shell $(PKG_CONFIG) --cflags ncursesw 2>/dev/null)
 NCURSES_LIBS   := $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null || echo -lncursesw)
 
@@ -143,6 +158,9 @@ $(B)/tests/%: $(B)/tests/%.o $(filter-out $(B)/src/parlab_main.o,$(LAB_OBJ)) $(L
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
 
+# --- the cluster lab's MPI programs (issue 14) -------------------------------------
+# (built with mpicc.openmpi when Open MPI is installed; the lab block goes here)
+
 # --- dependencies --------------------------------------------------------------
 deps:
 	@sh src/deps.sh install
@@ -196,8 +214,14 @@ slides-pdf: slides
 bench: all
 	$(Q)sh tests/bench.sh $(BIN)
 
+# The talk's demos (src/demo.sh): demo-LAB, parmon beside one lab's steady phases;
+# demo, the canonical sequence (GIL, processes, pool overhead, false sharing, Amdahl),
+# a key between steps. Their results go to results/demo/ (DEMO_OUT).
 demo-%: all
-	$(Q)sh src/demo.sh $*
+	$(Q)PARLAB=$(BIN)/parlab PARMON=$(BIN)/parmon sh src/demo.sh $*
+
+demo: all
+	$(Q)PARLAB=$(BIN)/parlab PARMON=$(BIN)/parmon sh src/demo.sh
 
 clean:
 	rm -rf build build-san build-tsan bin

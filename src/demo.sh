@@ -111,14 +111,18 @@ if [ "${1:-}" = "--driver" ]; then
         kill "$tailpid" 2>/dev/null
         wait "$tailpid" 2>/dev/null
         rm -f "$log"
-        # The chart: the cores over the step, in the terminal, and as a PNG.
-        printf '\n  what each core did during this step (parmon'"'"'s recording):\n'
+        # The chart: the cores over the step, in the terminal (this pane zoomed to the
+        # whole window: parmon is done), and as a PNG.
+        $TM resize-pane -Z -t "$session.1" 2>/dev/null
+        clear
+        printf '  step %d of %d: %s: what each core did (parmon'"'"'s recording)\n' "$i" "$n" "$title"
         sh "$top/plots/render.sh" --dumb "$DEMO_OUT" cores 2>/dev/null | head -n 34
         sh "$top/plots/render.sh" "$DEMO_OUT" cores >/dev/null 2>&1 &&
             cp "$DEMO_OUT/plots/cores.png" "$DEMO_OUT/plots/cores-$lab.png" 2>/dev/null &&
             printf '  chart: %s/plots/cores-%s.png\n' "$DEMO_OUT" "$lab"
         printf '  [a key: %s]' "$([ "$i" -lt "$n" ] && echo "the next step" || echo "the end")"
         c=$(if [ -t 0 ]; then old=$(stty -g); stty -icanon -echo min 1 time 0; dd bs=1 count=1 2>/dev/null; stty "$old"; else head -c 1; fi)
+        $TM resize-pane -Z -t "$session.1" 2>/dev/null # back to parmon above, the driver below
         [ "$c" = q ] && break
     done
     clear
@@ -158,8 +162,13 @@ if [ -z "${1:-}" ]; then
     $TM has-session -t "=$session" 2>/dev/null && $TM kill-session -t "=$session"
     cd "$top" || exit 1
     # Top pane: parmon alone until the first step starts; bottom: the driver, a third.
+    # A pane gets the tmux server's environment, not ours: the driver is told explicitly.
+    q() { printf "'%s'" "$(printf '%s' "$1" | sed "s/'/'\\\\''/g")"; }
+    envs="PARLAB=$(q "$PARLAB") PARMON=$(q "$PARMON") DEMO_OUT=$(q "$DEMO_OUT") PARMON_ARGS=$(q "${PARMON_ARGS:-}")"
+    [ -n "${DEMO_ARGS+set}" ] && envs="$envs DEMO_ARGS=$(q "$DEMO_ARGS")"
+    [ -n "${DEMO_TMUX:-}" ] && envs="$envs DEMO_TMUX=$(q "$DEMO_TMUX")"
     $TM new-session -d -s "$session" -x 120 -y 45 "$PARMON ${PARMON_ARGS:-}"
-    $TM split-window -v -l 33% -t "$session" "sh '$top/src/demo.sh' --driver $session $steps"
+    $TM split-window -v -l 33% -t "$session" "env $envs sh '$top/src/demo.sh' --driver $session $steps"
     $TM set-option -t "$session" remain-on-exit off >/dev/null
     echo "demo: tmux session '$session': $steps, a key between steps (q in the bottom pane"
     echo "      ends it; Ctrl-b d detaches; tmux kill-session -t $session ends the demo)"

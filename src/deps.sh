@@ -19,6 +19,17 @@ libomp-dev:/usr/lib/llvm-14/lib/libomp.so
 clang:/usr/bin/clang
 tmux:/usr/bin/tmux
 htop:/usr/bin/htop
+openmpi-bin:/usr/bin/mpirun.openmpi
+libopenmpi-dev:/usr/bin/mpicc.openmpi
+python3-mpi4py:/usr/lib/python3/dist-packages/mpi4py/__init__.py
+python3-distributed:/usr/lib/python3/dist-packages/distributed/__init__.py
+redis-server:/usr/bin/redis-server
+libhiredis-dev:/usr/include/hiredis/hiredis.h
+python3-redis:/usr/lib/python3/dist-packages/redis/__init__.py
+libxml2-dev:/usr/include/libxml2/libxml/parser.h
+libexpat1-dev:/usr/include/expat.h
+python3-lxml:/usr/lib/python3/dist-packages/lxml/__init__.py
+python3-sklearn:/usr/lib/python3/dist-packages/sklearn/__init__.py
 "
 # Only for tests/t_slides.sh and make slides-pdf (headless Chromium), kept apart.
 BROWSER_PKGS="

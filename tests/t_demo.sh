@@ -38,12 +38,22 @@ wait_for() { # TARGET PATTERN [TENTHS]
 }
 usable=$(getconf _NPROCESSORS_ONLN)
 if command -v nproc >/dev/null 2>&1; then usable=$(nproc); fi
+# CPUs' worth the machine keeps busy without us, over 2 s (from /proc/stat): parmon's
+# recording counts every program, so the phases can only be read on a quiet machine.
+busy_cores() {
+    a=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+    sleep 2
+    b=$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+    echo "$a $b" | awk -v n="$usable" '{ d = $4 - $2; printf("%.2f\n", (d > 0) ? ($3 - $1) / d * n : 0) }'
+}
 
 # ---- make demo-gil: steady phases at ~1.0 and ~2.0 cores ----------------------------------
 if ! "$PARLAB" help gil 2>/dev/null | grep -q '^  demo '; then
     skip "demo-gil: the gil lab has no demo experiment in this build (parlab help gil)"
 elif [ "$usable" -ne 2 ]; then
     skip "demo-gil: the 1.0 / 2.0 cores phases are checked on 2 usable CPUs (here $usable)"
+elif other=$(busy_cores) && awk -v b="$other" 'BEGIN { exit !(b > 0.3) }'; then
+    skip "demo-gil: the machine is busy (other programs keep $other CPUs busy): the phases need a quiet one"
 else
     rec="$TMPDIR/demo-gil-record.csv"
     DEMO_TMUX="$TMUXCMD" DEMO_OUT="$TMPDIR/demo-out" PARMON_ARGS="--record $rec --interval 0.5 --exit" \

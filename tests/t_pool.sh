@@ -91,17 +91,15 @@ else bad "pool: a non-positive or empty value"; fi
 c_small=$(rows "$sum" median | awk -F, '$1 == "granularity" && $2 == "parlab-threads" && $5 == "efficiency" { sub("task_us=", "", $4); print $4 }' | sort -g | head -n 1)
 [ "$c_small" = "0.001" ] && ok "pool: C tasks from 0.001 us" || bad "pool: the smallest C task is '$c_small' us"
 grep -q "reaches 0.5 at" "$out/quick/stdout" && ok "pool: break-even sizes printed" || bad "pool: no break-even sizes"
-# the finer sweep: every C variant has its 6 coarse sizes plus 4 finer ones (or says why
-# not: a skip line naming the variant), and the demo is not run unless named
+# the finer sweep: every C variant has its 6 coarse sizes plus 4 finer ones, or says why
+# not in a skip line naming the variant (on a busy machine no curve may cross 0.5); the
+# finer sizes themselves are checked by test_pool.c (refine_lands_around_the_crossings)
 for v in parlab-threads-single omp-task parlab-threads omp-dynamic parlab-procs; do
     n=$(rows "$sum" median | awk -F, -v v="$v" '$1 == "granularity" && $2 == v && $5 == "efficiency"' | wc -l)
     k=$(grep -c "skipped: granularity $v, .*refine=" "$out/quick/stdout")
     [ $((n + k)) -eq 10 ] && [ "$n" -ge 6 ] && ok "pool: $v: $n task sizes in quick mode ($((n - 6)) finer, $k skipped)" ||
         bad "pool: $v: $n task sizes and $k skips (expected 6 coarse + 4 finer or skipped)"
 done
-# the finer sizes lie between two coarse ones, around a crossing: at least one variant has some
-rows "$sum" median | awk -F, '$1 == "granularity" && $5 == "efficiency" { sub("task_us=", "", $4); print $4 }' |
-    grep -qvx '0.001\|0.01\|0.1\|1\|10\|1000\|100' && ok "pool: finer sizes were measured" || bad "pool: no finer size in the sweep"
 # like with like: omp-task in task-overhead ran no task in place (the window kept every one deferred)
 ip=$(rows "$sum" median | awk -F, '$1 == "task-overhead" && $2 == "omp-task" && $5 == "inline_share" { print $6 }')
 awk -v x="$ip" 'BEGIN { exit !(x != "" && x + 0 <= 0.01) }' && ok "pool: omp-task ran deferred in task-overhead (in place: $ip)" ||

@@ -810,8 +810,8 @@ static int demo(struct lab_ctx *ctx)
     if (rc == EXIT_OK && ctx->topo->usable >= 2) {
         struct point padded = {"demo", "padded", 2, "op=atomic", 0};
         struct point same = {"demo", "same-line", 2, "op=atomic", 0};
-        sync_print_ratio(ctx, "2 workers on counters of their own make", &padded,
-                         "the increments a second of 2 workers on one line", &same, "incs_per_s", 0);
+        sync_print_ratio(ctx, "increments a second, 2 workers: padded", &padded, "same-line", &same,
+                         "incs_per_s", 0);
     }
     return rc;
 }
@@ -869,12 +869,23 @@ static void judge_fs_op(const struct report_lab *l, struct claim_out *o, const c
 {
     int p;
     char param[32];
+    const struct sumrow *pad;
     if (!claim_needs_cpus(o, l, 2))
         return;
     snprintf(param, sizeof(param), "op=%s", op);
     if (!(p = report_top_workers(l, "false-sharing", "same-line", param, "vs_padded", 2))) {
         claim_verdict(o, VERDICT_CANNOT_TELL, "no %s point with 2 or more workers within the "
                                               "usable CPUs", param);
+        return;
+    }
+    /* The ratio's row carries the same-line point's flags; a padded side that did not
+     * get its CPUs (a worker preempted mid-sample) makes the ratio small for nothing. */
+    pad = report_row(l, "false-sharing", "padded", p, param, "ns_per_op");
+    if (pad && pad->flags && (strstr(pad->flags, "short") || strstr(pad->flags, "busy"))) {
+        const struct sumrow *c = report_row(l, "false-sharing", "padded", p, param, "cpu_cores");
+        claim_verdict(o, VERDICT_CANNOT_TELL, "same-line / padded, %s, %d workers: the padded "
+                      "point got %.2f CPUs of the %d it could use (another program held one?)",
+                      what, p, c ? c->median : NAN, p);
         return;
     }
     claim_at_least(o, l, report_row(l, "false-sharing", "same-line", p, param, "vs_padded"),
