@@ -109,8 +109,9 @@ def fill(template, parts, usable):
 
 
 def short_claim(text):
-    """The claim's first clause: up to a colon, else the sentence."""
-    s = text.split(": ")[0].strip()
+    """The claim's gist for a headline: its first clause (up to a colon), without
+    what it says in parentheses."""
+    s = re.sub(r"\s*\([^()]*(\([^()]*\)[^()]*)*\)", "", text.split(": ")[0]).strip()
     return s[0].upper() + s[1:] if s else text
 
 

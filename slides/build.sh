@@ -14,6 +14,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 res=${1:-results}
 out="$res/slides"
+# Run by `parlab tour` (through system()): the parlab that called us, whatever its build.
+if [ -z "${PARLAB:-}" ]; then
+    for p in $PPID $(awk '{ print $4 }' "/proc/$PPID/stat" 2>/dev/null); do
+        exe=$(readlink "/proc/$p/exe" 2>/dev/null) || continue
+        case "$exe" in */parlab) PARLAB=$exe; break ;; esac
+    done
+fi
 if [ -z "${PARLAB:-}" ]; then
     PARLAB="$top/bin/parlab"
     [ -x "$PARLAB" ] || PARLAB=$(command -v parlab || echo "$top/bin/parlab")

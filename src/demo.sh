@@ -133,6 +133,12 @@ if [ "${1:-}" = "--driver" ]; then
     exit 0
 fi
 
+# A lab named: is it one? (parlab's one line naming an unknown lab, exit 2, before
+# anything else is looked at)
+if [ -n "${1:-}" ] && ! err=$("$PARLAB" help "$1" 2>&1 >/dev/null); then
+    echo "$err" >&2
+    exit 2
+fi
 if ! command -v tmux >/dev/null 2>&1 && [ -z "${DEMO_TMUX:-}" ]; then
     echo "demo: tmux is not installed (make deps); without it run:" >&2
     echo "  $PARMON -- $PARLAB run ${1:-gil}" >&2
@@ -178,10 +184,6 @@ fi
 
 # ---- make demo-LAB ------------------------------------------------------------------------------
 lab=$1
-if ! err=$("$PARLAB" help "$lab" 2>&1 >/dev/null); then
-    echo "$err" >&2 # parlab's one line naming the unknown lab
-    exit 2
-fi
 args=$(lab_args "$lab")
 # DEMO_ARGS naming its own --out wins; else the demo's results go to DEMO_OUT.
 case " $args " in *" --out "*) ;; *) mkdir -p "$DEMO_OUT" && args="$args --out $DEMO_OUT" ;; esac

@@ -46,6 +46,21 @@ reps,5
 experiments,c2c
 EOF
 
+# the machine-readable report the deck is built from
+"$PARLAB" report "$res" --format json >"$TMPDIR/s-report.json" 2>"$TMPDIR/s-report.err"
+rc=$?
+if [ $rc -eq 0 ] && "$PY" -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+labs = {l["name"]: l for l in d["labs"]}
+f = labs["freeze"]
+assert f["machine"]["quick"] is True and f["machine"]["reps"] == 5, f["machine"]
+c = [x for x in f["claims"] if x["text"].startswith("Blocking I/O inside the UI loop")][0]
+assert c["verdict_key"] in ("holds", "fails", "cannot") and c["parts"] and c["parts"][0]["unit"] == "ms", c
+assert sum(d["counts"].values()) == sum(len(l["claims"]) for l in d["labs"])' "$TMPDIR/s-report.json" 2>"$TMPDIR/s-json.err"; then
+    ok "slides: parlab report --format json: valid JSON with each claim's verdict and values"
+else
+    bad "slides: report --format json: rc $rc, $(tail -n 2 "$TMPDIR/s-json.err" "$TMPDIR/s-report.err")"
+fi
 PARLAB="$PARLAB" sh "$top/slides/build.sh" "$res" >"$TMPDIR/s-build.out" 2>&1
 rc=$?
 deck="$res/slides/index.html"

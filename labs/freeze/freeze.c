@@ -340,6 +340,10 @@ static void c_blocking_freezes(const struct report_lab *l, struct claim_out *o)
 {
     const struct sumrow *r = report_row(l, "c", "blocking", 1, NULL, "late_worst_ms");
     double d = param_ms(r, "delay_ms=");
+    if (!r) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the blocking point is not in these results");
+        return;
+    }
     claim_at_least(o, l, r, isnan(d) ? 0 : d, "worst frame, blocking I/O in the loop (the I/O "
                                               "takes %.0f ms)", d);
 }
@@ -368,6 +372,11 @@ static void py_blocking_freezes(const struct report_lab *l, struct claim_out *o)
     const struct sumrow *r = report_row(l, "python", "blocking", 1, NULL, "late_worst_ms");
     struct claim_out a = {0}, b = {0};
     double d = param_ms(r, "delay_ms=");
+    if (!r) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the python experiment measured nothing here "
+                                              "(a build without Python skips it)");
+        return;
+    }
     claim_at_least(&a, l, r, isnan(d) ? 0 : d, "Python, worst frame with blocking I/O in the "
                                                "loop (the I/O takes %.0f ms)", d);
     r = report_row(l, "python", "io-thread", 1, NULL, "late_worst_ms");
@@ -385,7 +394,8 @@ static void py_gil_jitter(const struct report_lab *l, struct claim_out *o)
     struct claim_out a = {0}, b = {0};
     double s = si ? si->median : NAN;
     if (!si || !r) {
-        claim_verdict(o, VERDICT_CANNOT_TELL, "the cpu-python point is not in these results");
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the python experiment measured nothing here "
+                                              "(a build without Python skips it)");
         return;
     }
     if (!claim_needs_cpus(o, l, 2) || !quiet(o, l, r, "a pure-Python thread"))
@@ -402,6 +412,11 @@ static void py_c_thread_harmless(const struct report_lab *l, struct claim_out *o
     const struct sumrow *r = report_row(l, "python", "cpu-thread", 1, NULL, "late_median_ms");
     const struct sumrow *si = report_row(l, "python", "cpu-thread", 1, NULL, "switch_interval_ms");
     double s = si ? si->median : 5;
+    if (!r) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the python experiment measured nothing here "
+                                              "(a build without Python skips it)");
+        return;
+    }
     if (!claim_needs_cpus(o, l, 2) || !quiet(o, l, r, "a thread hashing in C"))
         return;
     claim_at_most(o, l, r, s / 5, "median frame lateness beside a thread hashing in C, the GIL "

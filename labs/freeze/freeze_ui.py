@@ -43,8 +43,15 @@ mono = time.monotonic
 
 # ---- the slow source: a child process that answers after a delay ---------------------
 
-def _source(sock, delay):
+def _source(sock, delay, parent):
     n = 0
+    try:  # die with the UI, even in the middle of a delay (Linux: PR_SET_PDEATHSIG)
+        import ctypes
+        ctypes.CDLL(None).prctl(1, 9)
+    except Exception:
+        pass
+    if os.getppid() != parent:
+        os._exit(0)
     try:
         while sock.recv(1):
             time.sleep(delay)
@@ -63,10 +70,11 @@ class UI:
         a, b = socket.socketpair()
         sys.stdout.flush()
         sys.stderr.flush()
+        parent = os.getpid()
         self.pid = os.fork()  # before any thread: the child runs only _source
         if self.pid == 0:
             a.close()
-            _source(b, delay)
+            _source(b, delay, parent)
         b.close()
         self.sock = a
         self.wake_r, self.wake_w = os.pipe()
