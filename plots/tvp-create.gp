@@ -44,7 +44,7 @@ set xtics ('1 us' 1, '10 us' 10, '100 us' 100, '1 ms' 1000, '10 ms' 1e4, '100 ms
 set xrange [*:*]
 set offsets graph 0.05, graph 0.15, 0, 0
 set yrange [n - 0.5:-1.7]   # a free row on top for the key
-set grid xtics mxtics noytics
+set grid xtics mxtics noytics lc rgb '#bbbbbb', lc rgb '#eeeeee'
 set key top right box opaque
 set lmargin 30
 plot $create using ($6 > 0 ? NaN : $1):0:2:3 with xerrorbars lt 1 pt 7 ps 1.6 lw 1.5 \

@@ -51,7 +51,7 @@ set logscale x 10
 set xtics ('1 KiB' 1, '10 KiB' 10, '100 KiB' 100, '1 MiB' 1024, '10 MiB' 10240, '100 MiB' 102400, '1 GiB' 1048576)
 set offsets graph 0.02, graph 0.15, 0, 0
 set yrange [n - 0.5:-1.6]   # a free row on top for the key
-set grid xtics mxtics noytics
+set grid xtics mxtics noytics lc rgb '#bbbbbb', lc rgb '#eeeeee'
 set key top right box opaque
 set lmargin 38
 # The three numbers of a worker side by side, a little apart so none hides another.

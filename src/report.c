@@ -497,6 +497,15 @@ const char *verdict_name(enum verdict v)
     return v == VERDICT_HOLDS ? "holds" : v == VERDICT_FAILS ? "does not hold" : "cannot tell";
 }
 
+bool report_claim_applies(const struct report_lab *l, const struct lab_claim *c)
+{
+    int e;
+    if (!c->experiment || !l->lab || (e = lab_experiment_index(l->lab, c->experiment)) < 0)
+        return true;
+    /* an optional experiment (a stage demo) that was not run has nothing to say */
+    return !l->lab->experiments[e].optional || report_has(l, c->experiment);
+}
+
 void report_judge(const struct report_lab *l, const struct lab_claim *c, struct claim_out *o)
 {
     memset(o, 0, sizeof(*o));
@@ -680,6 +689,8 @@ static void report_write_json(FILE *f, struct report_lab *labs, int n, const cha
         fputs("],\n \"claims\": [", f);
         first = 1;
         for (const struct lab_claim *c = l->lab && l->lab->claims ? l->lab->claims : NULL; c && c->text; c++) {
+            if (!report_claim_applies(l, c))
+                continue;
             struct claim_out o;
             report_judge(l, c, &o);
             counts[o.verdict]++;
@@ -785,6 +796,8 @@ void report_write(FILE *f, struct report_lab *labs, int n, enum report_format fm
                     fmt == REPORT_HTML ? "</p>" : "");
         } else {
             for (const struct lab_claim *c = l->lab->claims; c->text; c++) {
+                if (!report_claim_applies(l, c))
+                    continue;
                 struct claim_out o;
                 report_judge(l, c, &o);
                 counts[o.verdict]++;

@@ -119,6 +119,9 @@ int report_load(const char *dir, const char *name, struct report_lab *out, char 
  * with err set. *out is malloc'ed. */
 int report_load_dir(const char *dir, struct report_lab **out, char *err, size_t errsize);
 void report_free(struct report_lab *l);
+/* False for a claim about an optional experiment (a stage demo) that these results do
+ * not have: it is not listed or counted. */
+bool report_claim_applies(const struct report_lab *l, const struct lab_claim *c);
 /* Judge one claim (the experiment's rows must be present: else cannot tell). */
 void report_judge(const struct report_lab *l, const struct lab_claim *c, struct claim_out *o);
 /* Write the report of labs[0..n-1] in fmt; dir is where charts are found (DIR/plots). */

@@ -6,7 +6,7 @@ fast_opts() {
     amdahl) echo "--quick --reps 1 --seconds 0.01 --sleep-seconds 0.01 --triad-mib 8 --phase-seconds 0.3" ;;
     freeze) echo "--quick --reps 1 --seconds 0.2 --phase-seconds 1" ;;
     gil) echo "--quick --reps 1 --seconds 0.02" ;;
-    tvp) echo "--quick --reps 1 --seconds 0.02 --rss 8" ;;
+    tvp) echo "--quick --reps 1 --seconds 0.02 --rss 8 --phase-seconds 0.2" ;;
     pool) echo "--quick --reps 1" ;;
     sync) echo "--quick --reps 1 --sample-ms 0.2" ;;
     *) echo "--quick --reps 1" ;;
