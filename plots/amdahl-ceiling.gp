@@ -45,13 +45,22 @@ amdahl(x, s) = 1.0 / (s + (1.0 - s) / x)
 gustafson(x, s) = x - s * (x - 1)
 set samples 400
 
-set multiplot layout 1, 2 title sprintf("Amdahl's ceiling on %s (%d usable CPU%s): workers that wait need no CPU, so the curve runs past the CPUs", \
-    cpu, usable, usable == 1 ? '' : 's') font ',14'
+# On a slide (its headline says what the chart shows): the left panel alone, the
+# legend inside; elsewhere both panels under one title.
+slide = (fmt eq 'slide')
+if (!slide) {
+    set multiplot layout 1, 2 title sprintf("Amdahl's ceiling on %s (%d usable CPU%s): workers that wait need no CPU, so the curve runs past the CPUs", \
+        cpu, usable, usable == 1 ? '' : 's') font ',14'
+    set size 0.55, 0.93
+    set origin 0, 0.03
+    set bmargin 8
+    set key below left box opaque font ',10' maxrows 4 width -3
+} else {
+    set bmargin 4.5
+    set key bottom right box opaque font ',9' width -2
+}
 
 # ---- left: Amdahl, fixed work, out to 1,024 workers ----------------------------------
-set size 0.55, 0.93
-set origin 0, 0.03
-set bmargin 8
 set title 'Fixed work (sleep): speedup bends to the ceiling 1/s'
 set logscale x 2
 set xrange [1:1024]
@@ -61,7 +70,6 @@ set ylabel 'speedup (x)'
 ymax = 1
 do for [i = 1:words(sparams)] { s = value(sprintf('sfit_%d', i)); if (s == s && s > 0 && 1 / s > ymax) { ymax = 1 / s } }
 set yrange [0:ymax * 1.25 + 0.5]
-set key below left box opaque font ',10' maxrows 4 width -3
 if (usable > 0 && words(sparams) > 0) {
     set object 1 rect from usable, graph 0 to 1024, graph 1 fc rgb '#f4f4f4' fs solid noborder behind
     set label 1 "more workers than CPUs:\nfine for workers that wait" at usable * 1.1, graph 0.97 left front textcolor rgb '#777777' font ',10'
@@ -84,6 +92,7 @@ if (words(sparams) == 0) {
          for [i = 1:words(sparams)] (value(sprintf('sfit_%d', i)) == value(sprintf('sfit_%d', i)) ? amdahl(x, value(sprintf('sfit_%d', i))) : NaN) \
             with lines lt i dt 2 lw 1.5 title sprintf('Amdahl fit: s = %.3f', value(sprintf('sfit_%d', i)))
 }
+if (slide) { exit }
 unset object 1
 unset label 1
 unset label 2

@@ -24,36 +24,45 @@ unset table
 set datafile separator whitespace
 set datafile nocolumnheaders
 
-set multiplot layout 1, 2 title sprintf("Memory bandwidth on %s (%d usable CPU%s): the STREAM triad a[i] = b[i] + 3 c[i] over arrays far larger than the caches", \
-    cpu, usable, usable == 1 ? '' : 's') font ',14'
+# On a slide (its headline says what the chart shows): the speedup panel alone, which
+# is the point; elsewhere bandwidth and speedup side by side under one title.
+slide = (fmt eq 'slide')
 set xrange [0.5:maxw + 0.5]
 set xtics 1
 set xlabel 'threads'
-set key top left box opaque font ',11'
-
-set size 0.5, 0.93
-set origin 0, 0.03
-set title 'Bandwidth: more threads, how many more GB/s?'
-set ylabel 'GB/s (24 bytes an element, as STREAM counts)'
-set yrange [0:*]
-set offsets 0, 0, graph 0.15, 0
-set style fill solid 0.6 border -1
-set boxwidth 0.5
-if (have == 0) {
-    set label 2 'no stream results: parlab run amdahl --experiment stream' at graph 0.5, graph 0.5 center
-    plot NaN notitle
-    unset label 2
+if (!slide) {
+    set multiplot layout 1, 2 title sprintf("Memory bandwidth on %s (%d usable CPU%s): the STREAM triad a[i] = b[i] + 3 c[i] over arrays far larger than the caches", \
+        cpu, usable, usable == 1 ? '' : 's') font ',14'
+    set key top left box opaque font ',11'
+    set size 0.5, 0.93
+    set origin 0, 0.03
+    set title 'Bandwidth: more threads, how many more GB/s?'
+    set ylabel 'GB/s (24 bytes an element, as STREAM counts)'
+    set yrange [0:*]
+    set offsets 0, 0, graph 0.15, 0
+    set style fill solid 0.6 border -1
+    set boxwidth 0.5
+    if (have == 0) {
+        set label 2 'no stream results: parlab run amdahl --experiment stream' at graph 0.5, graph 0.5 center
+        plot NaN notitle
+        unset label 2
+    } else {
+        plot $gbs using 1:2 with boxes lt 1 title 'triad GB/s (median)', \
+             $gbs using 1:2:3:4 with yerrorbars lt 7 pt 0 title 'its interval'
+    }
+    set size 0.5, 0.93
+    set origin 0.5, 0.03
 } else {
-    plot $gbs using 1:2 with boxes lt 1 title 'triad GB/s (median)', \
-         $gbs using 1:2:3:4 with yerrorbars lt 7 pt 0 title 'its interval'
+    set bmargin 4.5
+    set key top left box opaque font ',9'
+    set yrange [0:*]
+    set offsets 0, 0, graph 0.15, 0
 }
 
-set size 0.5, 0.93
-set origin 0.5, 0.03
 set title 'Speedup: the triad against the same threads doing CPU work'
 set ylabel 'speedup (x), against 1 thread, paired'
 ideal(x) = (usable > 0 && x > usable) ? usable : x
 plot ideal(x) title 'ideal (threads, up to the usable CPUs)' with lines lc rgb '#999999' dt 2 lw 1, \
      $sp_compute using 1:2:3:4 with yerrorlines lt 2 pt 5 title 'compute (no memory traffic)', \
      $sp_triad using 1:2:3:4 with yerrorlines lt 1 pt 7 title 'triad (memory-bound)'
-unset multiplot
+if (!slide) { unset multiplot }

@@ -10,6 +10,8 @@
 #               out='c2c.png'; fmt='png'; plotdir='plots'" plots/c2c.gp
 load plotdir.'/common.gp'
 
+# src: the summary with its empty flags filled (common.gp says why)
+
 usable = 0; cpu = ''; exps = ''
 stats in2 using (strcol('key') eq 'cpus_usable' ? usable = strcol('value') + 0 : 0, \
                  strcol('key') eq 'cpu_model' ? cpu = strcol('value') : 0, \
@@ -23,11 +25,12 @@ addcpu(c) = idx(cl, sprintf('%d', c)) == 0 ? cl = cl.' '.sprintf('%d', c) : 0
 
 # The CPUs measured, in the order of the file (ascending), the pairs, and in words.
 cl = ''; np = 0; cov = 1; words_txt = ''
-stats in using (isc(0) ? (np = np + 1, addcpu(pa(strcol('param'))), addcpu(pb(strcol('param'))), \
+stats src using (isc(0) ? (np = np + 1, addcpu(pa(strcol('param'))), addcpu(pb(strcol('param'))), \
                 column('ci_level') < cov ? cov = column('ci_level') : 0, \
-                words_txt = words_txt.sprintf("CPU %d to CPU %d: %.3g ns one way, interval [%.3g, %.3g] (%.0f%% coverage, n = %d)\n", \
+                words_txt = words_txt.sprintf("CPU %d to CPU %d: %.3g ns one way, interval [%.3g, %.3g] (%.0f%% coverage, n = %d)%s\n", \
                     pa(strcol('param')), pb(strcol('param')), column('median'), column('ci_lo'), column('ci_hi'), \
-                    100 * column('ci_level'), column('n'))) : 0, 0) nooutput
+                    100 * column('ci_level'), column('n'), \
+                    strcol('flags') ne '-' && strlen(strcol('flags')) > 0 ? sprintf("\nflagged %s: the two threads did not get their CPUs, not to be trusted", strcol('flags')) : '')) : 0, 0) nooutput
 ncpu = words(cl)
 
 set title sprintf("Core-to-core latency on %s: one way, ns (a pinned ping-pong, round trip / 2)", cpu) noenhanced
@@ -35,6 +38,9 @@ set title sprintf("Core-to-core latency on %s: one way, ns (a pinned ping-pong, 
 if (ncpu >= 4) {
     # x and y: the CPU's place among those measured (every k-th CPU when --pairs sampled)
     px(c) = idx(cl, sprintf('%d', c))
+    # the values in white on the darker half of the palette, black on the lighter
+    cmax = 0
+    stats src using (isc(0) && column('median') > cmax ? cmax = column('median') : 0, 0) nooutput
     set xlabel 'CPU'
     set ylabel 'CPU'
     set size ratio -1
@@ -52,10 +58,11 @@ if (ncpu >= 4) {
     set title sprintf("Core-to-core latency on %s: one way, ns (a pinned ping-pong, round trip / 2)\ncells: medians (their intervals are in sync-summary.csv); the diagonal, a CPU with itself, is not measured", cpu) noenhanced
     a(x) = isc(0) ? px(pa(strcol('param'))) : NaN
     b(x) = isc(0) ? px(pb(strcol('param'))) : NaN
-    plot in using (a(0)):(b(0)):(0.5):(0.5):(column('median')) with boxxyerror fc palette, \
+    tc(m) = m > 0.55 * cmax ? 0xffffff : 0x000000
+    plot src using (a(0)):(b(0)):(0.5):(0.5):(column('median')) with boxxyerror fc palette, \
          '' using (b(0)):(a(0)):(0.5):(0.5):(column('median')) with boxxyerror fc palette, \
-         '' using (a(0)):(b(0)):(ncpu <= 16 ? sprintf('%.0f', column('median')) : '') with labels font ',10', \
-         '' using (b(0)):(a(0)):(ncpu <= 16 ? sprintf('%.0f', column('median')) : '') with labels font ',10'
+         '' using (a(0)):(b(0)):(ncpu <= 16 ? sprintf('%.0f', column('median')) : ''):(tc(column('median'))) with labels tc rgb variable font ',10', \
+         '' using (b(0)):(a(0)):(ncpu <= 16 ? sprintf('%.0f', column('median')) : ''):(tc(column('median'))) with labels tc rgb variable font ',10'
 } else {
     # Fewer than 4 CPUs: the numbers, in words.
     set border 0

@@ -64,3 +64,10 @@ stamp_text = stamp_quick < 0 ? '' : sprintf('%s mode, %d rep%s a point, %d%% int
 if (strlen(stamp_text) > 0) {
     set label 999 stamp_text at screen 0.005, screen 0.012 left font ',10' textcolor rgb '#666666' front
 }
+
+# ---- src: the input, safe to read `flags` from ---------------------------------------------
+# gnuplot 5.4 reads an empty LAST field (flags, on most rows of a summary) as whatever a
+# longer line before it left in its buffer ("9", "0.018", even "busy"): a point not
+# flagged could look flagged. A chart that reads flags reads `src`: the same file with a
+# '-' written into empty flags as it is read (a path holding a ' is read as is).
+if (exists('in')) { src = strstrt(in, "'") == 0 ? sprintf("< sed 's/,$/,-/' '%s'", in) : in }

@@ -50,7 +50,7 @@ set multiplot title sprintf("The convoy effect: an I/O thread waits for the GIL 
 # ---- left: round trips beside CPU work ---------------------------------------------------
 set size 0.64, 0.88
 set origin 0, 0.03
-set title 'beside CPU-bound workers: the I/O thread and its echo on one CPU, the workers on the others'
+set title "beside CPU-bound workers: the I/O thread and its echo on one CPU,\nthe workers on the others (kept awake)"
 set xlabel 'CPU-bound workers beside the I/O thread'
 set ylabel 'round trips a second (log scale)'
 set logscale y
@@ -68,8 +68,8 @@ if (usable > 0 && usable < 3) {
 one = 1e6 / (echo_us + 5000); two = 1e6 / (echo_us + 10000)
 set arrow 11 from 0.7, one to 1.3, one nohead lc rgb '#888888' dt 2 lw 1.5 front
 set arrow 12 from 0.7, two to 1.3, two nohead lc rgb '#888888' dt 2 lw 1.5 front
-set label 11 sprintf('model: 1 wait a round trip (%.0f/s)', one) at 1.32, one left font ',10' textcolor rgb '#555555' front
-set label 12 sprintf('model: 2 waits (%.0f/s)', two) at 1.32, two left font ',10' textcolor rgb '#555555' front
+set label 11 sprintf('5 ms model: 1 wait a round trip (%.0f/s)', one) at 1.32, one left font ',10' textcolor rgb '#555555' front
+set label 12 sprintf('5 ms model: 2 waits (%.0f/s)', two) at 1.32, two left font ',10' textcolor rgb '#555555' front
 plot for [i = 1:words(lines)] sprintf('$c_%d', i) using 1:2:3:4 with yerrorlines \
         lt (i == 1 ? 2 : i == 2 ? 5 : i == 3 ? 4 : 1) title word(titles, i)
 unset object 1; unset label 1

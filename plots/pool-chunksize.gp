@@ -34,17 +34,24 @@ stats in using (is_tps(0) && strcol('variant') eq 'sequential' ? seq_c = column(
 # the tables above are plain text: whitespace-separated, no header row
 set datafile separator whitespace
 set datafile nocolumnheaders
-set title sprintf("Process pool throughput against chunk size, tasks of %s us, %d worker%s: median and its interval (%.0f%% coverage, n = %d)", \
-                  us, w, w == 1 ? "" : "s", 100 * lvl, reps)
-set xlabel 'chunk size (tasks per message, log scale)'
-set ylabel 'tasks per second (log scale; higher is better)'
+slide = fmt eq 'slide'  # big text on a small canvas: shorter words
+if (slide) {
+    set title sprintf("A process pool's tasks a second by chunk size (tasks of %s us, %d workers)", us, w)
+} else {
+    set title sprintf("Process pool throughput against chunk size, tasks of %s us, %d worker%s: median and its interval (%.0f%% coverage, n = %d)", \
+                      us, w, w == 1 ? "" : "s", 100 * lvl, reps)
+}
+set xlabel slide ? 'chunk size (tasks a message)' : 'chunk size (tasks per message, log scale)'
+set ylabel slide ? 'tasks a second' : 'tasks per second (log scale; higher is better)'
+set bmargin slide ? 4 : 5   # the stamp below stays clear of the axis label
 set logscale xy
 set format x '%g'
 set format y '%.0s%c'   # 10k, 100k, 1M
 set xrange [0.8:1300]
 set key top left box opaque
-plot $procs using 1:2:3:4 with yerrorlines lt 1 title 'parlab-procs (C, ppool\_map)', \
-     $mp using 1:2:3:4 with yerrorlines lt 2 title 'py-mp-pool (multiprocessing.Pool.map)', \
-     (jl == jl ? jl : 1/0) with lines lt 3 dt 2 title "py-joblib, batch\\_size='auto' (no chunk size)", \
-     (seq_c == seq_c ? seq_c : 1/0) with lines lt 7 dt 4 title 'plain C loop, 1 worker', \
-     (seq_py == seq_py ? seq_py : 1/0) with lines lt 4 dt 4 title 'plain Python loop, 1 worker'
+if (slide) { set key top left box opaque samplen 2 spacing 0.9 }
+plot $procs using 1:2:3:4 with yerrorlines lt 1 title (slide ? 'C: ppool\_map' : 'parlab-procs (C, ppool\_map)'), \
+     $mp using 1:2:3:4 with yerrorlines lt 2 title (slide ? 'Python: Pool.map' : 'py-mp-pool (multiprocessing.Pool.map)'), \
+     (jl == jl ? jl : 1/0) with lines lt 3 dt 2 title (slide ? 'joblib (its own batches)' : "py-joblib, batch\\_size='auto' (no chunk size)").(jl == jl ? '' : ' (not run)'), \
+     (seq_c == seq_c ? seq_c : 1/0) with lines lt 7 dt 4 title (slide ? 'C loop, 1 core' : 'plain C loop, 1 worker'), \
+     (seq_py == seq_py ? seq_py : 1/0) with lines lt 4 dt 4 title (slide ? 'Python loop, 1 core' : 'plain Python loop, 1 worker')

@@ -33,33 +33,38 @@ unset table
 
 set datafile separator whitespace
 set datafile nocolumnheaders
-plabel(p) = chunk(p) eq '1' ? 'one task a message' : sprintf('%s tasks a message', chunk(p))
+slide = fmt eq 'slide'  # big text on a small canvas: shorter words
+plabel(p) = chunk(p) eq '1' ? "one task\na message" : sprintf("%s tasks\na message", chunk(p))
 rate(x) = x >= 1e6 ? sprintf('%.2f million', x / 1e6) : x >= 1e4 ? sprintf('%.0f thousand', x / 1e3) : sprintf('%.0f', x)
-set multiplot layout 1, 2 title sprintf("One process pool of %d workers, the same tasks of %s us: chunks, not cores, make the work go (median and %.0f%% interval, n = %d)", \
-    w, us, 100 * lvl, reps) font ',14'
+if (slide) {
+    set multiplot layout 1, 2 title sprintf("One pool of %d processes, tasks of %s us", w, us)
+} else {
+    set multiplot layout 1, 2 title sprintf("One process pool of %d workers, the same tasks of %s us: chunks, not cores, make the work go (median and %.0f%% interval, n = %d)", \
+        w, us, 100 * lvl, reps) font ',14'
+}
 set style fill solid 0.85 noborder
 set boxwidth 0.6
 set xrange [0.4:2.6]
-set xtics ('phase 1' 1, 'phase 2' 2) scale 0 font ',13'
+set xtics scale 0
 set grid ytics
 set bmargin 5   # the stamp below stays clear
 set key off
 # left: tasks a second (the label above each bar: its value and what the phase sends)
-set title 'tasks done a second (higher is better)'
-set ylabel 'tasks a second'
+set title slide ? 'tasks a second' : 'tasks done a second (higher is better)'
+set ylabel slide ? '' : 'tasks a second'
 set format y '%.0s%c'
 set yrange [0:tmax * 1.3]
-plot $tps using 1:2:(0.6):($1 == 1 ? 2 : 1) with boxes lc variable, \
+plot $tps using 1:2:(0.6):($1 == 1 ? 2 : 1):xtic(plabel(strcol(5))) with boxes lc variable, \
      $tps using 1:3:(0):($4 - $3) with vectors heads size screen 0.008,90 lt 7 lw 1.5, \
-     $tps using 1:4:(sprintf('%s a second\n%s', rate($2), plabel(strcol(5)))) with labels offset 0,1.6 font ',12'
+     $tps using 1:4:(rate($2)) with labels offset 0,1 font ',12'
 # right: the CPU cores busy, against the usable CPUs
-set title 'CPU cores busy (the pool and its workers)'
-set ylabel 'cores'
+set title slide ? 'CPU cores busy' : 'CPU cores busy (the pool and its workers)'
+set ylabel slide ? '' : 'cores'
 set format y '%g'
 set yrange [0:usable * 1.35]
 set arrow 1 from graph 0, first usable to graph 1, first usable nohead dt 2 lc rgb '#777777'
 set label 1 sprintf('%d usable CPU%s', usable, usable == 1 ? '' : 's') at graph 0.98, first usable right offset 0, 0.7 textcolor rgb '#555555' font ',11'
-plot $cores using 1:2:(0.6):($1 == 1 ? 2 : 1) with boxes lc variable, \
+plot $cores using 1:2:(0.6):($1 == 1 ? 2 : 1):xtic(plabel(strcol(5))) with boxes lc variable, \
      $cores using 1:3:(0):($4 - $3) with vectors heads size screen 0.008,90 lt 7 lw 1.5, \
-     $cores using 1:4:(sprintf('%.2f cores\n%s', $2, plabel(strcol(5)))) with labels offset 0,1.6 font ',12'
+     $cores using 1:4:(sprintf('%.2f', $2)) with labels offset 0,1 font ',12'
 unset multiplot

@@ -32,6 +32,10 @@ variants = c_variants.' '.py_variants
 do for [i = 1:words(variants)] {
     v = word(variants, i)
     # (a table may stay empty, a variant not run: start each with one blank point so it exists)
+    # how many sizes it has (0: not run, e.g. py-joblib with --quick)
+    cnt = 0
+    stats in using (is_eff(0) && strcol('variant') eq v && column('workers') == w ? cnt = cnt + 1 : 0, 0) nooutput
+    eval sprintf('cnt_%d = %d', i, cnt)
     eval sprintf('set print $eff_%d', i)
     print 'NaN NaN NaN NaN'
     unset print
@@ -55,37 +59,60 @@ set datafile nocolumnheaders
 # the line through each variant's medians, sizes in order (the finer sizes were
 # measured after the coarse ones, so the table is not in order)
 do for [i = 1:words(variants)] {
-    eval sprintf('set table $line_%d', i)
-    eval sprintf('plot $eff_%d using 1:2 smooth unique', i)
-    unset table
+    if (value(sprintf('cnt_%d', i)) > 0) {
+        eval sprintf('set table $line_%d', i)
+        eval sprintf('plot $eff_%d using 1:2 smooth unique', i)
+        unset table
+    } else {
+        eval sprintf('set print $line_%d', i)
+        print 'NaN NaN'
+        unset print
+    }
 }
-set multiplot layout 1, 2 title sprintf("Efficiency against task size, %d worker%s: median and its interval (%.0f%% coverage, n = %d); open circles: break-even at 0.5 and 0.9", \
-    w, w == 1 ? '' : 's', 100 * lvl, reps) font ',14'
-set xlabel 'work per task (microseconds, log scale)'
-set ylabel 'efficiency = (tasks x loop time per task / workers) / elapsed'
+slide = fmt eq 'slide'  # big text on a small canvas: shorter words, every other decade
+# short names on a slide
+short(v) = v eq 'parlab-threads-single' ? 'pool\_submit' : v eq 'omp-task' ? 'omp task' : \
+           v eq 'parlab-threads' ? 'pool\_submit\_batch' : v eq 'omp-dynamic' ? 'omp dynamic' : \
+           v eq 'parlab-procs' ? 'C processes' : v eq 'py-thread-pool' ? 'ThreadPool' : \
+           v eq 'py-process-pool' ? 'ProcessPool' : v eq 'py-mp-pool' ? 'Pool.map' : \
+           v eq 'py-joblib' ? 'joblib' : v
+name(v) = slide ? short(v) : v
+if (slide) {
+    set multiplot layout 1, 2 title sprintf("Efficiency against task size, %d workers (o: break-even)", w)
+    set xlabel 'us a task (log scale)'
+    set ylabel 'efficiency'
+    set key top left box opaque samplen 1 spacing 0.85
+} else {
+    set multiplot layout 1, 2 title sprintf("Efficiency against task size, %d worker%s: median and its interval (%.0f%% coverage, n = %d); open circles: break-even at 0.5 and 0.9", \
+        w, w == 1 ? '' : 's', 100 * lvl, reps) font ',14'
+    set xlabel 'work per task (microseconds, log scale)'
+    set ylabel 'efficiency = (tasks x loop time per task / workers) / elapsed'
+    set key top left box opaque font ',11'
+    set label 1 '1 = every worker busy with the work' at graph 0.99, first 1.03 right textcolor rgb '#777777' font ',10'
+}
 set logscale x
 set format x '%g'
-set yrange [0:top]
+set yrange [0:(slide ? (top > 1.65 ? top : 1.65) : top)]   # on a slide the key sits above the curves
 set offsets graph 0.03, graph 0.03, 0, 0   # no marker cut in half at either end
-set key top left box opaque font ',11'
 set bmargin 5   # the stamp below stays clear of the axis label
 set arrow 1 from graph 0, first 0.5 to graph 1, first 0.5 nohead dt 2 lc rgb '#999999'
 set arrow 2 from graph 0, first 0.9 to graph 1, first 0.9 nohead dt 2 lc rgb '#999999'
 set arrow 3 from graph 0, first 1 to graph 1, first 1 nohead dt 3 lc rgb '#bbbbbb'
-set label 1 '1 = every worker busy with the work' at graph 0.99, first 1.03 right textcolor rgb '#777777' font ',10'
 nc = words(c_variants)
 # two more styles, so that no two variants share a colour or a marker across the panels
 set linetype 8 lc rgb '#882255' pt 4 ps 1.3
 set linetype 9 lc rgb '#999933' pt 8 ps 1.3
-set title 'C: parlab pools (no window: as a program would use them), OpenMP'
+if (slide) { set xtics 100 }   # every other decade
+set title slide ? 'C' : 'C: parlab pools (no window: as a program would use them), OpenMP'
 plot for [i = 1:nc] sprintf('$eff_%d', i) using 1:2:3:4 with yerrorbars lt i lw 1 notitle, \
      for [i = 1:nc] sprintf('$line_%d', i) using 1:2 with lines lt i notitle, \
-     for [i = 1:nc] keyentry with linespoints lt i title word(variants, i), \
+     for [i = 1:nc] keyentry with linespoints lt i title name(word(variants, i)).(value(sprintf('cnt_%d', i)) > 0 ? '' : ' (not run)'), \
      for [i = 1:nc] sprintf('$be_%d', i) using 1:2 with points lt i pt 6 ps 2.5 lw 2 notitle
-set title 'Python: concurrent.futures, multiprocessing, joblib'
+set title slide ? 'Python' : 'Python: concurrent.futures, multiprocessing, joblib'
 set ylabel ''
+if (slide) { set xtics autofreq }
 plot for [i = nc + 1:words(variants)] sprintf('$eff_%d', i) using 1:2:3:4 with yerrorbars lt i lw 1 notitle, \
      for [i = nc + 1:words(variants)] sprintf('$line_%d', i) using 1:2 with lines lt i notitle, \
-     for [i = nc + 1:words(variants)] keyentry with linespoints lt i title word(variants, i), \
+     for [i = nc + 1:words(variants)] keyentry with linespoints lt i title name(word(variants, i)).(value(sprintf('cnt_%d', i)) > 0 ? '' : ' (not run)'), \
      for [i = nc + 1:words(variants)] sprintf('$be_%d', i) using 1:2 with points lt i pt 6 ps 2.5 lw 2 notitle
 unset multiplot

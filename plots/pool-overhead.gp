@@ -36,17 +36,30 @@ load plotdir.'/common.gp'
 # flags: a point disturbed by other programs says so beside its value
 flagged(f) = strlen(f) > 0 && (strstrt(f, 'busy') > 0 || strstrt(f, 'short') > 0)
 set table $dots
-plot in using (column('median')):(column('ci_lo')):(column('ci_hi')):(strcol('variant')):(flagged(strcol('flags')) ? 1 : 0) \
+plot src using (column('median')):(column('ci_lo')):(column('ci_hi')):(strcol('variant')):(flagged(strcol('flags')) ? 1 : 0) \
     with table if (is_fee(0) && column('workers') == w)
 unset table
 
-# Each variant's row (top = highest y), grouped with a gap between groups.
-order = 'parlab-threads-single omp-task parlab-threads omp-taskloop omp-task-nowindow omp-dynamic parlab-procs py-thread-pool py-process-pool py-mp-pool py-joblib'
-ys = '14 13 10.6 9.6 7.2 6.2 3.8 2.8 1.8 -0.6 -1.6'
+# Each variant's row (top = highest y), grouped with a gap between groups. On a slide
+# (big text on a small canvas) only the pairs and the one-a-message rows, in short words.
+slide = fmt eq 'slide'
+if (slide) {
+    order = 'parlab-threads-single omp-task parlab-threads omp-taskloop parlab-procs py-thread-pool py-process-pool'
+    ys = '9 8 5.6 4.6 2.2 1.2 0.2'
+} else {
+    order = 'parlab-threads-single omp-task parlab-threads omp-taskloop omp-task-nowindow omp-dynamic parlab-procs py-thread-pool py-process-pool py-mp-pool py-joblib'
+    ys = '14 13 10.6 9.6 7.2 6.2 3.8 2.8 1.8 -0.6 -1.6'
+}
 row(v) = sum [k = 1:words(order)] (word(order, k) eq v ? real(word(ys, k)) : 0)
 lib(v) = strstrt(v, 'py-') == 1 ? 3 : strstrt(v, 'omp-') == 1 ? 2 : 1
 ptype(v) = lib(v) == 1 ? 7 : lib(v) == 2 ? 5 : 9   # as linetypes 1-3 in common.gp
-label(v) = v eq 'parlab-threads-single' ? 'parlab-threads-single (pool\_submit)' : \
+shown(v) = row(v) != 0
+label(v) = slide ? ( \
+           v eq 'parlab-threads-single' ? 'pool\_submit' : v eq 'omp-task' ? 'omp task' : \
+           v eq 'parlab-threads' ? 'pool\_submit\_batch' : v eq 'omp-taskloop' ? 'omp taskloop' : \
+           v eq 'parlab-procs' ? 'C process pool' : v eq 'py-thread-pool' ? 'ThreadPoolExecutor' : \
+           v eq 'py-process-pool' ? 'ProcessPoolExecutor' : v) : \
+           v eq 'parlab-threads-single' ? 'parlab-threads-single (pool\_submit)' : \
            v eq 'omp-task' ? 'omp-task (#pragma omp task)' : \
            v eq 'parlab-threads' ? 'parlab-threads (pool\_submit\_batch)' : \
            v eq 'omp-taskloop' ? 'omp-taskloop (grainsize 1)' : \
@@ -60,41 +73,59 @@ label(v) = v eq 'parlab-threads-single' ? 'parlab-threads-single (pool\_submit)'
 # the tables above are plain text: whitespace-separated, no header row
 set datafile separator whitespace
 set datafile nocolumnheaders
-set title sprintf("Cost of one empty task, %d worker%s: median and its interval (%.0f%% coverage, n = %d); lower is cheaper", \
-                  w, w == 1 ? '' : 's', 100 * lvl, reps)
-set xlabel 'microseconds per empty task (log scale)'
+if (slide) {
+    set title sprintf("One empty task handed over, %d workers (lower is cheaper)", w)
+    set xlabel 'microseconds a task (log scale)'
+} else {
+    set title sprintf("Cost of one empty task, %d worker%s: median and its interval (%.0f%% coverage, n = %d); lower is cheaper", \
+                      w, w == 1 ? '' : 's', 100 * lvl, reps)
+    set xlabel 'microseconds per empty task (log scale)'
+}
 set ylabel ''
 set logscale x
 set format x '%g'
 set xrange [*:*]
 set offsets graph 0.1, graph 0.12, 0, 0
-set yrange [-2.4:15.4]
 set bmargin 5   # the stamp below stays clear of the axis label
-set lmargin 44
 set ytics nomirror scale 0 font ',12'
 set ytics ()
 do for [k = 1:words(order)] { set ytics add (label(word(order, k)) real(word(ys, k))) }
-# the groups: a band behind each, its heading on the axis
+# the groups: a band behind each like-with-like pair, the headings on the axis
 set style rect fc rgb '#f0f4fa' fs solid 1.0 noborder
-set object 1 rect from graph 0, first 12.45 to graph 1, first 14.75 behind
-set object 2 rect from graph 0, first 9.05 to graph 1, first 11.35 behind
-set ytics add ("{/:Bold one task a submit, every task deferred}" 14.75, \
-               "{/:Bold a batch a submit (16 a worker), deferred}" 11.35, \
-               "{/:Bold not like with like}" 7.95, \
-               "{/:Bold processes; Python threads: one task a message}" 4.55, \
-               "{/:Bold Python, automatic chunks}" 0.15)
+if (slide) {
+    set yrange [-0.6:10.2]
+    set lmargin 24
+    set object 1 rect from graph 0, first 7.45 to graph 1, first 9.75 behind
+    set object 2 rect from graph 0, first 4.05 to graph 1, first 6.35 behind
+    set ytics add ("{/:Bold one a submit}" 9.75, "{/:Bold a batch a submit}" 6.35, "{/:Bold one a message}" 2.95)
+    y1 = 7.75; y2 = 4.35
+} else {
+    set yrange [-2.4:15.4]
+    set lmargin 44
+    set object 1 rect from graph 0, first 12.45 to graph 1, first 14.75 behind
+    set object 2 rect from graph 0, first 9.05 to graph 1, first 11.35 behind
+    set ytics add ("{/:Bold one task a submit, every task deferred}" 14.75, \
+                   "{/:Bold a batch a submit (16 a worker), deferred}" 11.35, \
+                   "{/:Bold not like with like}" 7.95, \
+                   "{/:Bold processes; Python threads: one task a message}" 4.55, \
+                   "{/:Bold Python, automatic chunks}" 0.15)
+    y1 = 12.75; y2 = 9.35
+}
 set grid xtics noytics
-# the ratio of each like-with-like pair, at the band's right edge
+# the ratio of each like-with-like pair, at the band's right edge ("303x", not "3e+02x")
+ratio(r) = r >= 100 ? sprintf('%.0fx', r) : sprintf('%.2gx', r)
 if (m_single == m_single && m_task == m_task && m_single > 0) {
-    set label 1 sprintf('omp-task / pool\_submit: %.2gx', m_task / m_single) at graph 0.99, first 12.75 right font ',12' front
+    set label 1 'omp task / pool\_submit: '.ratio(m_task / m_single) at graph 0.99, first y1 right font ',12' front
 }
 if (m_batch == m_batch && m_loop == m_loop && m_batch > 0) {
-    set label 2 sprintf('taskloop / pool\_submit\_batch: %.2gx', m_loop / m_batch) at graph 0.99, first 9.35 right font ',12' front
+    set label 2 'taskloop / pool\_submit\_batch: '.ratio(m_loop / m_batch) at graph 0.99, first y2 right font ',12' front
 }
-set key at graph 0.99, graph 0.995 right top box opaque font ',12' samplen 1
-plot $dots using 1:(row(strcol(4))):2:3:(lib(strcol(4))) with xerrorbars pt -1 lc variable lw 1.5 notitle, \
-     $dots using 1:(row(strcol(4))):(ptype(strcol(4))):(lib(strcol(4))) with points pt variable ps 2 lc variable notitle, \
-     $dots using 1:(row(strcol(4))):(sprintf('%.3g us%s', $1, $5 > 0 ? ' (busy)' : '')) with labels offset 0,1 font ',11' notitle, \
+# the key names the libraries; on a slide the row labels do (and there is no room)
+if (slide) { set key off } else { set key at graph 0.99, graph 0.06 right bottom box opaque font ',12' samplen 1 }
+at(v) = shown(v) ? row(v) : NaN
+plot $dots using 1:(at(strcol(4))):2:3:(lib(strcol(4))) with xerrorbars pt -1 lc variable lw 1.5 notitle, \
+     $dots using 1:(at(strcol(4))):(ptype(strcol(4))):(lib(strcol(4))) with points pt variable ps 2 lc variable notitle, \
+     $dots using 1:(at(strcol(4))):(sprintf('%.3g us%s', $1, $5 > 0 ? ' (busy)' : '')) with labels offset 0,1 font ',11' notitle, \
      keyentry with points lt 1 ps 2 title 'parlab (src/pool.h)', \
      keyentry with points lt 2 ps 2 title 'OpenMP (libgomp)', \
      keyentry with points lt 3 ps 2 title 'Python'

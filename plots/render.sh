@@ -10,6 +10,29 @@
 #   (png|svg|dumb|slide), plotdir (this folder, for `load plotdir.'/common.gp'`), and
 #   for slides slide_w and slide_h (pixels).
 set -u
+here=$(cd "$(dirname "$0")" && pwd)
+
+# --one RES W H NAME FMT IN1 IN2: draw one chart in one format (the jobs below run these
+# side by side, one per usable CPU: gnuplot is single-threaded, and the tour waits).
+if [ "${1:-}" = --one ]; then
+    res=$2 slide_w=$3 slide_h=$4 name=$5 fmt=$6 in1=$7 in2=$8
+    [ "$in2" = - ] && in2=
+    out="$res/plots/$name.$fmt"
+    size=
+    [ "$fmt" = dumb ] && out=/dev/stdout
+    [ "$fmt" = slide ] && out="$res/plots/slide/$name.png" && size="slide_w=$slide_w; slide_h=$slide_h; "
+    err="$res/plots/.$name.$fmt.err"
+    if gnuplot -e "in='$in1'; in2='$in2'; out='$out'; fmt='$fmt'; ${size}plotdir='$here'" "$here/$name.gp" \
+        2>"$err"; then
+        [ "$fmt" = dumb ] || echo "  $out"
+        rm -f "$err"
+        exit 0
+    fi
+    echo "  $name ($fmt) FAILED: $(head -n 3 "$err")" >&2
+    rm -f "$err"
+    exit 1
+fi
+
 fmt_list="png svg"
 slide_w=1280 slide_h=720
 case "${1:-}" in
@@ -27,15 +50,15 @@ esac
 res=${1:-results}
 [ $# -gt 0 ] && shift
 only=" $* "
-here=$(cd "$(dirname "$0")" && pwd)
 if ! command -v gnuplot >/dev/null 2>&1; then
     echo "charts skipped: gnuplot is not installed (make deps installs gnuplot-nox)" >&2
     exit 0
 fi
 mkdir -p "$res/plots"
 [ "$fmt_list" = slide ] && mkdir -p "$res/plots/slide"
-drawn=0
-failed=0
+jobs=$(mktemp)
+log=$(mktemp)
+trap 'rm -f "$jobs" "$log"' EXIT INT TERM
 for gp in "$here"/*.gp; do
     name=$(basename "$gp" .gp)
     [ "$name" = common ] && continue
@@ -52,22 +75,23 @@ for gp in "$here"/*.gp; do
         echo "  $name: no data yet (run the lab that writes$missing)"
         continue
     fi
-    in1=$1; in2=${2:-}
     for fmt in $fmt_list; do
-        out="$res/plots/$name.$fmt"
-        size=
-        [ "$fmt" = dumb ] && out=/dev/stdout
-        [ "$fmt" = slide ] && out="$res/plots/slide/$name.png" && size="slide_w=$slide_w; slide_h=$slide_h; "
-        if gnuplot -e "in='$in1'; in2='$in2'; out='$out'; fmt='$fmt'; ${size}plotdir='$here'" "$gp" \
-            2>"$res/plots/.$name.err"; then
-            [ "$fmt" = dumb ] || echo "  $out"
-            drawn=$((drawn + 1))
-        else
-            echo "  $name ($fmt) FAILED: $(head -n 3 "$res/plots/.$name.err")" >&2
-            failed=$((failed + 1))
-        fi
-        rm -f "$res/plots/.$name.err"
+        printf '%s\0%s\0%s\0%s\0' "$name" "$fmt" "$1" "${2:--}" >>"$jobs"
     done
 done
+# Side by side, one gnuplot per usable CPU (in the terminal, one after the other).
+np=$(nproc 2>/dev/null || echo 1)
+[ "$fmt_list" = dumb ] && np=1
+if [ "$fmt_list" = dumb ]; then
+    xargs -0 -n 4 -P 1 sh "$0" --one "$res" "$slide_w" "$slide_h" <"$jobs"
+    rc=$?
+    drawn=$(tr -cd '\0' <"$jobs" | wc -c)
+    drawn=$((drawn / 4))
+else
+    xargs -0 -n 4 -P "$np" sh "$0" --one "$res" "$slide_w" "$slide_h" <"$jobs" >"$log"
+    rc=$?
+    sort "$log"
+    drawn=$(grep -c . "$log")
+fi
 echo "$drawn chart files drawn in $res/plots/"
-[ "$failed" -eq 0 ]
+[ "$rc" -eq 0 ]

@@ -64,30 +64,40 @@ if (usable > 0 && maxw > usable) {
     set label 1 "more workers\nthan CPUs" at usable, graph 0.96 offset 1,0 left front textcolor rgb '#777777'
 }
 
-set multiplot layout 1, 2 title sprintf("Amdahl lab: speedup on %s (%d usable CPU%s) - points: medians with their %d%% intervals; lines: fits", cpu, usable, usable == 1 ? '' : 's', stamp_cov(stamp_reps)) font ',14'
+slide = (fmt eq 'slide')
+# On a slide the slide's headline says what the chart shows: one panel (speedup), no
+# title line, a short legend inside the plot. Elsewhere: speedup and efficiency side by side.
+if (!slide) {
+    set multiplot layout 1, 2 title sprintf("Amdahl lab: speedup on %s (%d usable CPU%s) - points: medians with their %d%% intervals; lines: fits", cpu, usable, usable == 1 ? '' : 's', stamp_cov(stamp_reps)) font ',14'
+    set size 0.64, 0.93
+    set bmargin 9
+    set origin 0, 0.03
+    set title 'Speedup = T(1 worker) / T(p workers)'
+    set key below left box opaque font ',10' maxrows 4 width -2
+} else {
+    set bmargin 4.5
+    set title sprintf('speedup on %d usable CPU%s (medians, %d%% intervals)', usable, usable == 1 ? '' : 's', stamp_cov(stamp_reps))
+    set key top right box opaque font ',9' width -3
+}
 
 # ---- left: speedup ---------------------------------------------------------------
-set size 0.64, 0.93
-set bmargin 9
-set origin 0, 0.03
-set title 'Speedup = T(1 worker) / T(p workers)'
 set xlabel 'workers (p)' offset 0,0.4
 set ylabel 'speedup (x)'
-set key below left box opaque font ',10' maxrows 4 width -2
 set yrange [0:*]
 set offsets 0, 0, graph 0.1, 0   # headroom: the ideal's flat part must not sit on the frame
 # No speedup can pass the usable CPUs: the ideal is p up to them, then flat, and
 # Amdahl's prediction for this machine runs on min(p, CPUs) processors.
 ideal(x) = (usable > 0 && x > usable) ? usable : x
-plot ideal(x) title 'ideal (speedup = p, up to the usable CPUs)' with lines lc rgb '#999999' dt 2 lw 1, \
+plot ideal(x) title (slide ? 'ideal' : 'ideal (speedup = p, up to the usable CPUs)') with lines lc rgb '#999999' dt 2 lw 1, \
      for [i = 1:words(params)] sprintf('$speedup_%d_1', i) using 1:2:3:4 with yerrorlines lt 1 pt (5 + 2 * i) dt 1 \
         title sprintf('%s pthreads', word(params, i)), \
      for [i = 1:words(params)] sprintf('$speedup_%d_2', i) using 1:2:3:4 with yerrorlines lt 2 pt (4 + 2 * i) dt 1 \
         title sprintf('%s openmp', word(params, i)), \
      for [i = 1:(nfit > 0 ? words(params) : 0)] amdahl(ideal(x), value(sprintf('amd_%d_1', i))) with lines lt 3 dt 3 lw 1.5 \
-        title sprintf('Amdahl fit (%s, pthreads): s = %.3f', word(params, i), value(sprintf('amd_%d_1', i))), \
+        title (slide ? sprintf('Amdahl fit: s = %.3f', value(sprintf('amd_%d_1', i))) : sprintf('Amdahl fit (%s, pthreads): s = %.3f', word(params, i), value(sprintf('amd_%d_1', i)))), \
      for [i = 1:(nfit > 0 ? words(params) : 0)] usl(x, value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i))) with lines lt 4 dt 2 lw 1 \
-        title sprintf('USL fit (%s, pthreads): {/Symbol s} = %.3f, {/Symbol k} = %.3f', word(params, i), value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i)))
+        title (slide ? 'USL fit' : sprintf('USL fit (%s, pthreads): {/Symbol s} = %.3f, {/Symbol k} = %.3f', word(params, i), value(sprintf('usls_%d_1', i)), value(sprintf('uslk_%d_1', i))))
+if (slide) { exit }
 
 # ---- right: efficiency -------------------------------------------------------------
 set size 0.36, 0.93

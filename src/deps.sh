@@ -30,6 +30,10 @@ libxml2-dev:/usr/include/libxml2/libxml/parser.h
 libexpat1-dev:/usr/include/expat.h
 python3-lxml:/usr/lib/python3/dist-packages/lxml/__init__.py
 python3-sklearn:/usr/lib/python3/dist-packages/sklearn/__init__.py
+iproute2:/usr/sbin/ip
+shared-mime-info:/usr/share/mime/packages/freedesktop.org.xml
+iso-codes:/usr/share/xml/iso-codes
+xkb-data:/usr/share/X11/xkb/rules/base.xml
 "
 # Only for tests/t_slides.sh and make slides-pdf (headless Chromium), kept apart.
 BROWSER_PKGS="

@@ -163,11 +163,32 @@ static int signal_descendants(pid_t pid, int sig, int depth)
  * never reap it. As a subreaper we receive each orphan as its parent dies, so this goes
  * round until no child is left (bounded: a process in the kernel's uninterruptible
  * sleep could take a while). */
+/* Descendants nobody tracked (a Python pool's workers, its resource tracker, orphans
+ * reparented to us) first get SIGTERM and up to 2 s to end: a pool's worker ends at
+ * once, and the resource tracker it leaves (it ignores SIGTERM) then sees its pipe close
+ * and removes what the pool made (named semaphores and memory-mapped folders in
+ * /dev/shm) before it exits. Killed at once, they would leave those behind for good.
+ * Returns at once when no descendant is left. Signal-safe. */
+static void term_descendants_signal_safe(void)
+{
+    if (signal_descendants(getpid(), SIGTERM, 0) == 0)
+        return;
+    for (int t = 0; t < 200; t++) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        while (waitpid(-1, NULL, WNOHANG) > 0)
+            ;
+        if (signal_descendants(getpid(), 0, 0) == 0)
+            return;
+        nanosleep(&ts, NULL);
+    }
+}
+
 static void kill_all_signal_safe(void)
 {
     for (int i = 0; i < MAX_CHILDREN; i++)
         if (children[i] > 0)
             kill(children[i], SIGKILL);
+    term_descendants_signal_safe();
     for (int round = 0; round < 200; round++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         int n = signal_descendants(getpid(), SIGKILL, 0);
@@ -362,8 +383,10 @@ void harness_kill_children(void)
             children[i] = 0;
         }
     }
-    /* Descendants nobody tracked (a pool's workers, orphans reparented to us): killed,
-     * and every child of ours reaped, so none is left, not even a zombie. */
+    /* Descendants nobody tracked (a pool's workers, orphans reparented to us): asked to
+     * end, then killed, and every child of ours reaped, so none is left, not even a
+     * zombie. */
+    term_descendants_signal_safe();
     while (signal_descendants(getpid(), SIGKILL, 0) > 0)
         while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
             ;

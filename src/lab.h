@@ -92,6 +92,13 @@ struct lab {
     const char *unavailable;
     int default_reps; /* repetitions per point when --reps is not given (0: 5) */
     int quick_reps;   /* with --quick (0: 5) */
+    /* The tour (`parlab tour`, every lab with --quick in about a minute and a half):
+     * tour_experiments, when set, is the --experiment list it runs (the report says
+     * "not in these results" for the claims of the others); tour_all_only keeps a lab
+     * that starts services of its own (a broker, MPI daemons, a cluster) to
+     * `parlab tour --all`. */
+    const char *tour_experiments;
+    int tour_all_only;
 };
 
 extern const struct lab lab_amdahl;
@@ -100,6 +107,10 @@ extern const struct lab lab_tvp;
 extern const struct lab lab_sync;
 extern const struct lab lab_pool;
 extern const struct lab lab_freeze;
+extern const struct lab lab_xml;
+extern const struct lab lab_sklearn;
+extern const struct lab lab_stream;
+extern const struct lab lab_cluster;
 
 extern const struct lab *const lab_table[];
 extern const int lab_count;

@@ -11,6 +11,10 @@ const struct lab *const lab_table[] = {
     &lab_pool,
     &lab_sync,
     &lab_freeze,
+    &lab_xml,
+    &lab_sklearn,
+    &lab_stream,
+    &lab_cluster,
 };
 
 const int lab_count = (int)(sizeof(lab_table) / sizeof(lab_table[0]));

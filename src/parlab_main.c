@@ -42,7 +42,8 @@ static const char usage_text[] =
     "  report [DIR]         judge each lesson's claims on the results in DIR (parlab report --help)\n"
     "  fit FILE.csv         fit Amdahl and USL to your own timings (parlab fit --help)\n"
     "  time -- COMMAND      time your own program, paired, with the CPU it got (parlab time --help)\n"
-    "  tour                 every lab briefly (--quick), every chart, then the report\n"
+    "  tour [--all]         every lab of one machine briefly (--quick), every chart, then the\n"
+    "                       report; --all: the labs beyond one machine too (cluster, stream)\n"
     "\n"
     "run options:\n"
     "  --workers LIST|auto  worker counts, e.g. 1,2,4 or 1-8 (auto: 1..usable CPUs + 2x)\n"
@@ -81,7 +82,7 @@ static void print_value(double v)
     if (isnan(v))
         printf("none");
     else
-        printf("%g", v);
+        printf("%.10g", v); /* 2147483647 and 4194304 in full, 0.3 as 0.3 */
 }
 
 static int cmd_help(const char *name)
@@ -103,7 +104,11 @@ static int cmd_help(const char *name)
         for (int i = 0; i < no; i++) {
             const struct lab_option *o = &l->options[i];
             printf("  --%s %-6s %s (", o->name, o->metavar, o->help);
-            printf("from %g to %g; default ", o->lo, o->hi);
+            printf("from ");
+            print_value(o->lo);
+            printf(" to ");
+            print_value(o->hi);
+            printf("; default ");
             print_value(o->def);
             if (!isnan(o->quick)) {
                 printf(", --quick ");
@@ -256,11 +261,11 @@ static double parse_lab_option(const struct lab_option *o, const char *val)
     if (o->type == LAB_OPT_INTEGER) {
         long n;
         if (parse_long(val, (long)o->lo, (long)o->hi, &n) < 0)
-            usage_error("--%s: '%s' is not a whole number from %g to %g", o->name, val, o->lo, o->hi);
+            usage_error("--%s: '%s' is not a whole number from %.10g to %.10g", o->name, val, o->lo, o->hi);
         return (double)n;
     }
     if (parse_double(val, o->lo, o->hi, &v) < 0)
-        usage_error("--%s: '%s' is not a number from %g to %g", o->name, val, o->lo, o->hi);
+        usage_error("--%s: '%s' is not a number from %.10g to %.10g", o->name, val, o->lo, o->hi);
     return v;
 }
 
@@ -561,28 +566,37 @@ static int cmd_tour(int argc, char **argv)
 {
     char bin_dir[PATH_MAX], home[PATH_MAX], self[PATH_MAX + 16], cmd[2 * PATH_MAX + 64];
     const char *out = "results";
-    int failed = 0, skipped = 0;
+    int failed = 0, skipped = 0, ran = 0, all = 0;
     double t0 = now_s();
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--out")) {
             if (i + 1 >= argc)
                 usage_error("tour: --out needs a value");
             out = argv[++i];
-        } else
-            usage_error("tour: unknown argument '%s' (tour takes only --out DIR)", argv[i]);
+        } else if (!strcmp(argv[i], "--all"))
+            all = 1;
+        else
+            usage_error("tour: unknown argument '%s' (tour takes --all and --out DIR)", argv[i]);
     }
     make_out_dir(out);
     find_dirs(bin_dir, home, sizeof(home));
     snprintf(self, sizeof(self), "%s/parlab", bin_dir);
     harness_install_signals();
-    printf("parlab tour: every lab with --quick, then every chart. Results go to %s/.\n", out);
+    printf("parlab tour: every lab%s with --quick, then every chart. Results go to %s/.\n",
+           all ? "" : " of one machine", out);
     for (int i = 0; i < lab_count && !harness_interrupted(); i++) {
         const struct lab *l = lab_table[i];
         pid_t pid;
         int st;
         pid_t rec = -1;
         int record = !strcmp(l->name, "gil") && !l->unavailable;
+        if (l->tour_all_only && !all)
+            continue; /* listed at the end */
+        ran++;
         printf("\n=== %s: %s ===\n", l->name, l->summary);
+        if (l->tour_experiments)
+            printf("(the tour runs %s; bin/parlab run %s --quick runs every experiment)\n",
+                   l->tour_experiments, l->name);
         if (record)
             printf("(parmon records every core while it runs: %s/plots/cores.png)\n", out);
         fflush(stdout);
@@ -592,7 +606,11 @@ static int cmd_tour(int argc, char **argv)
             die("cannot fork: %s", strerror(errno));
         if (pid == 0) {
             signal(SIGINT, SIG_DFL);
-            execl(self, "parlab", "run", l->name, "--quick", "--out", out, (char *)NULL);
+            if (l->tour_experiments)
+                execl(self, "parlab", "run", l->name, "--quick", "--experiment", l->tour_experiments,
+                      "--out", out, (char *)NULL);
+            else
+                execl(self, "parlab", "run", l->name, "--quick", "--out", out, (char *)NULL);
             fprintf(stderr, "parlab: cannot run '%s': %s\n", self, strerror(errno));
             _exit(127);
         }
@@ -619,12 +637,22 @@ static int cmd_tour(int argc, char **argv)
         failed++;
     if (tour_report(out) < 0)
         failed++;
+    if (!all) {
+        int left = 0;
+        for (int i = 0; i < lab_count; i++)
+            if (lab_table[i]->tour_all_only)
+                printf("%s%s", left++ ? ", " : "\nBeyond one machine (they start services of their own; "
+                                                "parlab tour --all, or make tour-all, runs them too): ",
+                       lab_table[i]->name);
+        if (left)
+            printf(".\n");
+    }
     printf("\ntour done in %.0f s: %d lab%s, %d skipped, %d failed.\n"
            "Charts: %s/plots/*.png (and .svg); slides: %s/slides/index.html;\n"
            "the report: %s/report.html (charts inline, opens offline) and %s/report.md.\n"
            "Next: read a lesson (labs/LAB/README.md), run a lab in full (bin/parlab run LAB),\n"
            "or watch one live: make demo-LAB.\n",
-           now_s() - t0, lab_count, lab_count == 1 ? "" : "s", skipped, failed, out, out, out, out);
+           now_s() - t0, ran, ran == 1 ? "" : "s", skipped, failed, out, out, out, out);
     return failed ? EXIT_FAIL : EXIT_OK;
 }
 

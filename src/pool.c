@@ -62,6 +62,11 @@ struct pool {
     pthread_cond_t work_cv, done_cv;
     _Atomic int sleepers, waiters;
     _Atomic int stop;
+
+    /* each worker thread first calls on_start(its index, on_start_arg), if set */
+    void (*on_start)(int index, void *arg);
+    void *on_start_arg;
+    _Atomic int next_index;
 };
 
 /* The slot of position pos has a published task. */
@@ -144,6 +149,8 @@ static int all_done(struct pool *p)
 static void *pool_worker(void *arg)
 {
     struct pool *p = arg;
+    if (p->on_start)
+        p->on_start(atomic_fetch_add(&p->next_index, 1), p->on_start_arg);
     while (!atomic_load_explicit(&p->stop, memory_order_relaxed)) {
         if (run_some(p))
             continue;
@@ -171,6 +178,12 @@ static void *pool_worker(void *arg)
 
 struct pool *pool_create(int nthreads, size_t capacity)
 {
+    return pool_create_with(nthreads, capacity, NULL, NULL);
+}
+
+struct pool *pool_create_with(int nthreads, size_t capacity, void (*on_start)(int index, void *arg),
+                              void *arg)
+{
     struct pool *p;
     size_t cap = 1;
     if (nthreads < 0) {
@@ -196,6 +209,9 @@ struct pool *pool_create(int nthreads, size_t capacity)
     atomic_init(&p->sleepers, 0);
     atomic_init(&p->waiters, 0);
     atomic_init(&p->stop, 0);
+    atomic_init(&p->next_index, 0);
+    p->on_start = on_start;
+    p->on_start_arg = arg;
     pthread_mutex_init(&p->sleep_lock, NULL);
     pthread_cond_init(&p->work_cv, NULL);
     pthread_cond_init(&p->done_cv, NULL);

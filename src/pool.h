@@ -2,12 +2,19 @@
  * to compare with libgomp (see labs/pool: what a task costs, and when a pool pays).
  *
  * The thread pool (struct pool) is a work queue: a ring of (function, argument) slots
- * that the submitter fills and the worker threads drain.
- *   - Submitting takes one uncontended lock; a batch takes it once for all its tasks.
+ * that submitters fill and the worker threads drain (Vyukov's bounded queue, with no
+ * lock on either side).
+ *   - Submitting one task is one compare-and-swap on the ring's tail (a cache line only
+ *     submitters write), two stores into the slot and its publication: no lock, no
+ *     allocation, and no system call unless a worker sleeps. A batch claims all its
+ *     slots with one compare-and-swap and publishes them at once.
  *   - Workers take tasks in chunks (a share of what is queued, "guided"), so a burst
- *     of tiny tasks costs one atomic operation per chunk, not per task.
+ *     of tiny tasks costs one atomic operation per chunk, not per task. A worker
+ *     waiting for work reads the next slot, never the submitters' tail, so a stream of
+ *     single submits does not bounce the tail's cache line between cores.
  *   - An idle worker spins briefly before it sleeps on a condition variable, so a
- *     steady stream of tasks never pays for a wake-up (the amortisation libgomp does).
+ *     steady stream of tasks never pays for a wake-up (the amortisation libgomp does);
+ *     a submitter wakes a worker only when one sleeps.
  *   - The thread that waits (pool_wait) runs tasks too, as OpenMP's master thread
  *     does: a pool of W - 1 threads plus the waiter keeps W CPUs busy.
  * No task is ever lost: pool_destroy runs every task still queued before it returns.
@@ -33,18 +40,27 @@ struct pool;
 
 /* Start a pool of nthreads worker threads (0 is allowed: then pool_wait runs every
  * task on the calling thread). The queue holds `capacity` tasks (rounded up to a
- * power of two; 0 = 65536); a submitter that finds it full runs queued tasks itself
- * until there is room, so submitting never deadlocks. Returns NULL (errno set) if a
- * thread cannot be created.
+ * power of two; 0 = 4096, 128 KiB); a submitter that finds it full runs queued tasks
+ * itself until there is room, so submitting never deadlocks. Returns NULL (errno set)
+ * if a thread cannot be created.
  *     struct pool *p = pool_create(topo->usable - 1, 0); */
 struct pool *pool_create(int nthreads, size_t capacity);
+
+/* The same, and each worker thread first calls on_start(index, arg), index 0 to
+ * nthreads - 1, before it takes any task: to pin itself to a CPU, say (two threads
+ * that hand tasks to each other and spin while they wait must not share one CPU; the
+ * scheduler may leave them together for a long time):
+ *     static void pin(int i, void *t) { topo_pin_thread(t, i + 1); }  // 0: the caller
+ *     struct pool *p = pool_create_with(topo->usable - 1, 0, pin, topo); */
+struct pool *pool_create_with(int nthreads, size_t capacity, void (*on_start)(int index, void *arg),
+                              void *arg);
 
 /* Queue fn(arg). Callable from any thread, including from inside a task. */
 void pool_submit(struct pool *p, pool_fn fn, void *arg);
 
 /* Queue n tasks fn(arg_i) with arg_i = (char *)args + i * stride (stride 0: every task
- * gets args). One lock and one wake-up for the whole batch: the cheap way to submit
- * many small tasks.
+ * gets args). One claim of the ring and at most one wake-up for the whole batch (for
+ * each ring's worth of it): the cheap way to submit many small tasks.
  *     pool_submit_batch(p, scale_row, rows, sizeof(rows[0]), nrows); */
 void pool_submit_batch(struct pool *p, pool_fn fn, void *args, size_t stride, size_t n);
 

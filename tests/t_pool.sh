@@ -90,7 +90,16 @@ else bad "pool: a non-positive or empty value"; fi
 # the task sizes: the C ones from 1 ns, the Python ones from 1 us (a Python task can't be shorter)
 c_small=$(rows "$sum" median | awk -F, '$1 == "granularity" && $2 == "parlab-threads" && $5 == "efficiency" { sub("task_us=", "", $4); print $4 }' | sort -g | head -n 1)
 [ "$c_small" = "0.001" ] && ok "pool: C tasks from 0.001 us" || bad "pool: the smallest C task is '$c_small' us"
-grep -q "reaches 0.5 at" "$out/quick/stdout" && ok "pool: break-even sizes printed" || bad "pool: no break-even sizes"
+if [ $python = yes ] && /usr/bin/python3 -c 'import joblib' 2>/dev/null; then
+    # --quick measures joblib in task-overhead only: its other points are skipped, saying why
+    grep -q "task-overhead,py-joblib," "$out/quick/pool-runs.csv" && ok "pool: --quick measures joblib in task-overhead" ||
+        bad "pool: --quick has no task-overhead rows for py-joblib"
+    n=$(grep -c "python: --quick: py-joblib measured in task-overhead only" "$out/quick/stdout")
+    [ "$n" -eq 2 ] && ! grep -Eq "^[^,]*,pool,(granularity|chunksize),py-joblib," "$out/quick/pool-runs.csv" &&
+        ok "pool: --quick leaves joblib out of granularity and chunksize, saying so" ||
+        bad "pool: --quick: $n notes about joblib (expected 2), or joblib rows in granularity/chunksize"
+fi
+grep -Eq "efficiency 0\.5 (at|not reached).*, 0\.9 (at|not reached)" "$out/quick/stdout" && ok "pool: break-even sizes printed" || bad "pool: no break-even sizes"
 # the finer sweep: every C variant has its 6 coarse sizes plus 4 finer ones, or says why
 # not in a skip line naming the variant (on a busy machine no curve may cross 0.5); the
 # finer sizes themselves are checked by test_pool.c (refine_lands_around_the_crossings)
@@ -158,7 +167,8 @@ if [ $python = yes ]; then
     fake="$out/nojoblib"
     mkdir -p "$fake/joblib"
     echo 'raise ImportError("hidden by t_pool.sh")' >"$fake/joblib/__init__.py"
-    PYTHONPATH="$fake" run_plan nojoblib --quick --experiment task-overhead,chunksize &&
+    # (not --quick: then chunksize leaves joblib out anyway; --reps 1 keeps it short)
+    PYTHONPATH="$fake" run_plan nojoblib --reps 1 --experiment task-overhead,chunksize &&
         { n=$(grep -c "skipped: .* py-joblib.*hidden by t_pool.sh" "$out/nojoblib/stdout")
           [ "$n" -eq 2 ] && ok "pool: without joblib, its 2 points are skipped with the reason" ||
               bad "pool: without joblib, $n skip lines (expected 2): $(grep -i joblib "$out/nojoblib/stdout" | head -n 2)"; }
@@ -181,20 +191,29 @@ descendants() {
         descendants "$c"
     done
 }
+# our_loky TAG PATTERN: the pids of processes whose command line has PATTERN and that
+# were started by this run (T_POOL_TAG=TAG in their environment: inherited through fork
+# and exec). Not pgrep -f alone: other programs on the machine may run joblib too.
+our_loky() {
+    for p in $(pgrep -f "$2"); do
+        tr '\0' '\n' </proc/"$p"/environ 2>/dev/null | grep -qx "T_POOL_TAG=$1" && printf ' %s' "$p"
+    done
+}
 # interrupt WHEN: "workers" (once the Python child has children: a pool's workers) or
 # "loky" (once joblib's workers run)
 interrupt() {
     when=$1
     d="$out/int-$when"
     mkdir -p "$d"
-    "$PARLAB" run pool --experiment task-overhead --quick --out "$d" >"$d/stdout" 2>"$d/stderr" </dev/null &
+    tag="t_pool-$$-$when"
+    T_POOL_TAG=$tag "$PARLAB" run pool --experiment task-overhead --quick --out "$d" >"$d/stdout" 2>"$d/stderr" </dev/null &
     pid=$!
     seen=""
     ready=no
     for _ in $(seq 1 600); do
         seen="$seen $(descendants $pid)"
         if [ $when = loky ]; then
-            pgrep -f "joblib.externals.loky.backend.popen" >/dev/null && ready=yes
+            [ -n "$(our_loky "$tag" joblib.externals.loky.backend.popen)" ] && ready=yes
         else
             for c in $(pgrep -P $pid); do [ -n "$(pgrep -P "$c")" ] && ready=yes; done
         fi
@@ -236,7 +255,8 @@ interrupt() {
         sleep 0.1
     done
     [ -z "$left" ] && ok "pool: Ctrl-C ($when): no process of the run is left" || bad "pool: Ctrl-C ($when): left behind:$left"
-    pgrep -f "joblib.externals.loky" >/dev/null && bad "pool: Ctrl-C ($when): a loky process is left" ||
+    left=$(our_loky "$tag" joblib.externals.loky)
+    [ -n "$left" ] && bad "pool: Ctrl-C ($when): a loky process is left:$left" ||
         ok "pool: Ctrl-C ($when): no loky process is left"
     grep -q "Traceback\|leaked" "$d/stderr" "$d/stdout" && bad "pool: Ctrl-C ($when): $(grep -h "Traceback\|leaked" "$d/stderr" "$d/stdout" | head -n 1)" ||
         ok "pool: Ctrl-C ($when): no traceback, nothing leaked"

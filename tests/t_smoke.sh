@@ -39,9 +39,12 @@ run_lab() {
     return 0
 }
 
+# Quick mode with each lab's shortest work (tests/fast.sh: --quick and the smallest
+# sizes; the tour test runs plain --quick).
+. "$PARLAB_TOP/tests/fast.sh"
 for lab in $labs; do
     out="$TMPDIR/smoke-$lab"
-    run_lab "$lab" "$out" --quick || continue
+    run_lab "$lab" "$out" $(fast_opts "$lab") || continue
     "$TOOLS/tool_csvcheck" "$out" "$lab"
     # The lab's conclusions come from its claims, the same checks parlab report makes.
     if "$PARLAB" report "$out" >"$out/report" 2>&1; then ok "$lab: parlab report reads its results"
@@ -50,7 +53,6 @@ done
 
 # Full mode (the sweeps and plans differ from quick mode's), with the shortest work and
 # one repetition to stay quick (tests/fast.sh).
-. "$PARLAB_TOP/tests/fast.sh"
 for lab in $labs; do
     out="$TMPDIR/full-$lab"
     run_lab "$lab" "$out" $(fast_opts "$lab" | sed 's/--quick //') && "$TOOLS/tool_csvcheck" "$out" "$lab" | grep -v '^ok'

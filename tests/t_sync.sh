@@ -2,6 +2,7 @@
 # The sync lab from the command line: bad options exit 2 with one line naming the value;
 # one CPU measures only uncontended points and says why each other point is skipped,
 # with the plan kept; c2c and false sharing write summary rows, never extra tables; the
+# stage demo runs only when named, and then its three phases each write a point; the
 # claims are judged by parlab report on hand-written summaries (numbers like the
 # lesson's hold, doctored ones do not, one CPU cannot tell); the charts draw. No timing
 # is checked.
@@ -9,7 +10,8 @@ set -u
 ok() { echo "ok - $*"; }
 bad() { echo "not ok - $*"; }
 
-for arg in "--experiment nope" "--experiment lock,,c2c" "--sample-ms 0" "--pairs x" "--pairs 0"; do
+for arg in "--experiment nope" "--experiment lock,,c2c" "--sample-ms 0" "--pairs x" "--pairs 0" \
+    "--phase-seconds 0.1" "--phase-seconds x"; do
     # shellcheck disable=SC2086
     "$PARLAB" run sync --quick --out "$TMPDIR/sync-bad" $arg >"$TMPDIR/o" 2>"$TMPDIR/err" </dev/null
     rc=$?
@@ -46,11 +48,11 @@ if command -v taskset >/dev/null 2>&1; then
         bad "sync on 1 CPU: exit $rc: $(tail -n 2 "$TMPDIR/err1" | tr '\n' ' ')"
     fi
     n=$(grep -c '^  skipped: .*1 usable CPU' "$TMPDIR/out1")
-    # lock 11 + barrier 3 at 2 workers, handoff 3, false-sharing 6, c2c 1
-    if [ "$n" -eq 24 ] && grep -q '^  skipped: handoff spin, 2 workers: 1 usable CPU' "$TMPDIR/out1"; then
-        ok "sync on 1 CPU: each of the 24 points it cannot run is skipped with the reason"
+    # lock 11 + barrier 3 at 2 workers, handoff 3, false-sharing 9 (3 layouts x 3 ops), c2c 1
+    if [ "$n" -eq 27 ] && grep -q '^  skipped: handoff spin, 2 workers: 1 usable CPU' "$TMPDIR/out1"; then
+        ok "sync on 1 CPU: each of the 27 points it cannot run is skipped with the reason"
     else
-        bad "sync on 1 CPU: $n skipped points said why, expected 24"
+        bad "sync on 1 CPU: $n skipped points said why, expected 27"
     fi
     if awk -F, 'NR > 1 && ($3 == "lock" || $3 == "barrier" || $3 == "false-sharing") && $5 != 1 { f = 1 }
                 NR > 1 && ($3 == "c2c" || $3 == "handoff") { f = 1 } END { exit f }' "$out/sync-summary.csv"; then
@@ -60,12 +62,14 @@ if command -v taskset >/dev/null 2>&1; then
     fi
     "$PARLAB" report "$out" >"$TMPDIR/rep1" 2>&1
     # race, contended mutex, handoff (every point skipped: its judge still says why),
-    # false sharing: "1 usable CPU". The uncontended claim is judged on the numbers (its
-    # verdict is not checked: a timing).
-    if [ "$(grep -c 'why: 1 usable CPU here' "$TMPDIR/rep1")" -eq 4 ] &&
+    # false sharing with atomics and with fences: "1 usable CPU". The uncontended claim
+    # is judged on the numbers (its verdict is not checked: a timing); the demo's is not
+    # listed (an optional experiment that did not run).
+    if [ "$(grep -c 'why: 1 usable CPU here' "$TMPDIR/rep1")" -eq 5 ] &&
         grep -A2 '^  cannot tell *Handing a turn' "$TMPDIR/rep1" | grep -q '1 usable CPU' &&
+        ! grep -q 'two threads adding to counters on one cache line' "$TMPDIR/rep1" &&
         ! grep -A1 'uncontended atomic add' "$TMPDIR/rep1" | grep -q 'usable CPU'; then
-        ok "sync on 1 CPU: the 4 contention claims cannot tell; the uncontended one is judged"
+        ok "sync on 1 CPU: the 5 contention claims cannot tell; the uncontended one is judged"
     else
         bad "sync on 1 CPU report: $(grep -A2 '^  [a-z]' "$TMPDIR/rep1" | head -n 20 | tr '\n' ' ')"
     fi
@@ -91,9 +95,9 @@ if [ "$n" -ge 2 ]; then
     extra=$(ls "$out" | grep -v '^sync-\(runs\|summary\|meta\)\.csv$')
     [ -z "$extra" ] && ok "sync: no extra table (c2c, false sharing and costs are summary rows)" ||
         bad "sync: extra files: $extra"
-    if awk -F, 'NR > 1 && $3 == "false-sharing" && $6 != "op=store" && $6 != "op=atomic" { f = 1 } END { exit f }' "$out/sync-runs.csv" &&
-        [ "$(awk -F, 'NR > 1 && $3 == "false-sharing" && $4 == "same-line" && $5 == 2 && $7 == "vs_padded"' "$out/sync-summary.csv" | wc -l)" -eq 2 ]; then
-        ok "sync false-sharing: param op=store|op=atomic, and the paired same-line/padded ratio for each"
+    if awk -F, 'NR > 1 && $3 == "false-sharing" && $6 != "op=store" && $6 != "op=fence" && $6 != "op=atomic" { f = 1 } END { exit f }' "$out/sync-runs.csv" &&
+        [ "$(awk -F, 'NR > 1 && $3 == "false-sharing" && $4 == "same-line" && $5 == 2 && $7 == "vs_padded"' "$out/sync-summary.csv" | wc -l)" -eq 3 ]; then
+        ok "sync false-sharing: param op=store|fence|atomic, and the paired same-line/padded ratio for each"
     else
         bad "sync false-sharing: a row with another param, or no vs_padded rows"
     fi
@@ -108,6 +112,33 @@ if [ "$n" -ge 2 ]; then
     # the handoff threads are pinned to two CPUs, whatever --pin says
     grep -q "threads pinned to two CPUs" "$TMPDIR/out2" && ok "sync handoff: pinned to two CPUs" ||
         bad "sync handoff: not said to be pinned"
+    # the stage demo is optional: a run that does not name it has no demo row
+    awk -F, 'NR > 1 && $3 == "demo" { f = 1 } END { exit f }' "$out/sync-runs.csv" &&
+        ok "sync: the demo runs only when named" || bad "sync: demo rows in a run that did not name it"
+
+    # The demo, named, with 1-second phases: three points (1 worker padded, 2 padded, 2
+    # same-line), each with its increments a second and the CPUs it got per slice; the
+    # plan holds; its lines name the phases. No timing is checked.
+    out="$TMPDIR/sync-demo"
+    PARLAB_CHECK_PLAN=1 "$PARLAB" run sync --quick --experiment demo --phase-seconds 1 --out "$out" \
+        >"$TMPDIR/out3" 2>"$TMPDIR/err3" </dev/null
+    rc=$?
+    pts=$(awk -F, 'NR > 1 && $3 == "demo" && $6 == "op=atomic" && $7 == "incs_per_s" && $10 > 0 { print $4 "@" $5 }' \
+        "$out/sync-summary.csv" | sort | tr '\n' ' ')
+    reps=$(awk -F, 'NR > 1 && $3 == "demo" && $8 == "incs_per_s" && $4 == "same-line"' "$out/sync-runs.csv" | wc -l)
+    if [ $rc -eq 0 ] && [ "$pts" = "padded@1 padded@2 same-line@2 " ] && [ "$reps" -eq 5 ] &&
+        [ "$(awk -F, 'NR > 1 && $3 == "demo" && $7 == "cpu_cores"' "$out/sync-summary.csv" | wc -l)" -eq 3 ] &&
+        ! grep -q "planned .* points but ran" "$TMPDIR/err3"; then
+        ok "sync demo: three phases, each with increments a second and its CPUs (5 slices)"
+    else
+        bad "sync demo: exit $rc, points '$pts', $reps same-line slices: $(tail -n 2 "$TMPDIR/err3" | tr '\n' ' ')"
+    fi
+    if grep -q 'phase: same-line, 2 workers' "$TMPDIR/out3" && grep -q 'million increments a second' "$TMPDIR/out3" &&
+        grep -q 'increments a second, 2 workers: padded is .*x same-line \[' "$TMPDIR/out3"; then
+        ok "sync demo: names each phase, shows the rate, prints the ratio with its interval"
+    else
+        bad "sync demo: output: $(grep -c . "$TMPDIR/out3") lines: $(grep 'phase\|ratio\|padded is' "$TMPDIR/out3" | head -n 3 | tr '\n' ' ')"
+    fi
 fi
 grep -rq 'ANCHORS\|\.\./shared' "$PARLAB_TOP/labs/sync" "$PARLAB_TOP/plots/sync.gp" "$PARLAB_TOP/plots/sync_fs.gp" \
     "$PARLAB_TOP/plots/c2c.gp" && bad "sync: ANCHORS or ../shared still named" || ok "sync: no ANCHORS, no ../shared"
@@ -130,10 +161,13 @@ lesson() {
     r lock mutex 2 "" ns_per_op ns 66 60 70
     r handoff condvar 2 "" us us 40 30 50
     r handoff spin 2 "" us us 0.1 0.08 0.12
-    r false-sharing same-line 2 op=atomic vs_padded x 2.3 2.1 2.5
+    r false-sharing same-line 2 op=atomic vs_padded x 9.6 9.0 10
+    r false-sharing same-line 2 op=fence vs_padded x 6.7 6.2 7.1
+    r demo padded 2 op=atomic incs_per_s 1/s 6e8 5.8e8 6.1e8
+    r demo same-line 2 op=atomic incs_per_s 1/s 6e7 5.5e7 6.5e7
 }
 # ... and doctored: nothing lost, an atomic dearer than a mutex, free contention, a condvar
-# as quick as spinning, no false sharing.
+# as quick as spinning, no false sharing (atomic, fenced, or in the demo).
 doctored() {
     echo "$hdr"
     r race unsynchronised 2 "" lost_updates updates 0 0 0
@@ -143,24 +177,27 @@ doctored() {
     r handoff condvar 2 "" us us 0.1 0.09 0.11
     r handoff spin 2 "" us us 0.1 0.08 0.12
     r false-sharing same-line 2 op=atomic vs_padded x 1 0.9 1.1
+    r false-sharing same-line 2 op=fence vs_padded x 1 0.9 1.1
+    r demo padded 2 op=atomic incs_per_s 1/s 6e8 5.8e8 6.1e8
+    r demo same-line 2 op=atomic incs_per_s 1/s 6e8 5.8e8 6.1e8
 }
 d="$TMPDIR/sync-rep-good"; mkdir -p "$d"; lesson >"$d/sync-summary.csv"; meta "$d" 2
 "$PARLAB" report "$d" >"$d/out" 2>&1
-[ "$(grep -c '^  holds' "$d/out")" -eq 5 ] && ok "sync report: the 5 claims hold on the lesson's numbers" ||
+[ "$(grep -c '^  holds' "$d/out")" -eq 7 ] && ok "sync report: the 7 claims hold on the lesson's numbers" ||
     bad "sync report on the lesson's numbers: $(grep '^  [a-z]' "$d/out" | tr '\n' ' ')"
 d="$TMPDIR/sync-rep-bad"; mkdir -p "$d"; doctored >"$d/sync-summary.csv"; meta "$d" 2
 "$PARLAB" report "$d" >"$d/out" 2>&1
-[ "$(grep -c '^  does not hold' "$d/out")" -eq 5 ] && ok "sync report: a doctored summary makes all 5 claims not hold" ||
+[ "$(grep -c '^  does not hold' "$d/out")" -eq 7 ] && ok "sync report: a doctored summary makes all 7 claims not hold" ||
     bad "sync report on a doctored summary: $(grep '^  [a-z]' "$d/out" | tr '\n' ' ')"
 d="$TMPDIR/sync-rep-one"; mkdir -p "$d"; doctored >"$d/sync-summary.csv"; meta "$d" 1
 "$PARLAB" report "$d" >"$d/out" 2>&1
-[ "$(grep -c '^  cannot tell' "$d/out")" -eq 4 ] && grep -q "1 usable CPU" "$d/out" &&
+[ "$(grep -c '^  cannot tell' "$d/out")" -eq 6 ] && grep -q "1 usable CPU" "$d/out" &&
     ok "sync report: with 1 usable CPU the contention claims cannot tell, saying so" ||
     bad "sync report with 1 CPU: $(grep '^  [a-z]' "$d/out" | tr '\n' ' ')"
 
 # The charts draw from the summary alone, with data and without (one CPU).
 if command -v gnuplot >/dev/null 2>&1; then
-    for d in "$TMPDIR/sync-1cpu" "$TMPDIR/sync-c2c" "$TMPDIR/sync-rep-good"; do
+    for d in "$TMPDIR/sync-1cpu" "$TMPDIR/sync-c2c" "$TMPDIR/sync-demo" "$TMPDIR/sync-rep-good"; do
         [ -f "$d/sync-summary.csv" ] || continue
         sh "$PARLAB_TOP/plots/render.sh" "$d" >"$d/render.log" 2>&1
         if grep -q FAILED "$d/render.log"; then

@@ -10,9 +10,22 @@ rc=$?
 [ $rc -eq 0 ] && ok "tour: exits 0" || bad "tour: exit $rc: $(grep -i 'fail' "$TMPDIR/tour.stdout" | head -n 3 | tr '\n' ' ')"
 grep -q "^tour done in .* 0 failed" "$TMPDIR/tour.stdout" && ok "tour: says it is done, nothing failed" ||
     bad "tour: last words: $(tail -n 4 "$TMPDIR/tour.stdout" | head -n 1)"
+# Every lab this build can run is either run (its results are there) or named at the end
+# as one for `parlab tour --all` (the labs that start services of their own).
+beyond=$(sed -n 's/^Beyond one machine ([^)]*): //p' "$TMPDIR/tour.stdout" | tr -d '.' | tr ',' ' ')
 for lab in $("$PARLAB" list | grep -v "cannot run" | awk '{print $1}'); do
-    [ -f "$out/$lab-summary.csv" ] && ok "tour: ran $lab" || bad "tour: no results of $lab"
+    case " $beyond " in
+    *" $lab "*) [ ! -f "$out/$lab-summary.csv" ] && ok "tour: $lab left to tour --all, and said so" ||
+        bad "tour: $lab named for --all but ran" ;;
+    *) [ -f "$out/$lab-summary.csv" ] && ok "tour: ran $lab" || bad "tour: no results of $lab" ;;
+    esac
 done
+if "$PARLAB" list | grep -q '^\(cluster\|stream\) '; then
+    [ -n "$beyond" ] && ok "tour: names the labs beyond one machine ($beyond)" || bad "tour: no line naming the labs for --all"
+fi
+"$PARLAB" tour --bogus >/dev/null 2>"$TMPDIR/tour.err"; rc=$?
+[ $rc -eq 2 ] && grep -q "bogus" "$TMPDIR/tour.err" && ok "tour: an unknown argument is a usage error naming it" ||
+    bad "tour --bogus: exit $rc"
 if command -v gnuplot >/dev/null 2>&1; then
     n=$(ls "$out"/plots/*.png 2>/dev/null | wc -l)
     [ "$n" -gt 0 ] && ok "tour: drew $n charts" || bad "tour: drew no chart"

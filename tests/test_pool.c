@@ -238,6 +238,50 @@ TEST(wakes_after_sleeping)
     pool_destroy(p);
 }
 
+/* pool_create_with: each worker thread calls on_start once, with its own index 0 to
+ * nthreads - 1, before it runs any task (a task run by a worker that has not started
+ * is counted as an error; the calling thread, which runs tasks in pool_wait, is marked
+ * started by hand). */
+static _Atomic int start_calls, start_seen[8], early_tasks;
+static _Thread_local int thread_started;
+
+static void on_start(int index, void *arg)
+{
+    CHECK(arg == (void *)&start_calls);
+    if (index >= 0 && index < 8)
+        atomic_fetch_add(&start_seen[index], 1);
+    atomic_fetch_add(&start_calls, 1);
+    thread_started = 1;
+}
+
+static void started_hit(void *arg)
+{
+    if (!thread_started)
+        atomic_fetch_add(&early_tasks, 1);
+    hit(arg);
+}
+
+TEST(create_with_runs_on_start_first)
+{
+    enum { N = 20000, T = 3 };
+    struct pool *p = pool_create_with(T, 0, on_start, &start_calls);
+    CHECK(p != NULL);
+    if (!p)
+        return;
+    thread_started = 1; /* this thread runs tasks too, in pool_wait */
+    reset_hits(N);
+    for (size_t i = 0; i < N; i++)
+        pool_submit(p, started_hit, (void *)i);
+    pool_wait(p);
+    pool_destroy(p); /* joined: every worker has started by now */
+    thread_started = 0;
+    CHECK(all_once(N));
+    CHECK(atomic_load(&start_calls) == T);
+    for (int i = 0; i < 8; i++)
+        CHECK(atomic_load(&start_seen[i]) == (i < T ? 1 : 0));
+    CHECK(atomic_load(&early_tasks) == 0);
+}
+
 TEST(rejects_bad_arguments)
 {
     CHECK(pool_create(-1, 0) == NULL);
@@ -538,6 +582,7 @@ int main(void)
     RUN(concurrent_batches_on_a_tiny_ring);
     RUN(shutdown_runs_queued_work);
     RUN(wakes_after_sleeping);
+    RUN(create_with_runs_on_start_first);
     RUN(rejects_bad_arguments);
     RUN(ppool_results_in_order);
     RUN(ppool_crash_is_reported);

@@ -311,8 +311,8 @@ TEST(team_runs_every_worker_once_a_sample_and_lives_on)
 {
     struct topo *t = this_machine();
     struct lab_ctx ctx;
-    double opt[2] = {1, 64};
-    bool given[2] = {false, false};
+    double opt[3] = {1, 64, 2};
+    bool given[3] = {false, false, false};
     ctx_init(&ctx, t, opt, given);
     for (int w = 1; w <= 4; w++) {
         struct job *j = job_new(&ctx, w, count_body, 0);
@@ -346,8 +346,8 @@ TEST(job_work_sides_zero_the_counters)
 {
     struct topo *t = this_machine();
     struct lab_ctx ctx;
-    double opt[2] = {1, 64};
-    bool given[2] = {false, false};
+    double opt[3] = {1, 64, 2};
+    bool given[3] = {false, false, false};
     struct job *j;
     struct harness_work test, ref;
     ctx_init(&ctx, t, opt, given);
@@ -395,8 +395,8 @@ TEST(spin_barrier_samples_of_any_length_in_a_row)
 {
     struct topo *t = this_machine();
     struct lab_ctx ctx;
-    double opt[2] = {1, 64};
-    bool given[2] = {false, false};
+    double opt[3] = {1, 64, 2};
+    bool given[3] = {false, false, false};
     struct job *j;
     struct harness_work test;
     static const uint64_t lengths[] = {3, 5, 4, 1, 7, 1000};
@@ -418,18 +418,23 @@ TEST(spin_barrier_samples_of_any_length_in_a_row)
 
 TEST(table_declares_experiments_options_claims)
 {
-    static const char *const names[] = {"race", "lock", "barrier", "handoff", "false-sharing", "c2c"};
+    static const char *const names[] = {"race",          "lock", "barrier", "handoff",
+                                        "false-sharing", "c2c",  "demo"};
     int ne = lab_nexperiments(&lab_sync);
-    CHECK(ne == 6);
-    for (int i = 0; i < ne && i < 6; i++) {
+    CHECK(ne == 7);
+    for (int i = 0; i < ne && i < 7; i++) {
         CHECK(!strcmp(lab_sync.experiments[i].name, names[i]));
         CHECK(lab_sync.experiments[i].run && lab_sync.experiments[i].points);
+        /* only the stage demo waits to be named */
+        CHECK(lab_sync.experiments[i].optional == !strcmp(names[i], "demo"));
     }
-    CHECK(lab_noptions(&lab_sync) == 2);
+    CHECK(lab_noptions(&lab_sync) == 3);
     CHECK(!strcmp(lab_sync.options[0].name, "sample-ms") && lab_sync.options[0].type == LAB_OPT_NUMBER);
     CHECK(lab_sync.options[0].def == 10 && lab_sync.options[0].quick == 1 && lab_sync.options[0].lo > 0);
     CHECK(!strcmp(lab_sync.options[1].name, "pairs") && lab_sync.options[1].type == LAB_OPT_INTEGER);
     CHECK(lab_sync.options[1].lo >= 1);
+    CHECK(!strcmp(lab_sync.options[2].name, "phase-seconds") && lab_sync.options[2].def == 10 &&
+          lab_sync.options[2].quick == 2 && lab_sync.options[2].lo > 0);
     /* every claim belongs to an experiment of the lab */
     for (const struct lab_claim *c = lab_sync.claims; c->text; c++)
         CHECK(c->experiment && lab_experiment_index(&lab_sync, c->experiment) >= 0 && c->judge);
@@ -445,8 +450,8 @@ TEST(points_count_every_point_skipped_ones_too)
 {
     static struct topo t;
     struct lab_ctx ctx;
-    double opt[2] = {1, 64};
-    bool given[2] = {false, false};
+    double opt[3] = {1, 64, 2};
+    bool given[3] = {false, false, false};
     int *w, nw;
 
     /* 2 CPUs, the default counts 1, 2, 4 */
@@ -459,8 +464,9 @@ TEST(points_count_every_point_skipped_ones_too)
     CHECK(points_of(&ctx, "lock") == 11 * 3);       /* spinlock and ticket at 4: skipped, counted */
     CHECK(points_of(&ctx, "barrier") == 3 * 3);
     CHECK(points_of(&ctx, "handoff") == 3);
-    CHECK(points_of(&ctx, "false-sharing") == 2 * 3 * 2); /* 1 and 2 workers, not 4 */
+    CHECK(points_of(&ctx, "false-sharing") == 3 * 3 * 2); /* 1 and 2 workers, not 4 */
     CHECK(points_of(&ctx, "c2c") == 1);
+    CHECK(points_of(&ctx, "demo") == 3); /* 1 worker padded, 2 padded, 2 same-line */
     free(w);
 
     /* 1 CPU: the counts are 1, 2; every point with 2 workers is skipped but counted */
@@ -470,8 +476,9 @@ TEST(points_count_every_point_skipped_ones_too)
     CHECK(points_of(&ctx, "race") == 1);
     CHECK(points_of(&ctx, "lock") == 11 * 2);
     CHECK(points_of(&ctx, "handoff") == 3);
-    CHECK(points_of(&ctx, "false-sharing") == 2 * 3 * 2);
+    CHECK(points_of(&ctx, "false-sharing") == 3 * 3 * 2);
     CHECK(points_of(&ctx, "c2c") == 1); /* one skipped point says why */
+    CHECK(points_of(&ctx, "demo") == 3); /* the 2-worker phases skipped, saying why */
     free(w);
 
     /* 64 CPUs: the default sweep is thinned to 1, 2, 4, 16, 64, 128 */
@@ -480,7 +487,8 @@ TEST(points_count_every_point_skipped_ones_too)
     ctx.workers = w, ctx.nworkers = nw;
     CHECK(points_of(&ctx, "lock") == 11 * 6);
     CHECK(points_of(&ctx, "race") == 5);
-    CHECK(points_of(&ctx, "false-sharing") == 2 * 3 * 5); /* 128 is oversubscribed: left out */
+    CHECK(points_of(&ctx, "false-sharing") == 3 * 3 * 5); /* 128 is oversubscribed: left out */
+    CHECK(points_of(&ctx, "demo") == 3);
     ctx.workers_given = true; /* a list the user chose is kept whole */
     CHECK(points_of(&ctx, "lock") == 11 * (nw + (w[0] != 1)));
     free(w);
@@ -490,8 +498,8 @@ TEST(c2c_samples_cpus_to_stay_within_pairs)
 {
     static struct topo t;
     struct lab_ctx ctx;
-    double opt[2] = {1, 64};
-    bool given[2] = {false, false};
+    double opt[3] = {1, 64, 2};
+    bool given[3] = {false, false, false};
     int step, m;
     ctx_init(&ctx, &t, opt, given);
     t.usable = t.naffinity = 2;
@@ -519,6 +527,22 @@ static void row(const char *exp, const char *variant, int workers, const char *p
     rows[nrows++] = (struct sumrow){(char *)exp, (char *)variant, (char *)param, (char *)metric,
                                     (char *)"", (char *)"", workers, 5, -1, median, lo, hi,
                                     lo, hi, 0.9375, 0};
+}
+
+static struct sumrow *find(const char *exp, const char *variant, int workers, const char *param,
+                           const char *metric)
+{
+    for (int i = 0; i < nrows; i++)
+        if (!strcmp(rows[i].experiment, exp) && !strcmp(rows[i].variant, variant) &&
+            rows[i].workers == workers && !strcmp(rows[i].param, param) &&
+            !strcmp(rows[i].metric, metric))
+            return &rows[i];
+    return NULL;
+}
+
+static void set(struct sumrow *r, double median, double lo, double hi)
+{
+    r->median = median, r->ci_lo = r->min = lo, r->ci_hi = r->max = hi;
 }
 
 /* The verdict of the k-th claim about experiment exp on the rows so far. */
@@ -549,7 +573,12 @@ static void lesson_rows(void)
     row("lock", "mutex", 2, "", "ns_per_op", 66, 60, 70);
     row("handoff", "condvar", 2, "", "us", 40, 30, 50);
     row("handoff", "spin", 2, "", "us", 0.1, 0.08, 0.12);
-    row("false-sharing", "same-line", 2, "op=atomic", "vs_padded", 2.3, 2.1, 2.5);
+    row("false-sharing", "same-line", 2, "op=atomic", "vs_padded", 9.6, 9.0, 10);
+    row("false-sharing", "same-line", 2, "op=fence", "vs_padded", 6.7, 6.2, 7.1);
+    row("false-sharing", "padded", 2, "op=atomic", "ns_per_op", 3.2, 2.9, 3.3);
+    row("false-sharing", "padded", 2, "op=fence", "ns_per_op", 3.3, 3.2, 3.3);
+    row("demo", "padded", 2, "op=atomic", "incs_per_s", 6e8, 5.8e8, 6.1e8);
+    row("demo", "same-line", 2, "op=atomic", "incs_per_s", 6e7, 5.5e7, 6.5e7);
 }
 
 TEST(claims_hold_on_the_lessons_numbers)
@@ -560,6 +589,8 @@ TEST(claims_hold_on_the_lessons_numbers)
     CHECK(judge("lock", 1, 2) == VERDICT_HOLDS);
     CHECK(judge("handoff", 0, 2) == VERDICT_HOLDS);
     CHECK(judge("false-sharing", 0, 2) == VERDICT_HOLDS);
+    CHECK(judge("false-sharing", 1, 2) == VERDICT_HOLDS);
+    CHECK(judge("demo", 0, 2) == VERDICT_HOLDS);
 }
 
 TEST(claims_do_not_hold_on_doctored_numbers)
@@ -571,11 +602,45 @@ TEST(claims_do_not_hold_on_doctored_numbers)
     rows[3].median = 15, rows[3].ci_lo = 14, rows[3].ci_hi = 16; /* contention is free */
     rows[4].median = 0.1, rows[4].ci_lo = 0.09, rows[4].ci_hi = 0.11; /* a condvar as fast as spinning */
     rows[6].median = 1, rows[6].ci_lo = 0.9, rows[6].ci_hi = 1.1; /* no false sharing */
+    set(find("false-sharing", "same-line", 2, "op=fence", "vs_padded"), 1, 0.9, 1.1);
+    set(find("demo", "same-line", 2, "op=atomic", "incs_per_s"), 6e8, 5.8e8, 6.1e8);
     CHECK(judge("race", 0, 2) == VERDICT_FAILS);
     CHECK(judge("lock", 0, 2) == VERDICT_FAILS);
     CHECK(judge("lock", 1, 2) == VERDICT_FAILS);
     CHECK(judge("handoff", 0, 2) == VERDICT_FAILS);
     CHECK(judge("false-sharing", 0, 2) == VERDICT_FAILS);
+    CHECK(judge("false-sharing", 1, 2) == VERDICT_FAILS);
+    CHECK(judge("demo", 0, 2) == VERDICT_FAILS);
+}
+
+/* The thresholds the issue asks of the lesson: a condvar at least 10x a spinner, false
+ * sharing at least 2x with atomics. Just below either does not hold. */
+TEST(claims_need_10x_for_handoff_and_2x_for_atomic_false_sharing)
+{
+    lesson_rows();
+    set(find("handoff", "condvar", 2, "", "us"), 0.6, 0.55, 0.65); /* 6x [4.6, 8.1] */
+    CHECK(judge("handoff", 0, 2) == VERDICT_FAILS);
+    set(find("handoff", "condvar", 2, "", "us"), 2, 1.5, 2.5); /* 20x [12.5, 31] */
+    CHECK(judge("handoff", 0, 2) == VERDICT_HOLDS);
+    set(find("false-sharing", "same-line", 2, "op=atomic", "vs_padded"), 1.7, 1.6, 1.8);
+    CHECK(judge("false-sharing", 0, 2) == VERDICT_FAILS);
+    set(find("false-sharing", "same-line", 2, "op=atomic", "vs_padded"), 2.4, 2.2, 2.6);
+    CHECK(judge("false-sharing", 0, 2) == VERDICT_HOLDS);
+    set(find("false-sharing", "same-line", 2, "op=fence", "vs_padded"), 1.7, 1.6, 1.8);
+    CHECK(judge("false-sharing", 1, 2) == VERDICT_HOLDS); /* the fence form: 1.5x */
+}
+
+/* A paired ratio is only as good as both its sides: a padded point whose workers did not
+ * get their CPUs (flagged short) makes same-line / padded small for nothing. */
+TEST(false_sharing_cannot_tell_when_the_padded_side_was_short)
+{
+    lesson_rows();
+    set(find("false-sharing", "same-line", 2, "op=fence", "vs_padded"), 0.11, 1e-5, 0.66);
+    find("false-sharing", "padded", 2, "op=fence", "ns_per_op")->flags = (char *)"short";
+    CHECK(judge("false-sharing", 1, 2) == VERDICT_CANNOT_TELL);
+    CHECK(judge("false-sharing", 0, 2) == VERDICT_HOLDS); /* the atomic side is untouched */
+    find("false-sharing", "padded", 2, "op=atomic", "ns_per_op")->flags = (char *)"busy";
+    CHECK(judge("false-sharing", 0, 2) == VERDICT_CANNOT_TELL);
 }
 
 TEST(claims_about_contention_cannot_tell_on_one_cpu)
@@ -586,11 +651,15 @@ TEST(claims_about_contention_cannot_tell_on_one_cpu)
     CHECK(judge("lock", 1, 1) == VERDICT_CANNOT_TELL);
     CHECK(judge("handoff", 0, 1) == VERDICT_CANNOT_TELL);
     CHECK(judge("false-sharing", 0, 1) == VERDICT_CANNOT_TELL);
+    CHECK(judge("false-sharing", 1, 1) == VERDICT_CANNOT_TELL);
+    CHECK(judge("demo", 0, 1) == VERDICT_CANNOT_TELL);
     /* a straddling interval cannot tell either, and neither can a missing row */
-    rows[6].median = 1.5, rows[6].ci_lo = 1.2, rows[6].ci_hi = 1.9;
+    rows[6].median = 2, rows[6].ci_lo = 1.6, rows[6].ci_hi = 2.5;
     CHECK(judge("false-sharing", 0, 2) == VERDICT_CANNOT_TELL);
     nrows = 6;
     CHECK(judge("false-sharing", 0, 2) == VERDICT_CANNOT_TELL);
+    CHECK(judge("false-sharing", 1, 2) == VERDICT_CANNOT_TELL);
+    CHECK(judge("demo", 0, 2) == VERDICT_CANNOT_TELL);
 }
 
 int main(void)
@@ -612,6 +681,8 @@ int main(void)
     RUN(c2c_samples_cpus_to_stay_within_pairs);
     RUN(claims_hold_on_the_lessons_numbers);
     RUN(claims_do_not_hold_on_doctored_numbers);
+    RUN(claims_need_10x_for_handoff_and_2x_for_atomic_false_sharing);
+    RUN(false_sharing_cannot_tell_when_the_padded_side_was_short);
     RUN(claims_about_contention_cannot_tell_on_one_cpu);
     return TEST_DONE();
 }

@@ -19,18 +19,22 @@
  *   2. gil-timeline  who holds the GIL, who waits, over time, read by a C thread that
  *                    never takes it (gil_sampler.c): one band per thread in the chart.
  *   3. convoy        an I/O thread doing round trips over a socket pair beside 0, 1, 2
- *                    spinning Python threads (gil_convoy.py).
+ *                    spinning Python threads or processes (gil_convoy.py), with the
+ *                    GIL's handoffs counted; and where the OS runs the echo.
  *   4. libraries     threads calling hashlib and zlib scale; threads in pure Python do
  *                    not (gil_libraries.py).
+ *   5. demo          only when named: steady phases for a talk beside parmon.
  *
  * How a speedup is measured: all worker counts of a variant form a series, measured in
  * ONE child process that starts the most workers the series needs before anything is
- * timed (gil_cpu.c). Each repetition runs 1, 2, ... N of them in turn (the next one N,
- * ..., 1), and speedup = that repetition's one-worker time / its N-worker time. The
- * one-worker run is worker 1 of the same team, in the same process: on a shared VM
- * CPython's speed differs by up to 1.7x between processes and drifts over seconds
- * (docs/reference-numbers.md, "Embedding CPython"), and a baseline from another process
- * or another moment would move every ratio by as much.
+ * timed (gil_cpu.c). Each repetition cuts its work into slices of ~25 ms and runs every
+ * slice at 1, 2, ... N workers in turn (the next slice N, ..., 1: ABBA), and speedup =
+ * that repetition's one-worker sum / its N-worker sum (sliced_series below). The
+ * one-worker run is worker 1 of the same team, in the same process, tens of ms from the
+ * N-worker runs: on a shared VM CPython's speed differs by up to 1.7x between processes
+ * and moves by tens of percent within a second (docs/reference-numbers.md, "Embedding
+ * CPython"), and a baseline from another process or another moment would move every
+ * ratio by as much.
  *
  * The verdict: the claims at the end of this file, judged on this run's numbers (and
  * by `parlab report` on saved ones). */
@@ -403,15 +407,20 @@ static int gil_timeline(struct lab_ctx *ctx)
  * switch intervals, and beside 0, 1, 2 spinning processes (gil_convoy.py). The far end
  * is an echo thread in C that answers after ECHO_S, as a server on the local network
  * would. The I/O thread and its echo share the first usable CPU and the spinners run on
- * the others, so nothing but the GIL stands between them.
+ * the others, kept awake by a thread at the lowest priority (gil_python.c, struct
+ * keeper), so nothing but the GIL stands between them. Without it, on a VM, the I/O
+ * thread alone was 4x slower than beside a spinning process: the idle CPU, not the GIL.
  *
  * The model: a spinning thread gives the GIL up only when a waiting thread has waited a
  * whole switch interval. The I/O thread lets go of it in every send() and recv(), and
- * the spinner takes it while the I/O thread waits for its answer; so after recv(), and
- * again after send() when the spinner got in meanwhile, the I/O thread waits an
- * interval: a round trip costs one or two switch intervals, 100 to 200 round trips a
- * second at 5 ms, 500 to 1,000 at 1 ms. CPython counts every handoff (switch_number) and
- * the lab records them a round trip: 2 for one wait, 4 for two.
+ * the spinner, woken, takes it while the I/O thread waits for its answer; so after
+ * recv(), and again after send() when the spinner got in meanwhile, the I/O thread waits
+ * an interval: a round trip costs one or two switch intervals, 100 to 200 round trips a
+ * second at 5 ms, 500 to 1,000 at 1 ms. When the spinner wakes later than the answer
+ * arrives, the I/O thread takes the GIL back itself and waits not at all. CPython counts
+ * every handoff (switch_number) and the lab records them a round trip: 2 a wait. So with
+ * h handoffs a round trip, round trips a second = 1 / (a round trip alone + h/2 x the
+ * switch interval): the table prints it beside the measurement.
  *
  * Why the echo waits ECHO_S before answering: an echo that answered at once, on the same
  * CPU, is back within ~20 us, sooner than the spinner on another CPU can wake up to take
@@ -444,7 +453,7 @@ static int convoy_points(const struct lab_ctx *ctx)
 
 static double convoy_seconds(const struct lab_ctx *ctx)
 {
-    return ctx->quick ? 0.06 : 0.3; /* a repetition of a point */
+    return ctx->quick ? 0.04 : 0.3; /* a repetition of a point */
 }
 
 /* The CPUs a convoy point can be disturbed on: all of them. The I/O thread, its echo and
@@ -505,15 +514,16 @@ static int convoy(struct lab_ctx *ctx)
     if ((rc = harness_child(ctx, convoy_child, NULL, NULL, NULL)) != EXIT_OK)
         return rc;
     harness_progress_clear();
-    printf("  %-15s %9s %7s  %-31s %-19s %-9s %s\n", "variant", "switch", "beside",
-           "round trips/s [interval]", "fewer than alone", "handoffs", "flags");
+    printf("  %-15s %9s %7s  %-31s %-19s %-9s %-7s %s\n", "variant", "switch", "beside",
+           "round trips/s [interval]", "fewer than alone", "handoffs", "model", "flags");
     for (int v = 0; v < 2; v++)
         for (int s = 0; s < (v ? 1 : (int)ARRAY_SIZE(switch_us)); s++)
             for (int c = 0; c <= MAX_SPINNERS; c++) {
-                char param[48], alone_param[48], rt[48], fewer[32] = "", hand[16] = "", flags[128];
+                char param[48], alone_param[48], rt[48], fewer[32] = "", hand[16] = "",
+                     model[16] = "", flags[128];
                 struct point pt = {"convoy", v ? "cpu-in-process" : "cpu-in-threads", 1 + c, param, 0};
                 struct point alone = {pt.experiment, pt.variant, 1, alone_param, 0};
-                struct summary r, q, h;
+                struct summary r, q, h = {0};
                 fmt_param(param, sizeof(param), "switch_us=%d;cpu_threads=%d", switch_us[s], c);
                 fmt_param(alone_param, sizeof(alone_param), "switch_us=%d;cpu_threads=0", switch_us[s]);
                 if (!summary_of(ctx, &pt, "roundtrips_per_s", &r))
@@ -526,13 +536,20 @@ static int convoy(struct lab_ctx *ctx)
                     snprintf(fewer, sizeof(fewer), "%.3gx", q.median);
                 if (summary_of(ctx, &pt, "gil_handoffs_per_roundtrip", &h))
                     snprintf(hand, sizeof(hand), "%.2f", h.median);
+                /* The model, with one spinner: a round trip takes what it takes alone,
+                 * plus a switch interval for each wait, and each wait is 2 handoffs. */
+                double alone_rate = results_median(ctx->res, &alone, "roundtrips_per_s");
+                if (c == 1 && v == 0 && h.n > 0 && alone_rate > 0)
+                    snprintf(model, sizeof(model), "%.0f",
+                             1 / (1 / alone_rate + h.median / 2 * switch_us[s] * 1e-6));
                 results_flags(ctx->res, &pt, flags, sizeof(flags));
-                printf("  %-15s %6.1f ms %7d  %-31s %-19s %-9s %s\n", pt.variant,
-                       switch_us[s] / 1000.0, c, rt, fewer, hand, flags);
+                printf("  %-15s %6.1f ms %7d  %-31s %-19s %-9s %-7s %s\n", pt.variant,
+                       switch_us[s] / 1000.0, c, rt, fewer, hand, model, flags);
             }
     printf("  (handoffs: of the GIL between threads, per round trip, CPython's own count: 2 when\n"
            "   the I/O thread waited for it once a round trip, 4 when twice; a spinner lets go\n"
-           "   only after a waiting thread has waited a whole switch interval)\n");
+           "   only after a waiting thread has waited a whole switch interval. model, beside\n"
+           "   one spinner: 1 / (a round trip alone + handoffs / 2 x the switch interval))\n");
     placement_points(ctx, pts);
     if (results_summary(ctx->res, &pts[0], "roundtrips_per_s")) {
         printf("  no CPU work, an echo that answers at once; where it runs (paired, in slices):\n");
@@ -926,7 +943,7 @@ static const struct lab_experiment gil_experiments[] = {
 
 static const struct lab_option gil_options[] = {
     {"seconds", "S", "one worker's work in python-cpu and libraries, in seconds", LAB_OPT_NUMBER,
-     0.4, 0.3, 0.001, 60},
+     0.4, 0.12, 0.001, 60},
     {"phase-seconds", "S", "length of each phase of the demo experiment, in seconds",
      LAB_OPT_NUMBER, 10, 2, 0.2, 600},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0},

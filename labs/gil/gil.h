@@ -38,8 +38,9 @@ int gil_libraries_run(const char *work, int threads, uint64_t total, uint64_t *d
 /* convoy: one point, measured by gil_convoy.measure() (it drives its repetitions through
  * _parlab) with an echo thread in C at the far end of a socket pair, answering after
  * echo_s seconds; cores_wanted is the point's (struct point). The I/O thread (the
- * caller) and the echo thread run on the first usable CPU, the spinners on the others.
- * 0, or -1. */
+ * caller) and the echo thread run on the first usable CPU, the spinners on the others,
+ * which a thread at the lowest priority keeps awake meanwhile (an idle CPU slows the
+ * I/O thread on a VM: gil_python.c, struct keeper). 0, or -1. */
 int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
                      double cores_wanted, double echo_s, const struct topo *topo);
 /* convoy's placement series (announced by the caller): no CPU work, the I/O thread on

@@ -3,11 +3,12 @@ and waits for the echo, again and again, while CPU-bound Python threads spin bes
 
 Every recv() blocks, and a blocking call releases the GIL; when the byte is back the
 I/O thread needs the GIL again, and a spinning thread gives it up only when its switch
-interval (sys.setswitchinterval, 5 ms by default) has run out. So each round trip can
-cost up to a switch interval: at most ~200 round trips a second at 5 ms, however fast
-the other end answers.
+interval (sys.setswitchinterval, 5 ms by default) has run out. So a round trip costs
+the answer's time plus one or two switch intervals whenever the spinner took the GIL
+meanwhile: at most ~200 round trips a second at 5 ms, however fast the other end answers.
 
-Run alone (an echo process at the far end; 0, 1 and 2 spinning threads):
+Run alone (an echo process at the far end; 0, 1 and 2 spinning threads, 1 spinning
+process, then nothing with the other CPUs left to idle):
 
     /usr/bin/python3 labs/gil/gil_convoy.py [SECONDS]
 
@@ -109,6 +110,38 @@ class SpinningProcesses:
             p.stdout.close()
 
 
+class KeepAwake:
+    """Run alone: keep these CPUs awake until the with-block ends, with a process at the
+    lowest priority (SCHED_IDLE: anything else that wants the CPU preempts it at once)
+    spinning on each. On a VM a CPU with nothing to do halts, and the scheduler's
+    attempts to hand it work cost the busy CPU a trip through the hypervisor: on the EPYC
+    VM an I/O thread and its echo, pinned to one CPU, made 4x fewer round trips while the
+    other CPU idled. parlab does the same with threads (gil_python.c, struct keeper)."""
+
+    def __init__(self, cpus):
+        self.cpus = sorted(cpus or ())
+        self.pids = []
+
+    def __enter__(self):
+        for c in self.cpus:
+            pid = os.fork()
+            if pid == 0:
+                os.sched_setaffinity(0, {c})
+                os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+                parent = os.getppid()
+                while os.getppid() == parent:
+                    for _ in range(100000):
+                        pass
+                os._exit(0)
+            self.pids.append(pid)
+        return self
+
+    def __exit__(self, *exc):
+        for pid in self.pids:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+
+
 def measure(fd, variant, switch_us, cpu_workers, seconds, cores_wanted, io_cpu, cpu_cpus,
             switches):
     """parlab's convoy point: round trips a second over the socket fd, beside
@@ -116,9 +149,10 @@ def measure(fd, variant, switch_us, cpu_workers, seconds, cores_wanted, io_cpu, 
     with the switch interval set to switch_us microseconds. cores_wanted: the CPUs the
     spinners can keep busy (other programs on them change the race for the GIL).
     The I/O thread (this one) runs on io_cpu, where the C echo thread also runs, and the
-    spinners on cpu_cpus (the other CPUs): so the only thing between the I/O thread and
-    its echo is the GIL, not where the OS happened to put each thread (placement()
-    shows why that matters). switches(): CPython's count of GIL handoffs, or None."""
+    spinners on cpu_cpus (the other CPUs), which the caller keeps awake: so the only
+    thing between the I/O thread and its echo is the GIL, not where the OS happened to
+    put each thread or whether the other CPUs idle (placement() shows why that matters).
+    switches(): CPython's count of GIL handoffs, or None."""
     import _parlab
 
     param = "switch_us=%d;cpu_threads=%d" % (switch_us, cpu_workers)
@@ -184,14 +218,18 @@ def placement(fds, params, seconds, slices, keep_awake):
             s.detach()
 
 
-def echo_process(cpu):
+def echo_process(cpu, delay=0.0):
     """Run alone: an echo server in a process of its own (its own GIL) on CPU cpu,
-    forked before any thread starts. Returns our end of the socket pair."""
+    answering after `delay` seconds (busy, like parlab's C echo), forked before any
+    thread starts. Returns our end of the socket pair."""
     ours, theirs = socket.socketpair()
     if os.fork() == 0:
         ours.close()
         os.sched_setaffinity(0, {cpu})
         while data := theirs.recv(64):
+            end = time.perf_counter() + delay
+            while time.perf_counter() < end:
+                pass
             theirs.sendall(data)
         os._exit(0)
     theirs.close()
@@ -208,25 +246,35 @@ if __name__ == "__main__":
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 0.5
     cpus = sorted(os.sched_getaffinity(0))
     io_cpu, rest = cpus[0], set(cpus[1:]) or None
-    # The I/O thread and its echo share the first CPU; spinners run on the others.
-    sock = echo_process(io_cpu)
-    far = echo_process(cpus[1]) if len(cpus) > 1 else None
+    # As in parlab: the I/O thread and its echo (answering after 0.2 ms) share the first
+    # CPU; the spinners run on the others, kept awake. Then the same with the others left
+    # to idle, and echoes that answer at once, on this CPU and on another.
+    socks = [echo_process(io_cpu, 0.0002), echo_process(io_cpu)]
+    if len(cpus) > 1:
+        socks.append(echo_process(cpus[1]))
     pin({io_cpu})
     print(f"echo round trips a second over a socket pair, {seconds} s each, switch interval "
-          f"{sys.getswitchinterval() * 1000:g} ms; the I/O thread and its echo on CPU {io_cpu}:")
+          f"{sys.getswitchinterval() * 1000:g} ms; the I/O thread and its echo (answering "
+          f"after 0.2 ms) on CPU {io_cpu}, the other CPUs kept awake:")
     alone = None
     for n in range(3):
-        with SpinningThreads(n, rest):
-            r = rate(sock, seconds)
+        with KeepAwake(rest), SpinningThreads(n, rest):
+            r = rate(socks[0], seconds)
         alone = alone or r
         what = f"beside {n} spinning thread" + ("s" if n != 1 else "")
         print(f"  {what:<27} {r:9.0f} a second"
               + (f"  ({alone / r:.0f}x fewer than alone)" if n else ""))
-    if far:
-        print(f"  alone, the echo on CPU {cpus[1]}  {rate(far, seconds):9.0f} a second"
-              "  (a wake-up on another CPU costs more than a switch on this one)")
-        far.close()
-    sock.close()
-    os.wait()
-    if far:
+    with KeepAwake(rest), SpinningProcesses(1, rest):
+        r = rate(socks[0], seconds)
+    print(f"  {'beside 1 spinning process':<27} {r:9.0f} a second  (its own GIL)")
+    r = rate(socks[0], seconds)
+    print(f"  {'alone, the others idle':<27} {r:9.0f} a second  (not kept awake)")
+    print("alone, an echo that answers at once:")
+    print(f"  on the I/O thread's CPU ({io_cpu}) {rate(socks[1], seconds):9.0f} a second")
+    if len(cpus) > 1:
+        print(f"  on another CPU ({cpus[1]})        {rate(socks[2], seconds):9.0f} a second"
+              "  (waking another CPU costs more than a switch on this one)")
+    for s in socks:
+        s.close()
+    for s in socks:
         os.wait()

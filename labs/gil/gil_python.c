@@ -275,35 +275,20 @@ static PyObject *other_cpus(const struct topo *topo)
     return l;
 }
 
-int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
-                     double cores_wanted, double echo_s, const struct topo *topo)
-{
-    struct echo e;
-    PyObject *r = NULL, *others = other_cpus(topo), *sw = PyCFunction_New(&switches_def, NULL);
-    int io_cpu = topo->naffinity > 0 ? topo->cpus[0] : -1;
-    echo_start(&e, io_cpu, echo_s);
-    if (others && sw)
-        r = call("gil_convoy", "measure", "(isiiddiOO)", e.fd[0], variant, switch_us, cpu_workers,
-                 seconds, cores_wanted, io_cpu, others, sw);
-    else
-        PyErr_Print();
-    Py_XDECREF(r);
-    Py_XDECREF(others);
-    Py_XDECREF(sw);
-    echo_stop(&e);
-    return r ? 0 : -1;
-}
-
-/* The placement series' third echo runs on a CPU kept awake: a SCHED_IDLE thread spins
- * there (any other thread that wakes on that CPU preempts it at once), so the CPU never
- * halts. gil_convoy.placement() turns it on around that point's slices. */
+/* A CPU kept awake: a SCHED_IDLE thread spins there while `on` (any other thread that
+ * wakes on that CPU preempts it at once), so the CPU never halts. Why it matters: on a
+ * VM a halted virtual CPU is a host thread asleep, and waking it (or even offering it
+ * work: the scheduler's load balancing sends idle CPUs interrupts) costs a trip through
+ * the hypervisor. On the EPYC VM an I/O thread pinned to CPU 0 with its echo made ~1,000
+ * round trips a second while CPU 1 idled, ~4,300 while anything, even this thread, kept
+ * CPU 1 busy (labs/gil/README.md, appendix). */
 struct keeper {
     pthread_t tid;
     int cpu;
     sem_t go;
     atomic_int on, stop;
 };
-static struct keeper *keeper; /* the one of the placement series under way */
+static struct keeper *keeper; /* the placement series' one, which Python turns on and off */
 
 static void *keeper_main(void *p)
 {
@@ -320,6 +305,52 @@ static void *keeper_main(void *p)
         cpu_relax();
     }
     return NULL;
+}
+
+static void keeper_start(struct keeper *k, int cpu, int on)
+{
+    k->cpu = cpu;
+    sem_init(&k->go, 0, 0);
+    atomic_init(&k->on, on);
+    atomic_init(&k->stop, 0);
+    if (pthread_create(&k->tid, NULL, keeper_main, k) != 0)
+        die("cannot create a thread");
+}
+
+static void keeper_stop(struct keeper *k)
+{
+    atomic_store(&k->stop, 1);
+    sem_post(&k->go);
+    pthread_join(k->tid, NULL);
+    sem_destroy(&k->go);
+}
+
+int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double seconds,
+                     double cores_wanted, double echo_s, const struct topo *topo)
+{
+    struct echo e;
+    PyObject *r = NULL, *others = other_cpus(topo), *sw = PyCFunction_New(&switches_def, NULL);
+    int io_cpu = topo->naffinity > 0 ? topo->cpus[0] : -1, nkeep = topo->naffinity - 1;
+    /* The spinners' CPUs are kept awake (struct keeper), with or without spinners: so
+     * "alone" is the I/O thread alone, not the I/O thread beside a halted CPU, and a
+     * spinner waiting for the GIL wakes within microseconds, as on a busy server. */
+    struct keeper *keep = nkeep > 0 ? xcalloc((size_t)nkeep, sizeof(*keep)) : NULL;
+    for (int i = 0; i < nkeep; i++)
+        keeper_start(&keep[i], topo->cpus[1 + i], 1);
+    echo_start(&e, io_cpu, echo_s);
+    if (others && sw)
+        r = call("gil_convoy", "measure", "(isiiddiOO)", e.fd[0], variant, switch_us, cpu_workers,
+                 seconds, cores_wanted, io_cpu, others, sw);
+    else
+        PyErr_Print();
+    Py_XDECREF(r);
+    Py_XDECREF(others);
+    Py_XDECREF(sw);
+    echo_stop(&e);
+    for (int i = 0; i < nkeep; i++)
+        keeper_stop(&keep[i]);
+    free(keep);
+    return r ? 0 : -1;
 }
 
 static PyObject *py_keep_awake(PyObject *self, PyObject *arg)
@@ -343,16 +374,12 @@ int gil_convoy_placement(const struct point *pts, double seconds, int slices,
                          const struct topo *topo)
 {
     struct echo e[3];
-    struct keeper k = {.cpu = topo->cpus[1]};
+    struct keeper k;
     struct affinity saved;
     PyObject *fds, *params, *fn, *r = NULL;
     if (topo->naffinity < 2)
         return -1;
-    sem_init(&k.go, 0, 0);
-    atomic_init(&k.on, 0);
-    atomic_init(&k.stop, 0);
-    if (pthread_create(&k.tid, NULL, keeper_main, &k) != 0)
-        die("cannot create a thread");
+    keeper_start(&k, topo->cpus[1], 0); /* on around the third point's slices */
     keeper = &k;
     echo_start(&e[0], topo->cpus[0], 0); /* on the I/O thread's CPU */
     echo_start(&e[1], topo->cpus[1], 0); /* on another, which halts when it has nothing to do */
@@ -371,10 +398,7 @@ int gil_convoy_placement(const struct point *pts, double seconds, int slices,
     for (int i = 0; i < 3; i++)
         echo_stop(&e[i]);
     keeper = NULL;
-    atomic_store(&k.stop, 1);
-    sem_post(&k.go);
-    pthread_join(k.tid, NULL);
-    sem_destroy(&k.go);
+    keeper_stop(&k);
     return r ? 0 : -1;
 }
 

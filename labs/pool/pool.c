@@ -22,7 +22,9 @@
  *
  * Four experiments, each at the usable CPU count (or each --workers count):
  *   task-overhead  the fee itself: microseconds per empty task (metric us_per_task),
- *                  for the pairs above, parlab's process pool, and Python's pools.
+ *                  for the pairs above, parlab's process pool, and Python's pools
+ *                  (with --quick the only experiment that starts joblib's workers:
+ *                  they take about a second to start).
  *   granularity    efficiency = (tasks x task time / workers) / elapsed, against the
  *                  task size (param task_us=): a coarse sweep, then for each variant a
  *                  finer one around the sizes where its efficiency crosses 0.5 and 0.9,
@@ -48,6 +50,7 @@
  * that starts it, and the tables printed, are in pool_python.c and pool_output.c. */
 #include <errno.h>
 #include <math.h>
+#include <omp.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -162,6 +165,43 @@ static void window_wait(struct window *win, uint64_t created, uint64_t k)
         else
             sched_yield(); /* a worker may be waiting for this CPU */
     }
+}
+
+/* ---- pinning: one thread a CPU ------------------------------------------------------------ */
+
+/* Every thread variant runs with worker i on usable CPU i (the creating thread is 0),
+ * always, not only with --pin. A handover needs the submitter and a worker running at
+ * the same moment, and two threads that spin while they wait for each other and share
+ * one CPU look "cache hot" to the scheduler, which may leave them there for hundreds of
+ * ms (seen on the 2-vCPU VM: parlab-threads-single at 10 us a task, every repetition,
+ * on 1.00 CPU; the sync lab saw the same). Pinned, a CPU another program holds still
+ * shows: the point gets fewer CPUs and is flagged. */
+static void pin_pool_thread(int index, void *topo)
+{
+    topo_pin_thread(topo, index + 1);
+}
+
+static _Thread_local struct affinity omp_saved;
+
+/* Pin the creating thread and OpenMP's team of w threads (libgomp keeps the same threads
+ * for the next regions of the same size, in the same order). */
+static void pin_threads(const struct lab_ctx *ctx, int w, struct affinity *mine)
+{
+    affinity_save(mine);
+#pragma omp parallel num_threads(w)
+    {
+        if (omp_get_thread_num() > 0)
+            affinity_save(&omp_saved);
+        topo_pin_thread(ctx->topo, omp_get_thread_num());
+    }
+}
+
+static void unpin_threads(int w, const struct affinity *mine)
+{
+#pragma omp parallel num_threads(w)
+    if (omp_get_thread_num() > 0)
+        affinity_restore(&omp_saved);
+    affinity_restore(mine);
 }
 
 /* ---- the mechanisms, each running n tasks of `units` with w workers --------------------- */
@@ -323,13 +363,14 @@ static const struct {
 #define NC_GRAIN (NC - 2) /* the variants granularity measures */
 
 /* Every worker count's pools, started together: the process pools fork here, before
- * this experiment's first OpenMP region. */
-static struct mech *mechs_start(const struct pool_plan *p)
+ * this experiment's first OpenMP region and before this thread is pinned (a forked
+ * worker keeps the affinity of the thread that forked it). */
+static struct mech *mechs_start(const struct lab_ctx *ctx, const struct pool_plan *p)
 {
     struct mech *m = xcalloc((size_t)p->nws, sizeof(*m));
     for (int i = 0; i < p->nws; i++) {
         m[i].w = p->ws[i];
-        m[i].tp = pool_create(p->ws[i] - 1, 0);
+        m[i].tp = pool_create_with(p->ws[i] - 1, 0, pin_pool_thread, ctx->topo);
         m[i].pp = ppool_create(p->ws[i], ptask_fn, NULL);
         if (!m[i].tp || !m[i].pp)
             die("cannot start the pools for %d workers: %s", p->ws[i], strerror(errno));
@@ -470,10 +511,14 @@ static int task_overhead(struct lab_ctx *ctx)
     if ((rc = pool_python(ctx, &p, "task-overhead")) != EXIT_OK)
         return rc;
     /* 2. parlab's pools (the process pool forks now), then OpenMP */
-    m = mechs_start(&p);
-    for (int i = 0; i < p.nws && rc == EXIT_OK; i++)
+    m = mechs_start(ctx, &p);
+    for (int i = 0; i < p.nws && rc == EXIT_OK; i++) {
+        struct affinity mine;
+        pin_threads(ctx, m[i].w, &mine);
         for (int v = 0; v < NC && rc == EXIT_OK; v++)
             rc = overhead_point(ctx, &m[i], v);
+        unpin_threads(m[i].w, &mine);
+    }
     mechs_stop(m, p.nws);
     if (rc == EXIT_OK)
         pool_print_overhead(ctx, &p);
@@ -541,8 +586,9 @@ static int granularity_points(const struct lab_ctx *ctx)
 {
     struct pool_plan p;
     pool_plan_get(ctx, &p);
+    /* the four Python pools; --quick measures joblib in task-overhead only */
     return p.nws * (NC_GRAIN * (p.nsizes_c + 2 * p.refine_c) +
-                    4 * p.python * (p.nsizes_py + 2 * p.refine_py));
+                    (ctx->quick ? 3 : 4) * p.python * (p.nsizes_py + 2 * p.refine_py));
 }
 
 int pool_refine(const double *us, const double *eff, int n, int per_level, double *out,
@@ -603,18 +649,22 @@ static int granularity(struct lab_ctx *ctx)
     pool_plan_get(ctx, &p);
     if ((rc = pool_python(ctx, &p, "granularity")) != EXIT_OK)
         return rc;
-    m = mechs_start(&p);
+    m = mechs_start(ctx, &p);
     for (int i = 0; i < p.nws && rc == EXIT_OK; i++) {
         double fine[NC][8];
         const char *why[NC];
         int nfine[NC];
+        struct affinity mine;
+        pin_threads(ctx, m[i].w, &mine);
         /* the coarse sweep: every variant at one size, then the next size */
         for (int s = 0; s < p.nsizes_c && rc == EXIT_OK; s++)
             for (int v = 0; v < NC && rc == EXIT_OK; v++)
                 if (!c_mechs[v].overhead_only)
                     rc = granularity_point(ctx, &m[i], v, p.sizes_c[s]);
-        if (rc != EXIT_OK)
+        if (rc != EXIT_OK) {
+            unpin_threads(m[i].w, &mine);
             break;
+        }
         /* the finer one, around each variant's own crossings */
         for (int v = 0; v < NC; v++)
             nfine[v] = c_mechs[v].overhead_only ? 0 : refine_variant(ctx, &p, m[i].w, v, fine[v], &why[v]);
@@ -631,6 +681,7 @@ static int granularity(struct lab_ctx *ctx)
                     harness_skip(ctx, &pt, "%s", why[v]);
                 }
             }
+        unpin_threads(m[i].w, &mine);
     }
     mechs_stop(m, p.nws);
     if (rc == EXIT_OK)
@@ -659,9 +710,9 @@ static int chunksize_points(const struct lab_ctx *ctx)
 {
     struct pool_plan p;
     pool_plan_get(ctx, &p);
-    /* per worker count: the chunk sizes (C and multiprocessing) and joblib; the two
-     * plain loops once */
-    return p.nws * (p.nchunks + p.python * (p.nchunks + 1)) + 1 + p.python;
+    /* per worker count: the chunk sizes (C and multiprocessing) and joblib (not with
+     * --quick: pool_tasks.py); the two plain loops once */
+    return p.nws * (p.nchunks + p.python * (p.nchunks + !ctx->quick)) + 1 + p.python;
 }
 
 static int chunksize(struct lab_ctx *ctx)
@@ -673,7 +724,7 @@ static int chunksize(struct lab_ctx *ctx)
     pool_plan_get(ctx, &p);
     if ((rc = pool_python(ctx, &p, "chunksize")) != EXIT_OK)
         return rc;
-    m = mechs_start(&p);
+    m = mechs_start(ctx, &p);
     for (int i = 0; i < p.nws && rc == EXIT_OK; i++)
         for (int c = 0; c < p.nchunks && rc == EXIT_OK; c++) {
             /* cores_wanted 0: the fee or the split of the tasks limits the throughput
@@ -999,7 +1050,8 @@ const struct lab lab_pool = {
         "every task deferred (at most 48 a worker in flight: libgomp runs a task in place\n"
         "beyond 64 a thread; omp-task-nowindow shows it), a loop (omp-dynamic), parlab's\n"
         "process pool, and Python's ThreadPoolExecutor, ProcessPoolExecutor,\n"
-        "multiprocessing.Pool and joblib.\n"
+        "multiprocessing.Pool and joblib (with --quick joblib only here: its workers take\n"
+        "about a second to start).\n"
         "granularity: efficiency against task size (C from 1 ns, Python from 1 us, up to\n"
         "10 ms; param task_us=), each against the plain loop timed in the same repetition:\n"
         "one size a decade, then finer sizes around each variant's crossings of 0.5 and 0.9,\n"

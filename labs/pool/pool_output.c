@@ -139,14 +139,15 @@ double pool_breakeven(const double *us, const double *eff, int n, double level)
     return -1;
 }
 
-static void print_breakeven(double be, double smallest)
+/* "0.5 at ~17.7 us", "0.9 not reached", "0.5 at <= 0.001 us" */
+static void print_breakeven(double level, double be, double smallest)
 {
     if (be < 0)
-        printf("not reached");
+        printf("%.1f not reached", level);
     else if (be == 0)
-        printf("<= %g us", smallest);
+        printf("%.1f at <= %g us", level, smallest);
     else
-        printf("~%.3g us", be);
+        printf("%.1f at ~%.3g us", level, be);
 }
 
 /* A granularity row, for sorting a variant's sizes. */
@@ -215,13 +216,13 @@ void pool_print_granularity(struct lab_ctx *ctx, const struct pool_plan *p)
                 printf("\n");
             }
             n = n < 64 ? n : 64;
-            printf("  %-22s reaches 0.5 at ", "");
+            printf("  %-22s efficiency ", "");
             for (int k = 0; k < 2; k++) {
                 double level = k == 0 ? 0.5 : 0.9, be = pool_breakeven(us, eff, n, level);
                 struct point fp = {"granularity", var, 0,
                                    fmt_param(param, sizeof(param), "workers=%d;level=%.1f", w, level), 0};
-                print_breakeven(be, us[0]);
-                printf(k == 0 ? ", 0.9 at " : " (between the medians, log scale)\n");
+                print_breakeven(level, be, us[0]);
+                printf(k == 0 ? ", " : " (between the two nearest sizes, log scale)\n");
                 /* kept as derived rows where a crossing was found: the chart marks them */
                 if (be > 0)
                     results_add_fit(ctx->res, &fp, "breakeven_task_us", be, "us", n);

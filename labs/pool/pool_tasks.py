@@ -192,6 +192,13 @@ def repetitions(exp, name, w, param, run, metric, unit, value, before=None):
                 H.result(exp, name, w, param, rep, "task_us_loop", base * 1e6, "us")
 
 
+# joblib's workers are fresh interpreters that import joblib: starting and stopping
+# them takes about a second, as long as the rest of a quick experiment's Python side.
+# --quick measures joblib once, in task-overhead (its fee with automatic batching); the
+# other experiments do not plan its points (the lab's points() agrees) and say so once.
+QUICK_JOBLIB_NOTE = "python: --quick: py-joblib measured in task-overhead only (its workers take about a second to start)"
+
+
 def each_pool(exp, workers, params, measure):
     """For every worker count and pool: the points params(name) names, measured by
     measure(name, w, run, param). A pool that cannot start or fails is skipped with its
@@ -246,7 +253,7 @@ def task_overhead(workers, usable, quick):
     def measure(name, w, run, param):
         # the fee is mostly waiting and handing over, not CPU work: cores_wanted 0
         H.point("task-overhead", name, w, param, 0.0)
-        n = calibrate(run, target)
+        n = calibrate(run, target, 64)  # from 64: a process pool's task costs ~0.1 ms
         tasks = [0] * n
         repetitions("task-overhead", name, w, param, lambda: run(tasks), "us_per_task", "us",
                     lambda t, b: t / n * 1e6)
@@ -319,8 +326,11 @@ def granularity(workers, usable, sizes, quick, refine=1):
         else:
             H.skip("granularity", name, w, param, why)
 
+    if quick:
+        H.note(QUICK_JOBLIB_NOTE)
     each_pool("granularity", workers,
-              lambda name: ["task_us=%g" % s for s in sizes] +
+              lambda name: [] if quick and name == "py-joblib" else
+                           ["task_us=%g" % s for s in sizes] +
                            ["refine=%d" % (k + 1) for k in range(2 * refine)], measure)
 
 
@@ -334,7 +344,7 @@ def chunksize(workers, usable, chunks, task_us, quick):
     def params(name):
         if name == "py-mp-pool":
             return ["chunksize=%d;task_us=%g" % (c, task_us) for c in chunks]
-        return ["chunksize=auto;task_us=%g" % task_us] if name == "py-joblib" else []
+        return ["chunksize=auto;task_us=%g" % task_us] if name == "py-joblib" and not quick else []
 
     def measure(name, w, run, param):
         c = param.split(";")[0].split("=")[1]
@@ -344,6 +354,8 @@ def chunksize(workers, usable, chunks, task_us, quick):
         repetitions("chunksize", name, w, param, lambda: run(tasks, c), "tasks_per_s", "1/s",
                     lambda t, b: n / t)
 
+    if quick:
+        H.note(QUICK_JOBLIB_NOTE)
     each_pool("chunksize", workers, params, measure)
     if not H.interrupted():  # the loop has no workers: once
         param = "chunksize=1;task_us=%g" % task_us

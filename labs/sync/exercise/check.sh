@@ -33,17 +33,17 @@ $cc -std=gnu11 -O2 -pthread -o "$tmp/control" "$here/control.c"
 echo "your program (workers, rep, seconds, CPUs it got, CPUs others used, its last line):"
 grep -v '^#' "$tmp/yours.csv" | sed 's/^/  /'
 get() { awk -F, -v k="# $2" -v w="${3:-}" '$1 == k && (w == "" || $2 == w) {print (w == "" ? $2 : $3)}' "$tmp/$1.csv"; }
+# The total must be right in every run, with 1 thread and with every usable CPU.
+bad=$(awk -F, 'NR > 1 && !/^#/ { split($6, f, " "); n = f[4]; want = int((n - 1) / 7) + 1;
+                                  if (f[1] != "total" || f[2] != want) { print $1 " thread(s): " $6 " (expected total " want ")"; exit } }' "$tmp/yours.csv")
+if [ -n "$bad" ]; then
+    echo "FAIL: a count was lost or doubled: $bad"; exit 1
+fi
 usable=$(get yours usable_cpus)
 if [ "$usable" -lt 2 ]; then
     echo "CANNOT JUDGE: 1 usable CPU here: the threads take turns, so they never write the line at the"
     echo "same moment and no false sharing can be measured. Run on a machine with 2 or more CPUs."
     exit 0
-fi
-# The total must be right in every run, with 1 thread and with $usable.
-bad=$(awk -F, 'NR > 1 && !/^#/ { split($6, f, " "); n = f[4]; want = int((n - 1) / 7) + 1;
-                                  if (f[1] != "total" || f[2] != want) { print $1 " thread(s): " $6 " (expected total " want ")"; exit } }' "$tmp/yours.csv")
-if [ -n "$bad" ]; then
-    echo "FAIL: a count was lost or doubled: $bad"; exit 1
 fi
 stride=$(awk -F, 'NR > 1 && !/^#/ { split($6, f, " "); print f[6]; exit }' "$tmp/yours.csv")
 # Did the runs get the machine? Other programs' CPUs while they ran, at the most, and
