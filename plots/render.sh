@@ -12,16 +12,19 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 
-# --one RES W H NAME FMT IN1 IN2: draw one chart in one format (the jobs below run these
-# side by side, one per usable CPU: gnuplot is single-threaded, and the tour waits).
+# --one RES W H NAME FMT IN1 IN2 PANEL: draw one chart in one format (the jobs below run
+# these side by side, one per usable CPU: gnuplot is single-threaded, and the tour waits).
+# PANEL ('-': none): a slide of one panel of a chart with several, NAME-PANEL.png; the
+# script names its panels in a "# slide panels: a b c" line and draws the one in `panel`.
 if [ "${1:-}" = --one ]; then
-    res=$2 slide_w=$3 slide_h=$4 name=$5 fmt=$6 in1=$7 in2=$8
+    res=$2 slide_w=$3 slide_h=$4 name=$5 fmt=$6 in1=$7 in2=$8 panel=$9
     [ "$in2" = - ] && in2=
     out="$res/plots/$name.$fmt"
     size=
     [ "$fmt" = dumb ] && out=/dev/stdout
     [ "$fmt" = slide ] && out="$res/plots/slide/$name.png" && size="slide_w=$slide_w; slide_h=$slide_h; "
-    err="$res/plots/.$name.$fmt.err"
+    [ "$panel" != - ] && out="$res/plots/slide/$name-$panel.png" && size="${size}panel='$panel'; "
+    err="$res/plots/.$name.$fmt.$panel.err"
     if gnuplot -e "in='$in1'; in2='$in2'; out='$out'; fmt='$fmt'; ${size}plotdir='$here'" "$here/$name.gp" \
         2>"$err"; then
         [ "$fmt" = dumb ] || echo "  $out"
@@ -75,20 +78,26 @@ for gp in "$here"/*.gp; do
         echo "  $name: no data yet (run the lab that writes$missing)"
         continue
     fi
+    panels=$(sed -n 's/^# slide panels: *//p' "$gp")
     for fmt in $fmt_list; do
-        printf '%s\0%s\0%s\0%s\0' "$name" "$fmt" "$1" "${2:--}" >>"$jobs"
+        printf '%s\0%s\0%s\0%s\0-\0' "$name" "$fmt" "$1" "${2:--}" >>"$jobs"
+        if [ "$fmt" = slide ]; then
+            for p in $panels; do
+                printf '%s\0%s\0%s\0%s\0%s\0' "$name" "$fmt" "$1" "${2:--}" "$p" >>"$jobs"
+            done
+        fi
     done
 done
 # Side by side, one gnuplot per usable CPU (in the terminal, one after the other).
 np=$(nproc 2>/dev/null || echo 1)
 [ "$fmt_list" = dumb ] && np=1
 if [ "$fmt_list" = dumb ]; then
-    xargs -0 -n 4 -P 1 sh "$0" --one "$res" "$slide_w" "$slide_h" <"$jobs"
+    xargs -0 -n 5 -P 1 sh "$0" --one "$res" "$slide_w" "$slide_h" <"$jobs"
     rc=$?
     drawn=$(tr -cd '\0' <"$jobs" | wc -c)
-    drawn=$((drawn / 4))
+    drawn=$((drawn / 5))
 else
-    xargs -0 -n 4 -P "$np" sh "$0" --one "$res" "$slide_w" "$slide_h" <"$jobs" >"$log"
+    xargs -0 -n 5 -P "$np" sh "$0" --one "$res" "$slide_w" "$slide_h" <"$jobs" >"$log"
     rc=$?
     sort "$log"
     drawn=$(grep -c . "$log")

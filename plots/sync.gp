@@ -13,6 +13,8 @@
 # workers did not get their CPUs) are drawn hollow and faded: the claims do not judge them.
 # input: sync-summary.csv
 # input: sync-meta.csv
+# slide panels: a b c d
+# (render.sh --slide also draws each panel alone, full size: sync-a.png .. sync-d.png)
 # Run by plots/render.sh (make plots); by hand:
 #   gnuplot -e "in='results/sync-summary.csv'; in2='results/sync-meta.csv'; \
 #               out='sync.png'; fmt='png'; plotdir='plots'" plots/sync.gp
@@ -79,19 +81,28 @@ join(list, sel) = sprintf("unset arrow; do for [i = 1:words(%s)] { m1 = NaN; mp 
     list, sel, list, sel, list)
 nothing(msg) = sprintf("set label 1 \"%s\" at graph 0.5, 0.5 center; set yrange [0:1]; set key off; plot 1e30 notitle; set key on; unset label 1", msg)
 
-set multiplot title sprintf("What synchronisation costs on %s (%d usable CPU%s)\nmedians; whiskers: the interval of the median (%.0f%% coverage)%s", \
-    cpu, usable, usable == 1 ? '' : 's', 100 * cov, nflag > 0 ? '; hollow, faded: flagged busy or short (not judged)' : '') font ',14'
+# One panel alone on a slide (panel = 'a'..'d', from render.sh --slide), or all four.
+sp = exists('panel') ? panel : ''
+show(p) = (sp eq '' || sp eq p)
+if (sp eq '') {
+    set multiplot title sprintf("What synchronisation costs on %s (%d usable CPU%s)\nmedians; whiskers: the interval of the median (%.0f%% coverage)%s", \
+        cpu, usable, usable == 1 ? '' : 's', 100 * cov, nflag > 0 ? '; hollow, faded: flagged busy or short (not judged)' : '') font ',14'
+} else {
+    set multiplot
+}
 set style fill solid 0.85 border -1
 set boxwidth 0.5
 set xtics nomirror rotate by -30 left noenhanced font ',11'
 set grid ytics
 set pointsize 1.5
 
+if (show('a')) {
 # --- (a) uncontended ---------------------------------------------------------------------------
 set lmargin at screen 0.07
 set rmargin at screen 0.47
 set tmargin at screen 0.82
 set bmargin at screen 0.58
+if (sp ne '') { set lmargin at screen 0.1; set rmargin at screen 0.97; set tmargin at screen 0.86; set bmargin at screen 0.22 }
 set key off
 set title "(a) uncontended, 1 worker: a few ns while the line stays in one core's cache" font ',12'
 set ylabel 'ns per operation'
@@ -112,10 +123,14 @@ if (na > 0) {
     eval nothing('the lock experiment is not in these results')
 }
 
+}
+if (show('b')) {
 # --- (b) contended ------------------------------------------------------------------------------
 set lmargin at screen 0.57
 set rmargin at screen 0.95
-set key at screen 0.76, screen 0.88 center center vertical maxrows 1 nobox font ',11' samplen 1
+if (sp ne '') { set lmargin at screen 0.1; set rmargin at screen 0.97; set tmargin at screen 0.86; set bmargin at screen 0.22 }
+if (sp ne '') { set ylabel 'ns per operation'; set xrange [0.4:words(locks) + 0.6]; set xtics (); do for [i = 1:words(locks)] { set xtics add (word(locks, i) i) } }  # (a)'s, when (a) is not drawn
+if (sp eq '') { set key at screen 0.76, screen 0.88 center center vertical maxrows 1 nobox font ',11' samplen 1 } else { set key top center horizontal nobox font ',11' samplen 1 }
 set title (P > 1 ? sprintf('(b) contended: %d workers vs 1, ns per operation as each worker sees it', P) : \
            '(b) contended: 2 or more workers vs 1, ns per operation') font ',12'
 if (nb > 0) {
@@ -137,13 +152,16 @@ if (nb > 0) {
                  "no contended lock point in these results")
 }
 
+}
 unset arrow
+if (show('c')) {
 # --- (c) barriers --------------------------------------------------------------------------------
 set lmargin at screen 0.07
 set rmargin at screen 0.47
 set tmargin at screen 0.38
 set bmargin at screen 0.13
-set key at screen 0.27, screen 0.44 center center vertical maxrows 1 nobox font ',11' samplen 1
+if (sp ne '') { set lmargin at screen 0.1; set rmargin at screen 0.97; set tmargin at screen 0.86; set bmargin at screen 0.22 }
+if (sp eq '') { set key at screen 0.27, screen 0.44 center center vertical maxrows 1 nobox font ',11' samplen 1 } else { set key top center horizontal nobox font ',11' samplen 1 }
 set title (P > 1 ? sprintf('(c) barriers: us per barrier, 1 and %d workers: sleeping ones cost us', P) : \
            '(c) barriers: us per barrier, 1 worker') font ',12'
 set ylabel 'us per barrier'
@@ -168,10 +186,13 @@ if (nc > 0) {
     eval nothing('the barrier experiment is not in these results')
 }
 
+}
 unset arrow
+if (show('d')) {
 # --- (d) handoff ---------------------------------------------------------------------------------
 set lmargin at screen 0.57
 set rmargin at screen 0.95
+if (sp ne '') { set lmargin at screen 0.1; set rmargin at screen 0.97; set tmargin at screen 0.86; set bmargin at screen 0.22 }
 set key off
 set title '(d) handoff between two CPUs, us one way: waking a sleeper vs a spinner' font ',12'
 set ylabel 'us, one way'
@@ -191,5 +212,6 @@ if (nd > 0) {
 } else {
     eval nothing(usable < 2 ? "1 usable CPU: a handoff needs two CPUs at once,\\nso it was not measured" : \
                  "the handoff experiment is not in these results")
+}
 }
 unset multiplot

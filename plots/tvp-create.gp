@@ -6,7 +6,7 @@ load plotdir.'/common.gp'
 
 # The rows of the create experiment, in the order they ran: median, interval, a label.
 # "fork" with param rss_mib=N ran in a parent that had touched N MiB first.
-label(v, p) = p eq '' ? v : sprintf('%s (parent touched %s MiB)', v, p[9:])
+label(v, p) = p eq '' ? v : sprintf(fmt eq 'slide' ? '%s: %s MiB parent' : '%s (parent touched %s MiB)', v, p[9:])  # no comma: the table below is comma-separated
 us(v) = v >= 1000 ? sprintf('%.1f ms', v / 1000) : sprintf('%.0f us', v)
 rssof(p) = strstrt(p, 'rss_mib=') == 1 ? p[9:] + 0 : 0
 # A run without create (parlab run tvp --experiment memory, say) still gets a chart that
@@ -37,8 +37,10 @@ rss = STATS_max
 set ytics scale 0 font ',12' ()
 do for [i = 0:n - 1] { stats $create every ::i::i using (lab = strcol(4), 0) nooutput; set ytics add (lab i) }
 
-set title "Starting and reaping one worker that does nothing (parlab run tvp: create)"
-set xlabel 'time to start and reap one worker (log scale: each grid line is 10x)'
+slide = (fmt eq 'slide')   # a slide's headline says the rest: shorter words, room for the stamp
+set title (slide ? 'start and reap one worker that does nothing' : "Starting and reaping one worker that does nothing (parlab run tvp: create)")
+set xlabel (slide ? 'time (log scale)' : 'time to start and reap one worker (log scale: each grid line is 10x)')
+if (slide) { set bmargin 5 }
 set logscale x 10
 set xtics ('1 us' 1, '10 us' 10, '100 us' 100, '1 ms' 1000, '10 ms' 1e4, '100 ms' 1e5, '1 s' 1e6)
 set xrange [*:*]
@@ -46,9 +48,10 @@ set offsets graph 0.05, graph 0.15, 0, 0
 set yrange [n - 0.5:-1.7]   # a free row on top for the key
 set grid xtics mxtics noytics lc rgb '#bbbbbb', lc rgb '#eeeeee'
 set key top right box opaque
-set lmargin 30
+if (slide) { set key font ',9' }
+set lmargin (slide ? 25 : 30)
 plot $create using ($6 > 0 ? NaN : $1):0:2:3 with xerrorbars lt 1 pt 7 ps 1.6 lw 1.5 \
-        title sprintf('from this small parent: median, with its interval (covers it %.0f%% of the time)', 100 * level), \
+        title (slide ? sprintf('small parent (%.0f%% intervals)', 100 * level) : sprintf('from this small parent: median, with its interval (covers it %.0f%% of the time)', 100 * level)), \
      '' using ($6 > 0 ? $1 : NaN):0:2:3 with xerrorbars lt 2 pt 5 ps 1.6 lw 1.5 \
-        title sprintf('from a parent that first touched %.0f MiB', rss), \
+        title sprintf(slide ? 'parent touched %.0f MiB' : 'from a parent that first touched %.0f MiB', rss), \
      '' using 3:0:('  '.us($1)) with labels left font ',11' notitle

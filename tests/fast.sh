@@ -4,7 +4,7 @@
 fast_opts() {
     case "$1" in
     amdahl) echo "--quick --reps 1 --seconds 0.01 --sleep-seconds 0.01 --triad-mib 8 --phase-seconds 0.3" ;;
-    freeze) echo "--quick --reps 1 --seconds 0.2 --phase-seconds 1" ;;
+    freeze) echo "--quick --reps 1 --seconds 0.3 --phase-seconds 1" ;;
     gil) echo "--quick --reps 1 --seconds 0.02" ;;
     tvp) echo "--quick --reps 1 --seconds 0.02 --rss 8 --phase-seconds 0.2" ;;
     pool) echo "--quick --reps 1 --phase-seconds 0.2" ;;

@@ -41,6 +41,12 @@ if "$PARLAB" help freeze >/dev/null 2>&1; then
     rc=$?
     [ $rc -eq 2 ] && [ ! -s "$out/bad.out" ] && [ "$(wc -l <"$out/bad.err")" -eq 1 ] && grep -q delay "$out/bad.err" &&
         ok "freeze: --delay 0 is a usage error naming it" || bad "freeze: --delay 0: rc $rc, $(cat "$out/bad.err")"
+    # a repetition shorter than the first request (at half of --every) would judge nothing
+    "$PARLAB" run freeze --seconds 0.2 --every 0.5 --out "$out/bad" >"$out/bad.out" 2>"$out/bad.err"
+    rc=$?
+    [ $rc -eq 2 ] && [ "$(wc -l <"$out/bad.err")" -eq 1 ] && grep -q -- "--seconds 0.2" "$out/bad.err" &&
+        ok "freeze: --seconds shorter than half of --every is a usage error naming it" ||
+        bad "freeze: --seconds 0.2: rc $rc, $(cat "$out/bad.err")"
 else
     skip "freeze: this parlab does not run the freeze lab"
 fi

@@ -434,6 +434,51 @@ TEST(die_cleans_up)
     rmdir(dir);
 }
 
+/* Descendants nobody tracked (a Python pool's workers and its resource tracker) get
+ * SIGTERM first and a moment to clean up, and only then SIGKILL: a worker that says so
+ * on a pipe when SIGTERM comes proves it got the chance. */
+static int term_pipe = -1;
+static void on_term_say_so(int sig)
+{
+    (void)sig;
+    if (write(term_pipe, "T", 1) < 0)
+        _exit(2);
+    _exit(0);
+}
+
+TEST(untracked_descendants_get_sigterm_first)
+{
+    int fd[2], st = 0;
+    char c = 0;
+    pid_t pid;
+    CHECK(pipe(fd) == 0);
+    fflush(NULL);
+    pid = fork();
+    if (pid == 0) {
+        int ready[2];
+        if (pipe(ready) < 0)
+            _exit(3);
+        harness_install_signals();
+        pid_t w = fork(); /* untracked: not harness_fork */
+        if (w == 0) {
+            term_pipe = fd[1];
+            signal(SIGTERM, on_term_say_so);
+            if (write(ready[1], "r", 1) < 0)
+                _exit(4);
+            for (;;)
+                pause();
+        }
+        if (read(ready[0], &c, 1) != 1)
+            _exit(5);
+        harness_kill_children();
+        _exit(kill(w, 0) == -1 && errno == ESRCH ? 0 : 6); /* gone, and reaped */
+    }
+    close(fd[1]);
+    CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    CHECK(read(fd[0], &c, 1) == 1 && c == 'T');
+    close(fd[0]);
+}
+
 int main(void)
 {
     const char *t = getenv("TMPDIR");
@@ -452,5 +497,6 @@ int main(void)
     RUN(forwarded_fields_keep_their_frame);
     RUN(write_publishes_the_whole_set);
     RUN(die_cleans_up);
+    RUN(untracked_descendants_get_sigterm_first);
     return TEST_DONE();
 }
