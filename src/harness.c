@@ -44,6 +44,12 @@ bool lab_opt_given(const struct lab_ctx *ctx, const char *name)
     return ctx->opt_given[opt_index(ctx, name)];
 }
 
+const char *lab_opt_str(const struct lab_ctx *ctx, const char *name)
+{
+    int i = opt_index(ctx, name);
+    return ctx->opt_str && ctx->opt_given[i] ? ctx->opt_str[i] : NULL;
+}
+
 /* ---- worker counts ---------------------------------------------------------------------- */
 
 int harness_workers_auto(const struct topo *t, int **out)

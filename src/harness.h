@@ -48,6 +48,7 @@ struct lab_ctx {
     const char *out_dir;
     const double *opt;     /* the lab's options by index in lab->options (NAN: no value) */
     const bool *opt_given; /* ... and whether the user gave them */
+    const char *const *opt_str; /* ... and as given on the command line (NULL: not given) */
     const bool *exp_on;    /* the experiments to run, by index in lab->experiments */
     const struct lab_experiment *exp; /* the one running now */
     void *state;           /* the lab's own, from prepare() to the last experiment */
@@ -66,6 +67,8 @@ struct lab_ctx {
 double lab_opt(const struct lab_ctx *ctx, const char *name);
 /* True if the user gave --name. */
 bool lab_opt_given(const struct lab_ctx *ctx, const char *name);
+/* An option as the user gave it, or NULL: a LAB_OPT_FILE's file name. */
+const char *lab_opt_str(const struct lab_ctx *ctx, const char *name);
 
 /* ---- worker counts ---------------------------------------------------------------------- */
 /* The default sweep: 1..usable (every count up to 8, then doubling, always ending at

@@ -56,6 +56,8 @@ struct lab_experiment {
 enum lab_opt_type {
     LAB_OPT_NUMBER,  /* any number in [lo, hi] */
     LAB_OPT_INTEGER, /* a whole number in [lo, hi] */
+    LAB_OPT_FILE,    /* a file that exists and can be read (lab_opt_str: its name; def,
+                      * quick, lo and hi unused: NAN, NAN, 0, 0) */
 };
 
 struct lab_option {

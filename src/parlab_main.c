@@ -104,6 +104,10 @@ static int cmd_help(const char *name)
         for (int i = 0; i < no; i++) {
             const struct lab_option *o = &l->options[i];
             printf("  --%s %-6s %s (", o->name, o->metavar, o->help);
+            if (o->type == LAB_OPT_FILE) {
+                printf("a file; none by default)\n");
+                continue;
+            }
             printf("from ");
             print_value(o->lo);
             printf(" to ");
@@ -258,6 +262,16 @@ static void parse_experiments(const struct lab *l, const char *list, bool *on)
 static double parse_lab_option(const struct lab_option *o, const char *val)
 {
     double v;
+    if (o->type == LAB_OPT_FILE) {
+        struct stat sb;
+        if (!*val)
+            usage_error("--%s: an empty file name", o->name);
+        if (stat(val, &sb) < 0 || access(val, R_OK) < 0)
+            usage_error("--%s: '%s' cannot be read: %s", o->name, val, strerror(errno));
+        if (!S_ISREG(sb.st_mode))
+            usage_error("--%s: '%s' is not a regular file", o->name, val);
+        return 1; /* given; the lab reads the name with lab_opt_str */
+    }
     if (o->type == LAB_OPT_INTEGER) {
         long n;
         if (parse_long(val, (long)o->lo, (long)o->hi, &n) < 0)
@@ -372,6 +386,7 @@ static int cmd_run(int argc, char **argv)
             opt[k] = ctx.quick && !isnan(l->options[k].quick) ? l->options[k].quick : l->options[k].def;
     ctx.opt = opt;
     ctx.opt_given = given;
+    ctx.opt_str = raw;
     ctx.exp_on = on;
 
     topo_detect(&topo);
@@ -404,7 +419,10 @@ static int cmd_run(int argc, char **argv)
         if (!isnan(opt[k])) {
             char key[96];
             snprintf(key, sizeof(key), "option_%s", l->options[k].name);
-            results_meta(ctx.res, key, "%g", opt[k]);
+            if (l->options[k].type == LAB_OPT_FILE)
+                results_meta(ctx.res, key, "%s", raw[k]); /* the file's name */
+            else
+                results_meta(ctx.res, key, "%g", opt[k]);
         }
     {
         char list[512] = "";

@@ -50,7 +50,9 @@ leftovers() {
 }
 
 # ---- bad options: one line naming the value, exit 2, before anything runs ----------------------
-for args in "--hosts 9" "--cap-mbit -1" "--netns 2" "--serial 1.5" "--experiment frob" "--max-bytes 0" "--sample-ms 0"; do
+: >"$TMPDIR/empty-hostfile"
+for args in "--hosts 9" "--cap-mbit -1" "--netns 2" "--serial 1.5" "--experiment frob" "--max-bytes 0" "--sample-ms 0" \
+    "--hostfile $TMPDIR/no-such-hostfile" "--hostfile $TMPDIR/empty-hostfile" "--hostfile $TMPDIR"; do
     # shellcheck disable=SC2086
     "$PARLAB" run cluster $args --out "$out/bad" >"$out/bad.out" 2>"$out/bad.err" </dev/null
     rc=$?

@@ -63,11 +63,8 @@ const char *const cluster_where_name[W_COUNT] = {"shm", "tcp", "netns", "netns-c
 
 const char *cluster_hostfile(const struct lab_ctx *ctx)
 {
-    /* parlab's options are numbers; a file name comes from the environment for now:
-     * PARLAB_CLUSTER_HOSTFILE=FILE parlab run cluster (README.md, "A real cluster") */
-    const char *f = getenv("PARLAB_CLUSTER_HOSTFILE");
-    (void)ctx;
-    return f && *f ? f : NULL;
+    /* parlab run cluster --hostfile FILE (README.md, "A real cluster") */
+    return lab_opt_str(ctx, "hostfile");
 }
 
 int cluster_places(const struct lab_ctx *ctx, enum where *out)
@@ -1260,7 +1257,7 @@ static const char *check(const struct lab_ctx *ctx)
     static char why[400];
     char msg[300];
     if (cluster_hostfile(ctx) && cluster_hostfile_check(cluster_hostfile(ctx), msg, sizeof(msg)) < 0) {
-        snprintf(why, sizeof(why), "PARLAB_CLUSTER_HOSTFILE: %s", msg);
+        snprintf(why, sizeof(why), "--hostfile %s: %s", cluster_hostfile(ctx), msg);
         return why;
     }
     return NULL;
@@ -1292,6 +1289,8 @@ static const struct lab_option cluster_options[] = {
     {"halo-kib", "K", "halo: KiB swapped with each neighbour a step", LAB_OPT_NUMBER, 64, NAN, 0, 65536},
     {"sample-ms", "MS", "the shortest sample the calibrations aim for (default: 4-20 quick, 20-100 full)",
      LAB_OPT_NUMBER, NAN, NAN, 0.1, 10000},
+    {"hostfile", "FILE", "a real cluster: Open MPI's hostfile (a host a line; README.md, A real cluster)",
+     LAB_OPT_FILE, NAN, NAN, 0, 0},
     {NULL, NULL, NULL, 0, 0, 0, 0, 0},
 };
 
@@ -1305,7 +1304,7 @@ const struct lab lab_cluster = {
         "The same work over MPI ranks (Open MPI 4.1, mpi4py) and Dask workers, where the ranks can be:\n"
         "one host through shared memory (shm), one host through TCP on loopback (tcp), several hosts\n"
         "on this machine (network namespaces joined by veth pairs: netns; links capped by tc tbf:\n"
-        "netns-capped; needs root), and a real cluster (PARLAB_CLUSTER_HOSTFILE=FILE: the hosts of an\n"
+        "netns-capped; needs root), and a real cluster (--hostfile FILE: the hosts of an\n"
         "Open MPI hostfile, through ssh). Per point the median and its interval; speedups paired;\n"
         "Amdahl and USL fits. Everything started (mpirun, daemons, Dask, namespaces) is removed at the\n"
         "end, also on Ctrl-C. Charts: plots/cluster-*.gp (make plots).",
