@@ -26,6 +26,8 @@ fast_args() {
     tvp) echo "$(fast_opts tvp) --experiment create,cpu-bound" ;;
     pool) echo "$(fast_opts pool) --experiment task-overhead,chunksize" ;; # the Python pools, joblib too
     sync) echo "$(fast_opts sync) --experiment lock,false-sharing" ;;
+    sklearn) echo "$(fast_opts sklearn) --experiment cv" ;;            # loky pools, joblib's /dev/shm
+    cluster) echo "$(fast_opts cluster) --experiment pingpong,tasks --netns 0" ;; # mpirun, Dask (t_cluster.sh: namespaces)
     *) fast_opts "$1" ;;
     esac
 }

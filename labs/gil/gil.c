@@ -782,13 +782,29 @@ static void judge_speedup(struct claim_out *o, const struct report_lab *l, const
 {
     int p = report_top_workers(l, experiment, variant, "", "speedup", 2);
     const struct sumrow *r = report_row(l, experiment, variant, p, "", "speedup");
-    if (!p)
+    const struct sumrow *c = report_row(l, experiment, variant, p, "", "cpu_cores"),
+                        *c1 = report_row(l, experiment, variant, 1, "", "cpu_cores");
+    if (!p) {
         claim_verdict(o, VERDICT_CANNOT_TELL, "%s: no speedup measured at 2 or more workers "
                                               "within the usable CPUs", variant);
-    else if (at_least)
+    } else if (at_least) {
         claim_at_least(o, l, r, x * p, "%s at %d workers (at least %.2gx)", variant, p, x * p);
-    else
+        /* The workers kept P cores busy (the GIL did not hold them back), yet each core
+         * did less than one worker alone: the CPUs slowed each other down (on a VM,
+         * virtual CPUs that are hyperthreads of one physical core; a laptop's clock
+         * dropping with more cores busy). The work is split and checked, so that is the
+         * machine, not the code: these numbers cannot tell how far the code scales. */
+        if (o->verdict != VERDICT_HOLDS && r && c && c1 && c1->median > 0 &&
+            c->median >= 0.8 * p * c1->median && r->median < x * p)
+            claim_verdict(o, VERDICT_CANNOT_TELL,
+                          "%s: %d workers kept %.2f CPU cores busy (1 worker: %.2f), yet ran "
+                          "only %.2fx as fast: each core did less than one worker alone, so "
+                          "the CPUs slowed each other (on a VM: virtual CPUs sharing a "
+                          "physical core), not the GIL", variant, p, c->median, c1->median,
+                          r->median);
+    } else {
         claim_at_most(o, l, r, x, "%s at %d workers (at most %.2gx)", variant, p, x);
+    }
 }
 
 static void threads_do_not_scale(const struct report_lab *l, struct claim_out *o)

@@ -13,35 +13,15 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-src=${1:-$here/batch.py}
-parlab="${PARLAB:-$top/bin/parlab}"
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-[ -x "$parlab" ] || { echo "build parlab first: make"; exit 2; }
-[ -f "$src" ] || { echo "check.sh: no such file '$src'"; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-if ! "$parlab" time --reps 3 -- "$py" "$src" >"$tmp/time.csv" 2>"$tmp/err"; then
-    echo "FAIL: $src did not run to the end:"
-    tail -n 5 "$tmp/err"
-    exit 1
-fi
-grep -v '^#' "$tmp/time.csv"
-usable=$(awk -F, '$1 == "# usable_cpus" {print $2}' "$tmp/time.csv")
-if [ "$usable" -lt 2 ]; then
-    echo "CANNOT JUDGE: 1 usable CPU here, so no executor can beat the loop (its workers take turns on the CPU)."
-    exit 0
-fi
+. "$top/labs/exercise.sh"
+ex_init "${1:-$here/batch.py}"
+ex_time --reps 3 -- "$py" "$src"
+usable=$(ex_usable)
+ex_one_cpu_cannot_judge "so no executor can beat the loop (its workers take turns on the CPU)."
 # Every run must compute the same checksum: parallel, but still right.
-sums=$(awk -F, 'NR > 1 && !/^#/ {split($6, f, " "); print f[4]}' "$tmp/time.csv" | sort -u | wc -l)
-[ "$sums" -eq 1 ] || { echo "FAIL: the checksum differs between runs: is every item in exactly one batch?"; exit 1; }
-# Did the runs get the machine? Other programs' CPU time while they ran, at the most.
-other=$(awk -F, '$1 == "# other_cores_max" {print $2}' "$tmp/time.csv")
-if awk -v o="$other" 'BEGIN {exit !(o > 0.3)}'; then
-    echo "CANNOT JUDGE: other programs used up to $other CPUs while it ran; rerun when the machine is quiet"
-    echo "(parmon shows who is busy)."
-    exit 0
-fi
+[ "$(ex_outputs | awk '{print $4}' | sort -u | wc -l)" -eq 1 ] ||
+    { echo "FAIL: the checksum differs between runs: is every item in exactly one batch?"; exit 1; }
+ex_busy_cannot_judge "$(ex_cores "$usable") CPUs for $usable workers"
 # The efficiency of each repetition: its loop's work time over (workers x its executor's).
 eff=$(awk -F, -v u="$usable" 'NR > 1 && !/^#/ { split($6, f, " "); t[$1 "," $2] = f[2]; if ($1 == u) { e = f[8]; k = f[6] } }
     END { n = 0; for (r = 1; r <= 50; r++) if ((1 "," r) in t && (u "," r) in t && t[u "," r] > 0) v[++n] = t[1 "," r] / (u * t[u "," r]);

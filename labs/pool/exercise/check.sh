@@ -12,39 +12,19 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-src=${1:-$here/chunks.py}
-parlab="${PARLAB:-$top/bin/parlab}"
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-[ -x "$parlab" ] || { echo "build parlab first: make"; exit 2; }
-[ -f "$src" ] || { echo "check.sh: no such file '$src'"; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-if ! "$parlab" time --reps 5 -- "$py" "$src" >"$tmp/time.csv" 2>"$tmp/err"; then
-    echo "FAIL: $src did not run to the end:"
-    tail -n 5 "$tmp/err"
-    exit 1
-fi
-grep -v '^#' "$tmp/time.csv"
-usable=$(awk -F, '$1 == "# usable_cpus" {print $2}' "$tmp/time.csv")
-if [ "$usable" -lt 2 ]; then
-    echo "CANNOT JUDGE: 1 usable CPU here, so no pool can beat the loop (its workers take turns on the CPU)."
-    exit 0
-fi
+. "$top/labs/exercise.sh"
+ex_init "${1:-$here/chunks.py}"
+ex_time --reps 5 -- "$py" "$src"
+usable=$(ex_usable)
+ex_one_cpu_cannot_judge "so no pool can beat the loop (its workers take turns on the CPU)."
 # Every run must compute the same result, loop or pool: parallel, but still right.
-sums=$(awk -F, 'NR > 1 && !/^#/ {print $6}' "$tmp/time.csv" | sort -u | wc -l)
-[ "$sums" -eq 1 ] || { echo "FAIL: the checksum differs between runs: does the pool map every task?"; exit 1; }
-# Did the runs get the machine? Other programs' CPU time while they ran, at the most.
-other=$(awk -F, '$1 == "# other_cores_max" {print $2}' "$tmp/time.csv")
-cores=$(awk -F, -v u="$usable" '$1 == "# cpu_cores" && $2 == u {print $3}' "$tmp/time.csv")
-if awk -v o="$other" 'BEGIN {exit !(o > 0.3)}'; then
-    echo "CANNOT JUDGE: other programs used up to $other CPUs while it ran (the pool got $cores with $usable workers);"
-    echo "rerun when the machine is quiet (parmon shows who is busy)."
-    exit 0
-fi
-loop=$(awk -F, '!/^#/ && $1 == 1 {print $3}' "$tmp/time.csv" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-pool=$(awk -F, -v u="$usable" '!/^#/ && $1 == u {print $3}' "$tmp/time.csv" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-sp=$(awk -F, -v u="$usable" '$1 == "# speedup" && $2 == u {print $3}' "$tmp/time.csv")
+[ "$(ex_outputs | sort -u | wc -l)" -eq 1 ] ||
+    { echo "FAIL: the checksum differs between runs: does the pool map every task?"; exit 1; }
+cores=$(ex_cores "$usable")
+ex_busy_cannot_judge "the pool got $cores CPUs with $usable workers"
+loop=$(ex_median 1)
+pool=$(ex_median "$usable")
+sp=$(ex_speedup "$usable")
 # the chunk size the file picks for this many workers (imported, not run: no pool starts)
 chunk=$("$py" -c 'import importlib.util as u, sys
 s = u.spec_from_file_location("chunks", sys.argv[1]); m = u.module_from_spec(s); s.loader.exec_module(m)

@@ -12,44 +12,24 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-src=${1:-$here/cv.py}
-parlab="${PARLAB:-$top/bin/parlab}"
+. "$top/labs/exercise.sh"
+ex_init "${1:-$here/cv.py}"
 reps=${PARLAB_CHECK_REPS:-5}
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-[ -x "$parlab" ] || { echo "build parlab first: make"; exit 2; }
-[ -f "$src" ] || { echo "check.sh: no such file '$src'"; exit 2; }
 if ! "$py" -c 'import sklearn' 2>/dev/null; then
     echo "CANNOT JUDGE: scikit-learn is not installed for $py (apt-get install python3-sklearn, or make deps)"
     exit 3
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-if ! "$parlab" time --reps "$reps" -- "$py" "$src" >"$tmp/time.csv" 2>"$tmp/err"; then
-    echo "FAIL: $src did not run to the end:"
-    tail -n 5 "$tmp/err"
-    exit 1
-fi
-grep -v '^#' "$tmp/time.csv"
-usable=$(awk -F, '$1 == "# usable_cpus" {print $2}' "$tmp/time.csv")
-if [ "$usable" -lt 2 ]; then
-    echo "CANNOT JUDGE: 1 usable CPU here: no backend can beat the serial run (its workers take turns)."
-    exit 0
-fi
+ex_time --reps "$reps" -- "$py" "$src"
+usable=$(ex_usable)
+ex_one_cpu_cannot_judge "so no backend can beat the serial run (its workers take turns)."
 # Every run must score the same, serial or parallel: the same folds, the same models.
-sums=$(awk -F, 'NR > 1 && !/^#/ {print $6}' "$tmp/time.csv" | sort -u | wc -l)
-[ "$sums" -eq 1 ] || { echo "FAIL: the scores differ between runs: the same folds and models must give the same scores"; exit 1; }
-# Did the runs get the machine? Other programs' CPU time while they ran, at the most.
-other=$(awk -F, '$1 == "# other_cores_max" {print $2}' "$tmp/time.csv")
-cores=$(awk -F, -v u="$usable" '$1 == "# cpu_cores" && $2 == u {print $3}' "$tmp/time.csv")
-if awk -v o="$other" 'BEGIN {exit !(o > 0.3)}'; then
-    echo "CANNOT JUDGE: other programs used up to $other CPUs while it ran (it got $cores with n_jobs=$usable);"
-    echo "rerun when the machine is quiet (parmon shows who is busy)."
-    exit 0
-fi
-one=$(awk -F, '!/^#/ && $1 == 1 {print $3}' "$tmp/time.csv" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-all=$(awk -F, -v u="$usable" '!/^#/ && $1 == u {print $3}' "$tmp/time.csv" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-sp=$(awk -F, -v u="$usable" '$1 == "# speedup" && $2 == u {print $3}' "$tmp/time.csv")
+[ "$(ex_outputs | sort -u | wc -l)" -eq 1 ] ||
+    { echo "FAIL: the scores differ between runs: the same folds and models must give the same scores"; exit 1; }
+cores=$(ex_cores "$usable")
+ex_busy_cannot_judge "it got $cores CPUs with n_jobs=$usable"
+one=$(ex_median 1)
+all=$(ex_median "$usable")
+sp=$(ex_speedup "$usable")
 echo "serial (n_jobs=1): $one s; n_jobs=$usable: $all s on $cores CPUs; paired speedup ${sp}x (cold and warm call, imports included)"
 if awk -v s="$sp" 'BEGIN {exit !(s >= 1.2)}'; then
     echo "PASS: n_jobs=$usable beats the serial run by ${sp}x, cold call and warm call together"

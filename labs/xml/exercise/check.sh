@@ -14,13 +14,9 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-src=${1:-$here/titles.py}
-parlab="${PARLAB:-$top/bin/parlab}"
+. "$top/labs/exercise.sh"
+ex_init "${1:-$here/titles.py}"
 reps=${PARLAB_CHECK_REPS:-5}
-py=/usr/bin/python3
-[ -x "$py" ] || py=python3
-[ -x "$parlab" ] || { echo "build parlab first: make"; exit 2; }
-[ -f "$src" ] || { echo "check.sh: no such file '$src'"; exit 2; }
 cache=${PARLAB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/parlab}
 corpus="$cache/xml-exercise-seed1-1000x40k"
 if [ ! -f "$corpus/.complete" ]; then
@@ -30,33 +26,17 @@ if [ ! -f "$corpus/.complete" ]; then
     "$py" "$top/datasets/xml/corpus.py" --seed 1 --docs 1000 --kb 40 "$corpus" >/dev/null
     touch "$corpus/.complete"
 fi
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
-if ! PARLAB_XML_DIR="$corpus" "$parlab" time --reps "$reps" -- "$py" "$src" >"$tmp/time.csv" 2>"$tmp/err"; then
-    echo "FAIL: $src did not run to the end:"
-    tail -n 5 "$tmp/err"
-    exit 1
-fi
-grep -v '^#' "$tmp/time.csv"
-usable=$(awk -F, '$1 == "# usable_cpus" {print $2}' "$tmp/time.csv")
-if [ "$usable" -lt 2 ]; then
-    echo "CANNOT JUDGE: 1 usable CPU here: no way of reading in parallel can beat one worker."
-    exit 0
-fi
+PARLAB_XML_DIR="$corpus" ex_time --reps "$reps" -- "$py" "$src"
+usable=$(ex_usable)
+ex_one_cpu_cannot_judge "so no way of reading in parallel can beat one worker."
 # Every run must read the same thing, one worker or many: parallel, but still right.
-sums=$(awk -F, 'NR > 1 && !/^#/ {print $6}' "$tmp/time.csv" | sort -u | wc -l)
-[ "$sums" -eq 1 ] || { echo "FAIL: the runs did not read the same articles: is every document read once?"; exit 1; }
-# Did the runs get the machine? Other programs' CPU time while they ran, at the most.
-other=$(awk -F, '$1 == "# other_cores_max" {print $2}' "$tmp/time.csv")
-cores=$(awk -F, -v u="$usable" '$1 == "# cpu_cores" && $2 == u {print $3}' "$tmp/time.csv")
-if awk -v o="$other" 'BEGIN {exit !(o > 0.3)}'; then
-    echo "CANNOT JUDGE: other programs used up to $other CPUs while it ran (it got $cores with $usable workers);"
-    echo "rerun when the machine is quiet (parmon shows who is busy)."
-    exit 0
-fi
-one=$(awk -F, '!/^#/ && $1 == 1 {print $3}' "$tmp/time.csv" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-all=$(awk -F, -v u="$usable" '!/^#/ && $1 == u {print $3}' "$tmp/time.csv" | sort -g | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
-sp=$(awk -F, -v u="$usable" '$1 == "# speedup" && $2 == u {print $3}' "$tmp/time.csv")
+[ "$(ex_outputs | sort -u | wc -l)" -eq 1 ] ||
+    { echo "FAIL: the runs did not read the same articles: is every document read once?"; exit 1; }
+cores=$(ex_cores "$usable")
+ex_busy_cannot_judge "it got $cores CPUs with $usable workers"
+one=$(ex_median 1)
+all=$(ex_median "$usable")
+sp=$(ex_speedup "$usable")
 echo "one worker: $one s; $usable workers: $all s on $cores CPUs; paired speedup ${sp}x"
 if awk -v s="$sp" 'BEGIN {exit !(s >= 1.3)}'; then
     echo "PASS: $usable workers read the articles ${sp}x as fast as one"
