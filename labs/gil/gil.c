@@ -793,9 +793,12 @@ static void judge_speedup(struct claim_out *o, const struct report_lab *l, const
          * did less than one worker alone: the CPUs slowed each other down (on a VM,
          * virtual CPUs that are hyperthreads of one physical core; a laptop's clock
          * dropping with more cores busy). The work is split and checked, so that is the
-         * machine, not the code: these numbers cannot tell how far the code scales. */
+         * machine, not the code: these numbers cannot tell how far the code scales. But
+         * two hyperthreads together still do more than one core alone: below half the
+         * cores' worth (slower than one worker, on two busy cores) it is the code. */
         if (o->verdict != VERDICT_HOLDS && r && c && c1 && c1->median > 0 &&
-            c->median >= 0.8 * p * c1->median && r->median < x * p)
+            c->median >= 0.8 * p * c1->median && r->median < x * p &&
+            r->median > 0.5 * c->median / c1->median)
             claim_verdict(o, VERDICT_CANNOT_TELL,
                           "%s: %d workers kept %.2f CPU cores busy (1 worker: %.2f), yet ran "
                           "only %.2fx as fast: each core did less than one worker alone, so "

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """chunks.py: make a process pool beat the plain loop (the pool lab's exercise).
 
-20,000 tasks of a few microseconds each (TURNS turns of an empty Python loop, ~5-10 us
+100,000 tasks of a few microseconds each (TURNS turns of an empty Python loop, ~5-10 us
 on a 2020s core; the same work in every run, so two runs can be compared). With one
 worker it runs them in a plain loop: the baseline. With more, it hands them to a
 multiprocessing.Pool of that many worker processes.
@@ -21,7 +21,7 @@ import multiprocessing as mp
 import os
 import sys
 
-TASKS = 20000
+TASKS = 100000  # a few tenths of a second of work: enough to pay for starting the pool
 TURNS = 400
 
 # SOLUTION 1: a chunk size that shares the fee over many tasks: a fee of ~30 us shared
@@ -38,7 +38,7 @@ def task(n):
 
 def chunk_size(ntasks, workers):
     # SOLUTION 2: many chunks a worker (32 here; multiprocessing.Pool.map's default is
-    # 4): each message still carries ~310 tasks (20,000 / 64), a few ms of work against
+    # 4): each message still carries ~1,560 tasks (100,000 / 64), a few ms of work against
     # a ~30 us fee, and a worker that the OS slows down holds back only a small share
     # of the work. Exactly one chunk a worker would leave the others idle at the end,
     # waiting for the slowest.
