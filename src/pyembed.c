@@ -1,6 +1,7 @@
 /* pyembed.c: start, run and stop an embedded CPython. */
 #include "pyembed.h"
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -270,6 +271,25 @@ void *pyembed_get(const char *module, const char *name)
     return o;
 }
 
+void *pyembed_call(const char *module, const char *name, const char *fmt, ...)
+{
+    PyObject *fn = pyembed_get(module, name), *args, *r = NULL;
+    va_list ap;
+    if (!fn)
+        return NULL;
+    va_start(ap, fmt);
+    args = Py_VaBuildValue(fmt, ap);
+    va_end(ap);
+    if (args) {
+        r = PyObject_CallObject(fn, args);
+        Py_DECREF(args);
+    }
+    Py_DECREF(fn);
+    if (!r)
+        PyErr_Print();
+    return r;
+}
+
 int pyembed_eval_double(const char *expr, double *out)
 {
     PyObject *main = PyImport_AddModule("__main__"), *globals, *r;
@@ -318,6 +338,7 @@ int pyembed_start(void) { fprintf(stderr, "parlab: %s\n", reason); return -1; }
 int pyembed_exec(const char *source) { (void)source; return -1; }
 int pyembed_module(const char *name, const char *file, const char *source) { (void)name; (void)file; (void)source; return -1; }
 void *pyembed_get(const char *module, const char *name) { (void)module; (void)name; return NULL; }
+void *pyembed_call(const char *module, const char *name, const char *fmt, ...) { (void)module; (void)name; (void)fmt; return NULL; }
 int pyembed_eval_double(const char *expr, double *out) { (void)expr; (void)out; return -1; }
 void *pyembed_release_main(void) { return NULL; }
 void pyembed_reacquire_main(void *state) { (void)state; }

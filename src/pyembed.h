@@ -39,6 +39,9 @@ int pyembed_exec(const char *source);
 int pyembed_module(const char *name, const char *file, const char *source);
 /* module.name as a new reference (a PyObject *), or NULL after printing the error. */
 void *pyembed_get(const char *module, const char *name);
+/* module.name(args), the args built from fmt as Py_BuildValue builds a tuple ("(Oi)"):
+ * the result as a new reference (a PyObject *), or NULL after printing the traceback. */
+void *pyembed_call(const char *module, const char *name, const char *fmt, ...);
 /* Evaluate an expression in __main__ as a float. Returns 0 and sets *out, or -1. */
 int pyembed_eval_double(const char *expr, double *out);
 /* Let other threads take the GIL (main thread, after start); returns an opaque state

@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <sched.h>
 #include <semaphore.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,27 +70,6 @@ const char *gil_python_beyond(void)
            "3.12+ (PEP 684), threads without one a free-threaded 3.13t (PEP 703): see the "
            "lesson to build parlab against one";
 #endif
-}
-
-/* Call module.name(args...) as built by Py_BuildValue(fmt, ...); the result as a new
- * reference, or NULL after printing the traceback. The GIL must be held. */
-static PyObject *call(const char *module, const char *name, const char *fmt, ...)
-{
-    PyObject *fn = pyembed_get(module, name), *args, *r = NULL;
-    va_list ap;
-    if (!fn)
-        return NULL;
-    va_start(ap, fmt);
-    args = Py_VaBuildValue(fmt, ap);
-    va_end(ap);
-    if (args) {
-        r = PyObject_CallObject(fn, args);
-        Py_DECREF(args);
-    }
-    Py_DECREF(fn);
-    if (!r)
-        PyErr_Print();
-    return r;
 }
 
 /* ---- calibration ------------------------------------------------------------------------------ */
@@ -175,7 +153,7 @@ int gil_libraries_run(const char *work, int threads, uint64_t total, uint64_t *d
     int rc = -1;
     if (!fn)
         return -1;
-    r = call("gil_libraries", "run", "(OiK)", fn, threads, (unsigned long long)total);
+    r = pyembed_call("gil_libraries", "run", "(OiK)", fn, threads, (unsigned long long)total);
     Py_DECREF(fn);
     if (r && PyList_Check(r) && PyList_Size(r) == threads) {
         rc = 0;
@@ -339,7 +317,7 @@ int gil_convoy_point(const char *variant, int switch_us, int cpu_workers, double
         keeper_start(&keep[i], topo->cpus[1 + i], 1);
     echo_start(&e, io_cpu, echo_s);
     if (others && sw)
-        r = call("gil_convoy", "measure", "(isiiddiOO)", e.fd[0], variant, switch_us, cpu_workers,
+        r = pyembed_call("gil_convoy", "measure", "(isiiddiOO)", e.fd[0], variant, switch_us, cpu_workers,
                  seconds, cores_wanted, io_cpu, others, sw);
     else
         PyErr_Print();
@@ -390,7 +368,7 @@ int gil_convoy_placement(const struct point *pts, double seconds, int slices,
     params = Py_BuildValue("(sss)", pts[0].param, pts[1].param, pts[2].param);
     fn = PyCFunction_New(&keep_awake_def, NULL);
     if (fds && params && fn)
-        r = call("gil_convoy", "placement", "(OOdiO)", fds, params, seconds, slices, fn);
+        r = pyembed_call("gil_convoy", "placement", "(OOdiO)", fds, params, seconds, slices, fn);
     else
         PyErr_Print();
     Py_XDECREF(r), Py_XDECREF(fds), Py_XDECREF(params), Py_XDECREF(fn);

@@ -6,7 +6,6 @@
  * ones (loky keeps its workers between calls: harness_children_cpu_s, before and after). */
 #include <fcntl.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,42 +113,14 @@ const char *sk_unavailable(void)
 
 extern const char py_sk_cases[];
 
-/* sk_cases.NAME(args built from fmt): a new reference, or NULL after the traceback. */
-static PyObject *call(const char *name, const char *fmt, ...)
-{
-    PyObject *fn = pyembed_get("sk_cases", name), *args, *r = NULL;
-    va_list ap;
-    if (!fn)
-        return NULL;
-    va_start(ap, fmt);
-    args = Py_VaBuildValue(fmt, ap);
-    va_end(ap);
-    if (args) {
-        r = PyObject_CallObject(fn, args);
-        Py_DECREF(args);
-    }
-    Py_DECREF(fn);
-    if (!r)
-        PyErr_Print();
-    return r;
-}
+/* sk_cases.NAME(args built from fmt, as Py_BuildValue): a new reference, or NULL after
+ * the traceback. */
+#define call(name, ...) ((PyObject *)pyembed_call("sk_cases", name, __VA_ARGS__))
 
-/* A call that returns a float (a score), or NAN after printing the error. */
-static double call_score(const char *name, const char *fmt, ...)
+/* A call's result as a float (a score), or NAN after printing the error. */
+static double score_of(PyObject *r)
 {
-    PyObject *fn = pyembed_get("sk_cases", name), *args, *r = NULL;
     double v = NAN;
-    va_list ap;
-    if (!fn)
-        return NAN;
-    va_start(ap, fmt);
-    args = Py_VaBuildValue(fmt, ap);
-    va_end(ap);
-    if (args) {
-        r = PyObject_CallObject(fn, args);
-        Py_DECREF(args);
-    }
-    Py_DECREF(fn);
     if (r) {
         v = PyFloat_AsDouble(r);
         Py_DECREF(r);
@@ -269,7 +240,7 @@ static int cv_child(struct lab_ctx *ctx, void *arg)
                 }
                 live0 = harness_children_cpu_s();
                 harness_clock_start(ctx, &c, pt);
-                score = call_score("cv", "(ssii)", pt->variant, names[e], pt->workers, folds);
+                score = score_of(call("cv", "(ssii)", pt->variant, names[e], pt->workers, folds));
                 timed(ctx, pt, rep, &c, live0);
                 if (same_score(ctx, pt, score, &first) < 0)
                     rc = EXIT_FAIL;
@@ -314,7 +285,7 @@ static int chain_child(struct lab_ctx *ctx, void *arg)
         struct harness_clock c;
         double live0 = harness_children_cpu_s(), score;
         harness_clock_start(ctx, &c, &one);
-        score = call_score("chain_case", "(si)", "chain", 1);
+        score = score_of(call("chain_case", "(si)", "chain", 1));
         timed(ctx, &one, rep, &c, live0);
         if (same_score(ctx, &one, score, &first) < 0)
             rc = EXIT_FAIL;
@@ -330,7 +301,7 @@ static int chain_child(struct lab_ctx *ctx, void *arg)
                 struct harness_clock c;
                 double live0 = harness_children_cpu_s(), score;
                 harness_clock_start(ctx, &c, pt);
-                score = call_score("chain_case", "(si)", pt->variant, pt->workers);
+                score = score_of(call("chain_case", "(si)", pt->variant, pt->workers));
                 timed(ctx, pt, rep, &c, live0);
                 if (same_score(ctx, pt, score, &first) < 0)
                     rc = EXIT_FAIL;
