@@ -191,10 +191,17 @@ static void term_descendants_signal_safe(void)
 
 static void kill_all_signal_safe(void)
 {
+    /* SIGTERM first, to our own children too: a launcher (mpirun) ends its ranks and
+     * removes their shared-memory segments, a Python pool its semaphores; our own
+     * workers end at once (they take the signal as if we had no handler). Whatever is
+     * left after the grace gets SIGKILL. */
+    for (int i = 0; i < MAX_CHILDREN; i++)
+        if (children[i] > 0)
+            kill(children[i], SIGTERM);
+    term_descendants_signal_safe();
     for (int i = 0; i < MAX_CHILDREN; i++)
         if (children[i] > 0)
             kill(children[i], SIGKILL);
-    term_descendants_signal_safe();
     for (int round = 0; round < 200; round++) {
         struct timespec ts = {0, 10 * 1000 * 1000};
         int n = signal_descendants(getpid(), SIGKILL, 0);
@@ -380,6 +387,10 @@ int harness_wait(pid_t pid, int *status)
 
 void harness_kill_children(void)
 {
+    /* A harness child running an experiment (or a lab the tour runs) first gets SIGTERM
+     * and up to 5 s to stop after its sample and clean up what it started (a cluster's
+     * folders and namespaces, a broker): killed outright, it could not. */
+    stop_labs_signal_safe();
     for (int i = 0; i < MAX_CHILDREN; i++) {
         pid_t p = children[i];
         if (p > 0) {

@@ -41,7 +41,8 @@ snapshot() { (cd "$1" && for f in $(ls -A); do echo "$f $(cksum <"$f")"; done); 
 check_after() {
     lab=$1; d=$2; before=$3; what=$4; sid=$5
     problem=""
-    [ "$(shm_state)" = "$shm_before" ] || problem="$problem new in /dev/shm: $(shm_state | tr '\n' ' ');"
+    [ "$(shm_state)" = "$shm_before" ] ||
+        problem="$problem new in /dev/shm: $(shm_state | grep -vxF "$shm_before" | tr '\n' ' ');"
     now=$(snapshot "$d")
     if [ "$now" != "$before" ]; then
         # a new set: every file present, and all carry one run_id different from the old

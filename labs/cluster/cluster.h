@@ -105,6 +105,7 @@ const char *log_tail(const char *path, char *buf, size_t size);
 /* ---- the lab's run: a private folder, the programs (cluster_job.c) ------------------------------ */
 struct cluster_run {
     char dir[PATH_MAX];      /* private, 0700, removed at the end */
+    char shm_dir[PATH_MAX];  /* private, in /dev/shm: the ranks' shared-memory segments */
     char ranks[PATH_MAX + 16]; /* bin/cluster-ranks */
     char mpirun[PATH_MAX];   /* mpirun.openmpi on the PATH */
     const char *no_mpi;      /* why MPI jobs cannot run here, or NULL */

@@ -321,8 +321,12 @@ static int rm_entry(const char *path, const struct stat *st, int flag, struct FT
 /* die() or exit() inside an experiment: stop what the run started, remove its folder. */
 static void close_at_exit(void)
 {
-    if (open_run && getpid() == open_run_pid)
+    if (open_run && getpid() == open_run_pid) {
+        /* the jobs first (SIGTERM, a moment, SIGKILL; reaped): a rank still running
+         * would make its shared-memory segments again in the folder we remove */
+        harness_kill_children();
         cluster_run_close(open_run);
+    }
 }
 
 static const char *dir_of_self(char *buf, size_t size)
@@ -396,6 +400,13 @@ void cluster_run_open(struct cluster_run *r, const struct lab_ctx *ctx)
         snprintf(dask, sizeof(dask), "%s/dask", r->dir);
         setenv("DASK_TEMPORARY_DIRECTORY", dask, 1);
     }
+    /* Open MPI's shared-memory transport (vader) backs its segments with files in
+     * /dev/shm; a rank killed before MPI_Finalize leaves them there for good. In a
+     * private folder of ours they go with it at the end, however the run ends. */
+    snprintf(r->shm_dir, sizeof(r->shm_dir), "/dev/shm/parlab-cluster-XXXXXX");
+    if (access("/dev/shm", W_OK) != 0 || !mkdtemp(r->shm_dir))
+        snprintf(r->shm_dir, sizeof(r->shm_dir), "%s", r->dir); /* no /dev/shm: the folder */
+    setenv("OMPI_MCA_btl_vader_backing_directory", r->shm_dir, 1);
     open_run = r;
     open_run_pid = getpid();
     {
@@ -409,6 +420,9 @@ void cluster_run_close(struct cluster_run *r)
 {
     if (r->net.n)
         nsnet_down(&r->net);
+    if (r->shm_dir[0] && strcmp(r->shm_dir, r->dir) != 0)
+        nftw(r->shm_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    r->shm_dir[0] = '\0';
     if (r->dir[0])
         nftw(r->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
     r->dir[0] = '\0';
