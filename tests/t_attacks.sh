@@ -32,7 +32,9 @@ fast_args() {
     esac
 }
 # What a Python pool may leave in shared memory (semaphores, loky's folders)
-shm_state() { ls -A /dev/shm 2>/dev/null | grep -v '^parlab-' | sort; }
+shm_state() { ls -A /dev/shm 2>/dev/null | grep -v '^parlab-[0-9]*$' | sort; }
+# the private folders labs make for their services (a broker's socket, MPI's files)
+priv_state() { ls -A "$TMPDIR" 2>/dev/null | grep '^parlab-' | sort; }
 
 # snapshot DIR: the set's files and their checksums, one line each
 snapshot() { (cd "$1" && for f in $(ls -A); do echo "$f $(cksum <"$f")"; done); }
@@ -41,6 +43,8 @@ snapshot() { (cd "$1" && for f in $(ls -A); do echo "$f $(cksum <"$f")"; done); 
 check_after() {
     lab=$1; d=$2; before=$3; what=$4; sid=$5
     problem=""
+    [ "$(priv_state)" = "$priv_before" ] ||
+        problem="$problem private folders left: $(priv_state | grep -vxF "$priv_before" | tr '\n' ' ');"
     [ "$(shm_state)" = "$shm_before" ] ||
         problem="$problem new in /dev/shm: $(shm_state | grep -vxF "$shm_before" | tr '\n' ' ');"
     now=$(snapshot "$d")
@@ -71,6 +75,7 @@ attack() {
     lab=$1; d=$2; fault=$3
     before=$(snapshot "$d")
     shm_before=$(shm_state)
+    priv_before=$(priv_state)
     # setsid: the run leads a session of its own, so whatever it leaves is findable
     PARLAB_FAULT="$fault" setsid "$PARLAB" run "$lab" $(fast_args "$lab") --out "$d" \
         >"$TMPDIR/attack.out" 2>"$TMPDIR/attack.err" </dev/null &
