@@ -306,6 +306,30 @@ TEST(claims_follow_the_numbers)
     CHECK(v[2] == VERDICT_HOLDS && v[11] == VERDICT_HOLDS);
 }
 
+/* The processes claim on ElementTree, on work of one_s seconds on one worker. */
+static enum verdict etree_processes(double one_s, double sp)
+{
+    struct sumrow rows[] = {
+        row("python", "etree-processes", 1, "seconds", one_s),
+        row("python", "etree-processes", 2, "speedup", sp),
+    };
+    struct report_lab l;
+    struct claim_out o = {0};
+    memset(&l, 0, sizeof(l));
+    l.lab = &lab_xml, l.rows = rows, l.nrows = (int)ARRAY_SIZE(rows), l.usable = 2, l.reps = 5;
+    for (const struct lab_claim *c = lab_xml.claims; c->text; c++)
+        if (!strncmp(c->text, "Processes speed ElementTree", 27))
+            report_judge(&l, c, &o);
+    return o.verdict;
+}
+
+TEST(work_too_short_for_a_pool_cannot_judge_it)
+{
+    CHECK(etree_processes(0.034, 0.9) == VERDICT_CANNOT_TELL); /* a quick run's 34 ms */
+    CHECK(etree_processes(0.5, 0.9) == VERDICT_FAILS);
+    CHECK(etree_processes(0.5, 1.6) == VERDICT_HOLDS);
+}
+
 TEST(quick_runs_stop_at_the_usable_cpus)
 {
     struct topo t;
@@ -351,6 +375,7 @@ int main(void)
     RUN(split_refuses_what_it_cannot_cut);
     RUN(debian_files_found_under_a_root_and_missing_ones_named);
     RUN(claims_follow_the_numbers);
+    RUN(work_too_short_for_a_pool_cannot_judge_it);
     RUN(quick_runs_stop_at_the_usable_cpus);
     return TEST_DONE();
 }
