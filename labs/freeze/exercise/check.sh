@@ -12,17 +12,10 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
-src=${1:-$here/ui.py}
-parlab="${PARLAB:-$top/bin/parlab}"
-py=/usr/bin/python3
-[ -x "$parlab" ] || { echo "build parlab first: make"; exit 2; }
-[ -f "$src" ] || { echo "check.sh: no such file '$src'"; exit 2; }
-[ -x "$py" ] || { echo "check.sh: $py is missing (apt install python3)"; exit 2; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT INT TERM
+. "$top/labs/exercise.sh"
+ex_init "${1:-$here/ui.py}"
 delay_ms=200
-FREEZE_SECONDS=2 FREEZE_DELAY=0.2 "$parlab" time --reps 3 --workers 1 -- "$py" "$src" >"$tmp/time.csv"
-grep -v '^#' "$tmp/time.csv"
+FREEZE_SECONDS=2 FREEZE_DELAY=0.2 ex_time --reps 3 --workers 1 -- "$py" "$src"
 # The last line of every run: the fewest answers and the worst frame over the 3 runs.
 awk -F, 'NR > 1 && !/^#/ {
         n = split($6, kv, " ")
@@ -53,7 +46,7 @@ if [ "$each" = 1 ]; then
     echo "FAIL: every answer froze the UI for about $delay_ms ms: the loop still waits for fetch() (the TODO: make the request on a worker thread)"
     exit 1
 fi
-other=$(awk -F, '$1 == "# other_cores_max" {print $2}' "$tmp/time.csv")
+other=$(ex_other)
 if awk -v o="$other" 'BEGIN {exit !(o > 0.3)}'; then
     echo "CANNOT JUDGE: other programs used up to $other CPUs while it ran, which delays frames by itself;"
     echo "rerun when the machine is quiet (parmon shows who is busy)."
