@@ -53,6 +53,6 @@ out=$(check "$TMPDIR/miscount.py"); rc=$?
 if [ $rc -eq 1 ] && echo "$out" | grep -q '^FAIL: work() returned the wrong number'; then ok "check.sh FAILs a program that miscounts"
 elif echo "$out" | grep -q '^CANNOT JUDGE: 1 usable'; then ok "check.sh: 1 usable CPU, cannot judge"
 else bad "check.sh on a miscount: exit $rc: $(echo "$out" | tail -n 2 | tr '\n' ' ')"; fi
-out=$(PARLAB="$PARLAB" sh "$ex/check.sh" "$ex/nonexistent.py" 2>&1)
-echo "$out" | grep -q '^FAIL: no such file' && ok "gil exercise: check.sh names a missing file" \
-    || bad "gil exercise: check.sh on a missing file: $out"
+out=$(PARLAB="$PARLAB" sh "$ex/check.sh" "$ex/nonexistent.py" 2>&1); rc=$?
+[ $rc -eq 2 ] && echo "$out" | grep -q "no such file '$ex/nonexistent.py'" && ok "gil exercise: check.sh names a missing file, exit 2" \
+    || bad "gil exercise: check.sh on a missing file: exit $rc: $out"

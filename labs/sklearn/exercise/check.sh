@@ -6,9 +6,11 @@
 #   parlab counts them (affinity mask and cgroup quota), 5 times each (PARLAB_CHECK_REPS
 #   to change), paired (`parlab time`), and checks that every run got the same scores.
 #   PASS when the usable CPUs beat the serial run by at least 1.2x (the median of the
-#   paired speedups, start-up, imports and both calls included); FAIL when they do not;
-#   CANNOT JUDGE when the machine did not give the runs the CPUs they needed (another
-#   program held one) or has only one CPU: then the timings say nothing about the code.
+#   paired speedups, start-up, imports and both calls included); FAIL when serial still
+#   wins (under 1.0x); CANNOT JUDGE when parallel wins by less than 1.2x (too close to
+#   tell from a slowed machine), when the machine did not give the runs the CPUs they
+#   needed (another program held one) or has only one CPU: then the timings say nothing
+#   about the code.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -33,6 +35,14 @@ sp=$(ex_speedup "$usable")
 echo "serial (n_jobs=1): $one s; n_jobs=$usable: $all s on $cores CPUs; paired speedup ${sp}x (cold and warm call, imports included)"
 if awk -v s="$sp" 'BEGIN {exit !(s >= 1.2)}'; then
     echo "PASS: n_jobs=$usable beats the serial run by ${sp}x, cold call and warm call together"
+    exit 0
+fi
+if awk -v s="$sp" 'BEGIN {exit !(s >= 1.0)}'; then
+    # Parallel wins, but by less than the mark: a loaded VM can put the right backend
+    # here (1.37x on a quiet 2-vCPU VM), and the starter's cold start stays under 1.0x
+    # only while the work is small beside it. The timings cannot tell which it is.
+    echo "CANNOT JUDGE: n_jobs=$usable beats the serial run, but only by ${sp}x on $cores CPUs: too close"
+    echo "to tell a cheap backend from a slowed machine. Rerun when the machine is quiet."
     exit 0
 fi
 echo "FAIL: n_jobs=$usable reaches only ${sp}x of the serial run: what does the first call pay before"

@@ -8,10 +8,10 @@
 #   each (PARLAB_CHECK_REPS to change), paired (`parlab time`), and checks that every
 #   run read the same articles.
 #   PASS when the usable CPUs beat one worker by at least 1.2x (the median of the
-#   paired speedups); FAIL when they do not and the workers took turns (fewer than 0.7 P
-#   CPUs busy: a GIL); CANNOT JUDGE when the machine did not give the runs the CPUs they
+#   paired speedups); FAIL when they do not and the workers took turns (hardly more than
+#   one CPU busy: a GIL); CANNOT JUDGE when the machine did not give the runs the CPUs they
 #   needed (another program held one), has only one CPU, or its CPUs slowed each other
-#   (0.7 P CPUs busy, yet short of 1.2x): then the timings say nothing about the code.
+#   (more than one busy, yet short of 1.2x): then the timings say nothing about the code.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
@@ -43,7 +43,7 @@ if awk -v s="$sp" 'BEGIN {exit !(s >= 1.2)}'; then
     echo "PASS: $usable workers read the articles ${sp}x as fast as one"
     exit 0
 fi
-if awk -v c="$cores" -v n="$usable" 'BEGIN {exit !(c >= 0.7 * n)}'; then
+if ! ex_took_turns "$cores" "$usable"; then
     # The workers kept the CPUs busy, so no GIL made them take turns; each CPU simply did
     # less than one alone (on a 2-vCPU VM two busy vCPUs can share a physical core).
     echo "CANNOT JUDGE: your $usable workers kept $cores CPUs busy (they did not take turns on the GIL),"
