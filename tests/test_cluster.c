@@ -14,6 +14,7 @@
 #include "harness.h"
 #include "report.h"
 #include "testlib.h"
+#include "claimlib.h"
 
 TEST(parses_hosts_answers)
 {
@@ -178,17 +179,8 @@ static void judge(int usable, const struct medians *m, enum verdict *v)
         row("oversubscribe", "spin", 2 * usable, "", "allreduce_us", m->spin4),
         row("oversubscribe", "yield", 2 * usable, "", "allreduce_us", m->yield4),
     };
-    struct report_lab l;
-    int i = 0;
     rows[2].min = rows[2].max = rows[2].ci_lo = rows[2].ci_hi = m->hosts; /* a count: the same every time */
-    memset(&l, 0, sizeof(l));
-    l.lab = &lab_cluster, l.rows = rows, l.nrows = (int)ARRAY_SIZE(rows), l.usable = usable, l.reps = 5;
-    for (const struct lab_claim *c = lab_cluster.claims; c->text && i < NCLAIMS; c++, i++) {
-        struct claim_out o;
-        report_judge(&l, c, &o);
-        v[i] = o.verdict;
-    }
-    CHECK(i == NCLAIMS);
+    CHECK(tl_judge_all(&lab_cluster, rows, (int)ARRAY_SIZE(rows), usable, 5, v, NCLAIMS) == NCLAIMS);
 }
 
 TEST(claims_follow_the_numbers)

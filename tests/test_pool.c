@@ -19,6 +19,7 @@
 #include "harness.h"
 #include "report.h"
 #include "testlib.h"
+#include "claimlib.h"
 
 /* ---- thread pool ---------------------------------------------------------------------- */
 
@@ -536,16 +537,7 @@ static void judge(int usable, const struct medians *m, enum verdict *v)
         row("demo", "parlab-procs", usable, "phase=1;chunksize=1;task_us=2", "tasks_per_s", 1e5),
         row("demo", "parlab-procs", usable, "phase=2;chunksize=100;task_us=2", "tasks_per_s", m->demo100),
     };
-    struct report_lab l;
-    int i = 0;
-    memset(&l, 0, sizeof(l));
-    l.lab = &lab_pool, l.rows = rows, l.nrows = (int)ARRAY_SIZE(rows), l.usable = usable, l.reps = 5;
-    for (const struct lab_claim *c = lab_pool.claims; c->text && i < NCLAIMS; c++, i++) {
-        struct claim_out o;
-        report_judge(&l, c, &o);
-        v[i] = o.verdict;
-    }
-    CHECK(i == NCLAIMS);
+    CHECK(tl_judge_all(&lab_pool, rows, (int)ARRAY_SIZE(rows), usable, 5, v, NCLAIMS) == NCLAIMS);
 }
 
 TEST(claims_follow_the_numbers)

@@ -6,6 +6,7 @@
 
 #include "../labs/sklearn/sklearn.h"
 #include "testlib.h"
+#include "claimlib.h"
 
 static struct lab_ctx make_ctx(struct topo *t, int usable, const int *w, int nw, int quick, int given)
 {
@@ -67,18 +68,9 @@ static void judge(int usable, double svc_thr, double cold_s, double nested_sp, d
         row("chain", "ensemble", 2, "", "speedup", ens_sp),
         row("chain", "chain-cv", 2, "", "speedup", ens_sp),
     };
-    struct report_lab l;
-    int i = 0;
     for (size_t k = 0; k < ARRAY_SIZE(rows); k++)
         rows[k].flags = (char *)flags;
-    memset(&l, 0, sizeof(l));
-    l.lab = &lab_sklearn, l.rows = rows, l.nrows = (int)ARRAY_SIZE(rows), l.usable = usable, l.reps = 3;
-    for (const struct lab_claim *c = lab_sklearn.claims; c->text && i < NCLAIMS; c++, i++) {
-        struct claim_out o;
-        report_judge(&l, c, &o);
-        v[i] = o.verdict;
-    }
-    CHECK(i == NCLAIMS);
+    CHECK(tl_judge_all(&lab_sklearn, rows, (int)ARRAY_SIZE(rows), usable, 3, v, NCLAIMS) == NCLAIMS);
 }
 
 TEST(claims_follow_the_numbers)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "testlib.h"
+#include "claimlib.h"
 
 extern const struct lab lab_stream;
 
@@ -181,8 +182,6 @@ static void judge(int usable, const struct medians *m, enum verdict *v)
         row("demo", "one-consumer", 1, "work_us=50", "msgs_per_s", 19000),
         row("demo", "all-consumers", 2, "work_us=50", "msgs_per_s", m->demo_all),
     };
-    struct report_lab l;
-    int i = 0;
     int nrows = 0;
     for (size_t k = 0; k < ARRAY_SIZE(rows); k++) { /* idle_consumers is a count too */
         if (!strcmp(rows[k].metric, "idle_consumers"))
@@ -191,16 +190,8 @@ static void judge(int usable, const struct medians *m, enum verdict *v)
             continue; /* no repetition built a backlog: no drain, no prediction */
         rows[nrows++] = rows[k];
     }
-    memset(&l, 0, sizeof(l));
-    l.lab = &lab_stream, l.rows = rows, l.nrows = nrows, l.usable = usable, l.reps = 5;
-    for (const struct lab_claim *c = lab_stream.claims; c->text && i < NCLAIMS; c++, i++) {
-        struct claim_out o;
-        report_judge(&l, c, &o);
-        v[i] = o.verdict;
-        if (o.verdict != VERDICT_HOLDS)
-            printf("#   claim %d: %s: %s\n", i, verdict_name(o.verdict), o.why);
-    }
-    CHECK(i == NCLAIMS);
+    tl_judge_verbose = 1; /* say why a claim did not hold */
+    CHECK(tl_judge_all(&lab_stream, rows, nrows, usable, 5, v, NCLAIMS) == NCLAIMS);
 }
 
 TEST(claims_follow_the_numbers)

@@ -11,6 +11,7 @@
 
 #include "../labs/xml/xml.h"
 #include "testlib.h"
+#include "claimlib.h"
 
 /* ---- the corpus ------------------------------------------------------------------------ */
 
@@ -277,16 +278,7 @@ static void judge(int usable, double c_sp, double lxml_sp, double et_sp, double 
         row("python", "etree-processes-trees", 2, "seconds", trees_s),
         row("python", "etree", 1, "mb_per_s", 50),
     };
-    struct report_lab l;
-    int i = 0;
-    memset(&l, 0, sizeof(l));
-    l.lab = &lab_xml, l.rows = rows, l.nrows = (int)ARRAY_SIZE(rows), l.usable = usable, l.reps = 5;
-    for (const struct lab_claim *c = lab_xml.claims; c->text && i < NCLAIMS; c++, i++) {
-        struct claim_out o;
-        report_judge(&l, c, &o);
-        v[i] = o.verdict;
-    }
-    CHECK(i == NCLAIMS);
+    CHECK(tl_judge_all(&lab_xml, rows, (int)ARRAY_SIZE(rows), usable, 5, v, NCLAIMS) == NCLAIMS);
 }
 
 TEST(claims_follow_the_numbers)
