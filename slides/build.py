@@ -76,10 +76,15 @@ def fmt_value(p):
     if u == "fraction":
         return "%.0f%%" % (100 * v) if v >= 0.1 else "%.1f%%" % (100 * v)
     if u in ("ms", "us", "ns", "s"):
-        s = "%.3g" % v
-        return s + " " + u
+        # in the unit that keeps it short, as parlab report does: 5.51 ms, not 5505 us
+        units = ["ns", "us", "ms", "s"]
+        while u != "s" and abs(v) >= 1000:
+            v, u = v / 1000, units[units.index(u) + 1]
+        return "%.3g %s" % (v, u)
     if u == "updates":
         return "%s updates" % "{:,}".format(int(round(v)))
+    if abs(v) >= 1000:  # a count or a rate, said aloud: 3,374, not 3.37e+03
+        return ("%s %s" % ("{:,}".format(int(round(v))), u)).strip()
     return ("%.3g %s" % (v, u)).strip()
 
 

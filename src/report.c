@@ -316,9 +316,20 @@ static const char *unit_suffix(const char *unit)
     return !strcmp(unit, "x") ? "x" : "";
 }
 
+/* A number as a learner reads it: three significant digits, but never an exponent for
+ * a count or a rate a person says aloud (3374 messages a second, not 3.37e+03). */
+static const char *fmt_num(double v, char *buf, size_t size)
+{
+    if (fabs(v) >= 1000 && fabs(v) < 1e15)
+        snprintf(buf, size, "%.0f", v);
+    else
+        snprintf(buf, size, "%.3g", v);
+    return buf;
+}
+
 const char *report_fmt_row(const struct sumrow *r, char *buf, size_t size)
 {
-    char lvl[16];
+    char lvl[16], m[32], lo[32], hi[32];
     if (!strcmp(r->unit, "fraction") && r->median >= 0 && r->median <= 1) { /* as a percentage */
         if (isnan(r->ci_lo) || isnan(r->ci_hi))
             snprintf(buf, size, "%.1f%%", 100 * r->median);
@@ -327,13 +338,21 @@ const char *report_fmt_row(const struct sumrow *r, char *buf, size_t size)
                      100 * r->ci_lo, 100 * r->ci_hi, fmt_level(r->ci_level, lvl, sizeof(lvl)), r->n);
         return buf;
     }
-    const char *u = unit_suffix(r->unit), *sp = *u || !*r->unit ? "" : " ";
+    /* Times in the unit that keeps them short: 5.51 ms, not 5505 us. */
+    static const char *const times[] = {"ns", "us", "ms", "s"};
+    const char *unit = r->unit;
+    double k = 1;
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(unit, times[i]) && fabs(r->median / k) >= 1000)
+            k *= 1000, unit = times[i + 1];
+    const char *u = unit_suffix(unit), *sp = *u || !*unit ? "" : " ";
+    fmt_num(r->median / k, m, sizeof(m));
     if (isnan(r->ci_lo) || isnan(r->ci_hi))
-        snprintf(buf, size, "%.3g%s%s%s", r->median, u, sp, *u ? "" : r->unit);
+        snprintf(buf, size, "%s%s%s%s", m, u, sp, *u ? "" : unit);
     else
-        snprintf(buf, size, "%.3g%s%s%s [%.3g, %.3g] (%s interval, n = %d)", r->median, u, sp,
-                 *u ? "" : r->unit, r->ci_lo, r->ci_hi, fmt_level(r->ci_level, lvl, sizeof(lvl)),
-                 r->n);
+        snprintf(buf, size, "%s%s%s%s [%s, %s] (%s interval, n = %d)", m, u, sp, *u ? "" : unit,
+                 fmt_num(r->ci_lo / k, lo, sizeof(lo)), fmt_num(r->ci_hi / k, hi, sizeof(hi)),
+                 fmt_level(r->ci_level, lvl, sizeof(lvl)), r->n);
     return buf;
 }
 
