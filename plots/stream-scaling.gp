@@ -1,8 +1,10 @@
 # input: stream-summary.csv
 # input: stream-meta.csv
-# stream lab, gil and partitions: who can use more consumers. Left: the same consumer in
+# slide panels: a b
+# (render.sh --slide also draws each panel alone, full size: stream-scaling-a.png, -b.png)
+# stream lab, gil and partitions: who can use more consumers. (a) the same consumer in
 # Python as N threads (one GIL) vs N processes, for work that computes and work that
-# waits. Right: Kafka's rule: K partitions, each read by one consumer of the group, beside
+# waits. (b) Kafka's rule: K partitions, each read by one consumer of the group, beside
 # one stream shared by the whole group. Paired speedups, columns read by name.
 load plotdir.'/common.gp'
 
@@ -35,52 +37,139 @@ set datafile separator whitespace
 set datafile nocolumnheaders
 
 ideal(x) = x < 1 ? NaN : (usable > 0 && x > usable) ? usable : x
-set multiplot title sprintf("Who can use more consumers? (%s, %d usable CPU%s; medians of %d repetitions, bars: the interval of the median, %.0f%% coverage)", \
-    cpu, usable, usable == 1 ? '' : 's', nrep, 100 * lvl) font ',14'
+cpus = sprintf('%d usable CPU%s', usable, usable == 1 ? '' : 's')
+
+# One panel alone on a slide (panel = 'a' or 'b', from render.sh --slide), or both: as a
+# PNG or SVG, or at slide size (full: shorter words, margins set by hand).
+sp = exists('panel') ? panel : ''
+show(p) = (sp eq '' || sp eq p)
+one = (sp ne '')
+slide = (fmt eq 'slide')
+full = slide && !one
+# the machine, short enough for a slide's title: no (R), (TM), "CPU", "@ 2.90GHz" ('@' is
+# also enhanced text's phantom box), "with Radeon Graphics", "Processor"; at most 28 characters
+del(s, t) = (k = strstrt(s, t), k > 0 ? del(s[1:k - 1].s[k + strlen(t):], t) : s)
+cut(s, t) = (k = strstrt(s, t), k > 1 ? s[1:k - 1] : s)
+cpu_l = cut(cut(del(del(del(del(del(cpu, '(R)'), '(TM)'), '(tm)'), ' CPU'), ' Processor'), ' @'), ' with ')
+cpu_s = strlen(cpu_l) > 28 ? cpu_l[1:27].'.' : cpu_l
+# a title's font: a little smaller when a line of it is long (a long machine name)
+ml(t) = (j = strstrt(t, "\n"), j > 0 ? (j - 1 > strlen(t) - j ? j - 1 : strlen(t) - j) : strlen(t))
+tf(t) = ml(t) > 82 ? ',11' : ',12'
+machine = sprintf('%s, %s', strlen(cpu_s) ? cpu_s : 'this machine', cpus)
+# On a slide the margins are fixed (gnuplot 5.4 misjudges the room a key below the axes
+# needs at this font scale) and the key sits below the axes, where it covers no line.
+alone = 'set size 1, 1; set origin 0, 0; set lmargin at screen 0.1; set rmargin at screen 0.97; set tmargin at screen 0.84; set bmargin at screen 0.34; ' . \
+        'set key at screen 0.535, screen 0.11 center center horizontal maxrows 3 nobox samplen 2 font ",11"'
+half(l, r) = sprintf('set size 1, 1; set origin 0, 0; set lmargin at screen %g; set rmargin at screen %g; set tmargin at screen 0.84; set bmargin at screen 0.4; ', l, r) . \
+        sprintf('set key at screen %g, screen 0.145 center center vertical maxrows 5 nobox samplen 2 font ",10"', (l + r) / 2)
+
+if (!slide) {
+    set multiplot title sprintf("Who can use more consumers? (%s, %d usable CPU%s; medians of %d repetitions, bars: the interval of the median, %.0f%% coverage)", \
+        cpu, usable, usable == 1 ? '' : 's', nrep, 100 * lvl) font ',14'
+} else { if (full) {
+    tt = sprintf("Who can use more consumers? %s, speedups over one consumer", machine)
+    set multiplot title tt font tf(tt)
+} else {
+    set multiplot
+} }
 set yrange [0:*]
-set offsets 0, 0, graph 0.4, 0
+set offsets 0, 0, graph (slide ? 0.2 : 0.4), 0
 set ylabel 'speedup over one consumer (x)'
 set key top left box opaque font ',10'
+set xtics 1
 
-# ---- left: Python consumers ------------------------------------------------------------------
+if (show('a')) {
+# ---- (a) Python consumers --------------------------------------------------------------------
 set size 0.5, 0.9
 set origin 0, 0.03
 set title 'Python consumers (50 us of work a message): threads share one GIL'
 set xlabel 'consumers (threads or processes)'
+if (full) {
+    eval half(0.09, 0.485)
+    set title 'Python: threads share one GIL' font ',12'
+    set xlabel 'consumers'
+    set ylabel 'speedup (x)'
+}
+if (one) {
+    eval alone
+    tt = sprintf("Python consumers on %s: speedup over one consumer\nN threads (one GIL) or N processes; 50 us of work a message", machine)
+    set title tt font tf(tt)
+    set xlabel 'consumers (threads, or processes)'
+}
 set xrange [0.5:maxg + 0.5]
-set xtics 1
+if (maxg > 16) { set xtics auto }
+if (full && maxg > 8 && maxg <= 16) { set xtics 2 }   # half a slide: fewer numbers
 if (usable > 0 && maxg > usable) {
     set object 1 rect from usable + 0.5, graph 0 to maxg + 0.5, graph 1 fc rgb '#f0f0f0' fs solid noborder behind
-    set label 1 "more consumers than CPUs:\nfine for work that waits" at usable + 0.5, graph 0.1 offset 0.5,0 left front textcolor rgb '#777777' font ',10'
+    if (slide) {   # at the top, at the right: above the lines (the offset), inside the axes
+        set label 1 (one ? 'more consumers than CPUs' : 'past the CPUs') at graph 0.98, graph 0.955 right front textcolor rgb '#666666' font ',10'
+    } else {
+        set label 1 "more consumers than CPUs:\nfine for work that waits" at usable + 0.5, graph 0.1 offset 0.5,0 left front textcolor rgb '#777777' font ',10'
+    }
 }
 if (ngil == 0) {
     set label 2 "no gil results here\n(parlab run stream --experiment gil)" at graph 0.5, graph 0.5 center
-    plot NaN notitle
+    set yrange [0:1]   # nothing to autoscale on
+    plot 1e30 notitle
     unset label 2
-} else {
+    set yrange [0:*]
+} else { if (!slide) {
     plot $g_1 using 1:2:3:4 with yerrorlines lt 2 pt 5 title 'threads, work that computes (one GIL)', \
          $g_2 using 1:2:3:4 with yerrorlines lt 1 pt 7 title 'processes, work that computes (a GIL each)', \
          $g_3 using 1:2:3:4 with yerrorlines lt 3 pt 9 title 'threads, work that waits (sleep releases the GIL)', \
          (x < 1 ? NaN : x) with lines dt 3 lw 1 lc rgb '#bbbbbb' title 'N (waiting work)', \
-         ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('N, up to the %d usable CPU%s (work that computes)', usable, usable == 1 ? '' : 's')
-}
+         ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('N, up to the %s (work that computes)', cpus)
+} else {
+    plot $g_1 using 1:2:3:4 with yerrorlines lt 2 pt 5 title 'threads, computing', \
+         $g_2 using 1:2:3:4 with yerrorlines lt 1 pt 7 title 'processes, computing', \
+         $g_3 using 1:2:3:4 with yerrorlines lt 3 pt 9 title 'threads, waiting (I/O)', \
+         (x < 1 ? NaN : x) with lines dt 3 lw 2 lc rgb '#aaaaaa' title 'ideal: N (waiting)', \
+         ideal(x) with lines dt 2 lw 1.5 lc rgb '#888888' title sprintf('ideal: N, up to %d CPU%s (computing)', usable, usable == 1 ? '' : 's')
+} }
 unset object 1
 unset label 1
+}
 
-# ---- right: partitions ---------------------------------------------------------------------------
+if (show('b')) {
+# ---- (b) partitions ----------------------------------------------------------------------------
+set size 0.5, 0.9
 set origin 0.5, 0.03
 set title "Kafka's rule: a partition is read by one consumer of the group"
 set xlabel 'consumers (processes)'
+if (full) {
+    eval half(0.6, 0.985)
+    set title "Partitions: one consumer each" font ',12'
+    set xlabel 'consumers'
+    set ylabel 'speedup (x)'
+}
+if (one) {
+    eval alone
+    tt = sprintf("Partitions on %s: speedup over one consumer\nKafka's rule: a partition is read by one consumer of the group", machine)
+    set title tt font tf(tt)
+    set xlabel 'consumers of the group (processes)'
+}
 set xrange [0.5:maxp + 0.5]
+set xtics 1
+if (maxp > 16) { set xtics auto }
+if (full && maxp > 8 && maxp <= 16) { set xtics 2 }   # half a slide: fewer numbers
 if (nparts == 0) {
     set label 2 "no partitions results here\n(parlab run stream --experiment partitions)" at graph 0.5, graph 0.5 center
-    plot NaN notitle
+    set yrange [0:1]   # nothing to autoscale on
+    plot 1e30 notitle
     unset label 2
-} else {
+    set yrange [0:*]
+} else { if (!slide) {
     plot $p_1 using 1:2:3:4 with yerrorlines lt 2 pt 5 title '1 partition: the other consumers sit idle', \
          $p_2 using 1:2:3:4 with yerrorlines lt 1 pt 7 title '2 partitions', \
          $p_3 using 1:2:3:4 with yerrorlines lt 4 pt 11 title '4 partitions', \
          $p_4 using 1:2:3:4 with yerrorlines lt 3 pt 9 dt 2 title 'one stream shared by the group (no order between consumers)', \
-         ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('N, up to the %d usable CPU%s', usable, usable == 1 ? '' : 's')
+         ideal(x) with lines dt 2 lw 1 lc rgb '#888888' title sprintf('N, up to the %s', cpus)
+} else {
+    plot $p_1 using 1:2:3:4 with yerrorlines lt 2 pt 5 title '1 partition', \
+         $p_2 using 1:2:3:4 with yerrorlines lt 1 pt 7 title '2 partitions', \
+         $p_3 using 1:2:3:4 with yerrorlines lt 4 pt 11 title '4 partitions', \
+         $p_4 using 1:2:3:4 with yerrorlines lt 3 pt 9 dt 2 title 'one shared stream', \
+         ideal(x) with lines dt 2 lw 1.5 lc rgb '#888888' title sprintf('ideal: N, up to %d CPU%s', usable, usable == 1 ? '' : 's')
+} }
 }
 unset multiplot
