@@ -367,8 +367,8 @@ bool claim_needs_cpus(struct claim_out *o, const struct report_lab *l, int n)
 }
 
 /* What makes a row untrustworthy, as a reason; NULL when it can be judged. */
-static const char *distrust(const struct report_lab *l, const struct sumrow *r, char *buf,
-                            size_t size)
+const char *report_distrust(const struct report_lab *l, const struct sumrow *r, char *buf,
+                           size_t size)
 {
     const struct sumrow *x;
     if (r->n < 3) {
@@ -433,7 +433,7 @@ static void judge_side(struct claim_out *o, const struct report_lab *l, const st
         add_part(o, name, r->unit, r->median, r->ci_lo, r->ci_hi,
                  c && strcmp(r->metric, "cpu_cores") ? c->median : NAN);
     }
-    if ((bad = distrust(l, r, why, sizeof(why)))) {
+    if ((bad = report_distrust(l, r, why, sizeof(why)))) {
         claim_verdict(o, VERDICT_CANNOT_TELL, "%s: %s", name, bad);
         return;
     }
@@ -491,7 +491,7 @@ void claim_ratio_at_least(struct claim_out *o, const struct report_lab *l,
         add_part(o, name, "x", a->median / b->median, bhi != 0 ? alo / bhi : NAN,
                  blo != 0 ? ahi / blo : NAN, NAN);
     }
-    if ((bad = distrust(l, a, why, sizeof(why))) || (bad = distrust(l, b, why, sizeof(why)))) {
+    if ((bad = report_distrust(l, a, why, sizeof(why))) || (bad = report_distrust(l, b, why, sizeof(why)))) {
         claim_verdict(o, VERDICT_CANNOT_TELL, "%s: %s", name, bad);
         return;
     }

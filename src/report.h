@@ -78,6 +78,10 @@ int report_top_workers(const struct report_lab *l, const char *experiment, const
                        const char *param, const char *metric, int min_workers);
 /* True if any row of the experiment is present. */
 bool report_has(const struct report_lab *l, const char *experiment);
+/* Why a row's median cannot be trusted (fewer than 3 repetitions, flagged busy, short or
+ * above-cores), in words into buf; NULL when it can. */
+const char *report_distrust(const struct report_lab *l, const struct sumrow *r, char *buf,
+                            size_t size);
 
 /* The claim needs at least n usable CPUs: false (and cannot tell, saying so) if fewer. */
 bool claim_needs_cpus(struct claim_out *o, const struct report_lab *l, int n);

@@ -1,0 +1,118 @@
+/* test_amdahl.c: the Amdahl lab's fit claims, judged on made-up timings.
+ *
+ * A fit more than 0.05 from the serial fraction built in does not hold only when the
+ * timings' intervals cannot bring it within 0.05 either; when they can (a noisy or busy
+ * run), or a point is flagged busy, the claim cannot tell. */
+#include <math.h>
+#include <string.h>
+
+#include "fit.h"
+#include "lab.h"
+#include "report.h"
+#include "testlib.h"
+
+#define ARRAY_LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+static struct sumrow rows[16];
+static int nrows;
+
+/* Seconds at 1, 2, 4, 8, 16 waiting workers for a job with serial fraction s, each with
+ * an interval of +- spread (a fraction of the median), then the fit the lab stored. */
+static void sleep_run(double s, double spread, double fitted, const char *flags_at_4)
+{
+    static const int w[] = {1, 2, 4, 8, 16};
+    memset(rows, 0, sizeof(rows));
+    nrows = 0;
+    for (int i = 0; i < ARRAY_LEN(w); i++) {
+        struct sumrow *r = &rows[nrows++];
+        double t = 0.06 * (s + (1 - s) / w[i]);
+        r->experiment = (char *)"sleep", r->variant = (char *)"threads", r->param = (char *)"serial=0.30";
+        r->metric = (char *)"seconds", r->unit = (char *)"s";
+        r->flags = (char *)(w[i] == 4 && flags_at_4 ? flags_at_4 : "");
+        r->workers = w[i], r->n = 5, r->ci_level = 0.94;
+        r->median = t, r->min = r->ci_lo = t * (1 - spread), r->max = r->ci_hi = t * (1 + spread);
+        /* the claims find the configured fractions through the speedup rows */
+        rows[nrows] = *r;
+        rows[nrows].metric = (char *)"speedup", rows[nrows].unit = (char *)"x";
+        rows[nrows].median = 1 / (s + (1 - s) / w[i]);
+        rows[nrows].flags = (char *)"";
+        nrows++;
+    }
+    struct sumrow *f = &rows[nrows++];
+    f->experiment = (char *)"sleep", f->variant = (char *)"threads", f->param = (char *)"serial=0.30";
+    f->metric = (char *)"amdahl_serial_fraction", f->unit = (char *)"fraction", f->flags = (char *)"";
+    f->workers = 0, f->n = 25, f->median = f->min = f->max = fitted;
+    f->ci_lo = f->ci_hi = NAN;
+}
+
+static enum verdict judge_sleep_fit(int usable, char *why, size_t size)
+{
+    struct report_lab l;
+    struct claim_out o;
+    memset(&l, 0, sizeof(l));
+    l.lab = &lab_amdahl, l.rows = rows, l.nrows = nrows, l.usable = usable, l.reps = 5;
+    for (const struct lab_claim *c = lab_amdahl.claims; c->text; c++)
+        if (!strncmp(c->text, "The fit on sleeping workers", 27)) {
+            report_judge(&l, c, &o);
+            snprintf(why, size, "%s", o.why);
+            return o.verdict;
+        }
+    return (enum verdict)-1;
+}
+
+TEST(a_fit_within_005_holds)
+{
+    char why[512];
+    sleep_run(0.30, 0.01, 0.32, NULL);
+    CHECK(judge_sleep_fit(1, why, sizeof(why)) == VERDICT_HOLDS);
+}
+
+TEST(a_fit_far_off_on_tight_timings_does_not_hold)
+{
+    char why[512];
+    sleep_run(0.45, 0.01, 0.45, NULL); /* the job really is 45% serial */
+    CHECK(judge_sleep_fit(1, why, sizeof(why)) == VERDICT_FAILS);
+    CHECK(strstr(why, "however the timings' intervals are read") != NULL);
+}
+
+TEST(a_fit_off_on_noisy_timings_cannot_tell)
+{
+    char why[512];
+    sleep_run(0.355, 0.15, 0.355, NULL); /* seen under ASan on 1 CPU: 0.355 for 0.30 */
+    CHECK(judge_sleep_fit(1, why, sizeof(why)) == VERDICT_CANNOT_TELL);
+    CHECK(strstr(why, "intervals allow fits from") != NULL);
+}
+
+TEST(a_fit_off_with_a_busy_point_cannot_tell)
+{
+    char why[512];
+    sleep_run(0.45, 0.01, 0.45, "busy");
+    CHECK(judge_sleep_fit(2, why, sizeof(why)) == VERDICT_CANNOT_TELL);
+    CHECK(strstr(why, "busy") != NULL);
+}
+
+TEST(the_range_brackets_the_median_fit)
+{
+    /* the fit of the medians lies between the fits of the interval ends */
+    double p[] = {1, 2, 4, 8, 16}, t[5], lo[5], hi[5];
+    struct amdahl_fit m, a, b;
+    for (int i = 0; i < 5; i++) {
+        t[i] = 0.3 + 0.7 / p[i];
+        lo[i] = t[i] * (i ? 0.9 : 1.1);
+        hi[i] = t[i] * (i ? 1.1 : 0.9);
+    }
+    CHECK(fit_amdahl_times(p, t, 5, &m) == 0 && fit_amdahl_times(p, lo, 5, &a) == 0 &&
+          fit_amdahl_times(p, hi, 5, &b) == 0);
+    CHECK_NEAR(m.serial, 0.30, 1e-9);
+    CHECK(a.serial < m.serial && m.serial < b.serial);
+}
+
+int main(void)
+{
+    RUN(a_fit_within_005_holds);
+    RUN(a_fit_far_off_on_tight_timings_does_not_hold);
+    RUN(a_fit_off_on_noisy_timings_cannot_tell);
+    RUN(a_fit_off_with_a_busy_point_cannot_tell);
+    RUN(the_range_brackets_the_median_fit);
+    return TEST_DONE();
+}
