@@ -228,6 +228,11 @@ TEST(results_roundtrip)
     CHECK(csv_read_table(path, &t, err, sizeof(err)) == 0);
     CHECK(t.nrows == 3 && !strcmp(t.rows[2][1], "quote \"this\", please"));
     csv_free_table(&t);
+    for (const char *const *f = (const char *const[]){"runs", "summary", "meta", NULL}; *f; f++) {
+        snprintf(path, sizeof(path), "%s/demo-%s.csv", dir, *f);
+        CHECK(unlink(path) == 0);
+    }
+    CHECK(rmdir(dir) == 0); /* nothing else was written */
 }
 
 TEST(csvw_abort_leaves_nothing)
@@ -269,6 +274,7 @@ TEST(csv_read_errors_name_file_and_line)
     CHECK(csv_read_table(path, &t, err, sizeof(err)) == 0);
     CHECK(t.row_ncols[0] == 2 && !strcmp(t.rows[0][2], ""));
     csv_free_table(&t);
+    CHECK(unlink(path) == 0 && rmdir(dir) == 0);
 }
 
 /* ---- topology on saved trees ---------------------------------------------------------- */

@@ -407,6 +407,12 @@ void cluster_run_open(struct cluster_run *r, const struct lab_ctx *ctx)
     if (access("/dev/shm", W_OK) != 0 || !mkdtemp(r->shm_dir))
         snprintf(r->shm_dir, sizeof(r->shm_dir), "%s", r->dir); /* no /dev/shm: the folder */
     setenv("OMPI_MCA_btl_vader_backing_directory", r->shm_dir, 1);
+    /* mpirun's session directory (ompi.HOST.UID/pid.N) too, and the daemons' on the
+     * namespace hosts, which share this machine's files: a job killed hard leaves it
+     * behind in /tmp otherwise. Open MPI takes one base for every host or a local and a
+     * remote one, never both; a real cluster's hosts keep their own /tmp. */
+    if (!cluster_hostfile(ctx))
+        setenv("OMPI_MCA_orte_tmpdir_base", r->dir, 1);
     open_run = r;
     open_run_pid = getpid();
     {
