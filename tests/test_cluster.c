@@ -150,13 +150,14 @@ static struct sumrow row(const char *e, const char *v, int w, const char *p, con
     return r;
 }
 
-enum { NCLAIMS = 9 };
+enum { NCLAIMS = 10 };
 struct medians {
     double shm8, tcp8, capped_mbs, hosts, buf8, pickle8; /* pingpong */
     double sleep8, spin2;                                  /* amdahl: speedups at 8 and 2 ranks */
     double halo_shm, halo_capped;                          /* halo: efficiency at 2 ranks */
     double dask_us, ppe_us;                                /* tasks: an empty task */
     double spin4, yield4;                                  /* oversubscribe: allreduce us on 4 */
+    double demo_all;                                       /* demo: units/s of 2 ranks (one: 7e8) */
 };
 
 static void judge(int usable, const struct medians *m, enum verdict *v)
@@ -178,6 +179,8 @@ static void judge(int usable, const struct medians *m, enum verdict *v)
         row("tasks", "process-pool", usable, "task_us=0", "us_per_task", m->ppe_us),
         row("oversubscribe", "spin", 2 * usable, "", "allreduce_us", m->spin4),
         row("oversubscribe", "yield", 2 * usable, "", "allreduce_us", m->yield4),
+        row("demo", "one-rank", 1, "round_us=1000", "units_per_s", 7e8),
+        row("demo", "all-ranks", usable, "round_us=1000", "units_per_s", m->demo_all),
     };
     rows[2].min = rows[2].max = rows[2].ci_lo = rows[2].ci_hi = m->hosts; /* a count: the same every time */
     CHECK(tl_judge_all(&lab_cluster, rows, (int)ARRAY_SIZE(rows), usable, 5, v, NCLAIMS) == NCLAIMS);
@@ -187,10 +190,11 @@ TEST(claims_follow_the_numbers)
 {
     enum verdict v[NCLAIMS];
     /* as measured on a quiet 2-CPU machine */
-    struct medians good = {0.3, 12, 118, 2, 1.4, 3.0, 2.5, 1.5, 0.8, 0.1, 1800, 60, 10000, 6};
+    struct medians good = {0.3, 12, 118, 2, 1.4, 3.0, 2.5, 1.5, 0.8, 0.1, 1800, 60, 10000, 6, 1.3e9};
     /* every claim contradicted: shm slower than TCP, the cap ignored, one hostname, mpi4py
-     * as fast as C, Amdahl missed, the network free, Dask cheap, spinning harmless */
-    struct medians wrong = {8, 10, 400, 1, 0.3, 1.0, 1.5, 1.0, 0.5, 0.5, 30, 60, 6, 6};
+     * as fast as C, Amdahl missed, the network free, Dask cheap, spinning harmless, two
+     * ranks on stage no faster than one */
+    struct medians wrong = {8, 10, 400, 1, 0.3, 1.0, 1.5, 1.0, 0.5, 0.5, 30, 60, 6, 6, 7e8};
     judge(2, &good, v);
     for (int i = 0; i < NCLAIMS; i++) {
         if (v[i] != VERDICT_HOLDS)
@@ -203,10 +207,12 @@ TEST(claims_follow_the_numbers)
             printf("#   claim %d: %s\n", i, verdict_name(v[i]));
         CHECK(v[i] == VERDICT_FAILS);
     }
-    /* one CPU: the latency claims and the spin form cannot tell (two spinning ranks take
-     * turns); waiting ranks, the cap, the hosts, Dask and oversubscription still can */
+    /* one CPU: the latency claims, the spin form and the demo cannot tell (two spinning
+     * ranks take turns; one rank is all there is); waiting ranks, the cap, the hosts, Dask
+     * and oversubscription still can */
     judge(1, &good, v);
-    CHECK(v[0] == VERDICT_CANNOT_TELL && v[3] == VERDICT_CANNOT_TELL && v[5] == VERDICT_CANNOT_TELL);
+    CHECK(v[0] == VERDICT_CANNOT_TELL && v[3] == VERDICT_CANNOT_TELL && v[5] == VERDICT_CANNOT_TELL &&
+          v[9] == VERDICT_CANNOT_TELL);
     CHECK(v[1] == VERDICT_HOLDS && v[2] == VERDICT_HOLDS && v[4] == VERDICT_HOLDS && v[7] == VERDICT_HOLDS &&
           v[8] == VERDICT_HOLDS);
 }
@@ -236,6 +242,28 @@ TEST(busy_waits_cannot_tell)
     }
 }
 
+/* The stage demo's claim: listed only when the demo ran (it runs only when named); at
+ * 0.75 P exactly, the intervals straddle the line and it cannot tell. */
+TEST(demo_claim)
+{
+    struct sumrow rows[] = {
+        row("demo", "one-rank", 1, "round_us=1000", "units_per_s", 7e8),
+        row("demo", "all-ranks", 2, "round_us=1000", "units_per_s", 1.5 * 7e8),
+        row("oversubscribe", "spin", 4, "", "allreduce_us", 10000),
+    };
+    struct report_lab l;
+    struct claim_out o;
+    const struct lab_claim *c = &lab_cluster.claims[NCLAIMS - 1];
+    memset(&l, 0, sizeof(l));
+    l.lab = &lab_cluster, l.rows = rows, l.nrows = (int)ARRAY_SIZE(rows), l.usable = 2, l.reps = 5;
+    CHECK(!strcmp(c->experiment, "demo"));
+    CHECK(report_claim_applies(&l, c));
+    report_judge(&l, c, &o);
+    CHECK(o.verdict == VERDICT_CANNOT_TELL && strstr(o.why, "straddles") != NULL);
+    l.rows = rows + 2, l.nrows = 1; /* a run without the demo: the claim is not listed */
+    CHECK(!report_claim_applies(&l, c));
+}
+
 TEST(claims_cannot_tell_without_rows)
 {
     struct report_lab l;
@@ -258,6 +286,7 @@ int main(void)
     RUN(launcher_runs_and_refuses);
     RUN(claims_follow_the_numbers);
     RUN(busy_waits_cannot_tell);
+    RUN(demo_claim);
     RUN(claims_cannot_tell_without_rows);
     return TEST_DONE();
 }

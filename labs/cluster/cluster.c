@@ -29,6 +29,8 @@
  *                  mpi4py's MPIPoolExecutor: what one task costs, how big a task must be;
  *   oversubscribe  more busy-polling ranks than cores, with Open MPI's yield-when-idle on
  *                  and off: why HPC jobs never oversubscribe.
+ * And, only when named (--experiment demo), a demo for a talk: steady phases of 1 rank,
+ * P ranks and 2P busy-polling ranks computing, to watch in parmon.
  *
  * How it is measured: each experiment runs in a harness child (it gets time to clean up
  * on Ctrl-C and SIGTERM). A job (mpirun with the ranks, or a Python engine) starts once
@@ -1207,6 +1209,117 @@ static int oversubscribe(struct lab_ctx *ctx)
 }
 
 /* =================================================================================================
+ * demo: for a talk, steady phases to watch in parmon (only when named: --experiment demo)
+ * =================================================================================================
+ * Three phases of --phase-seconds each, on this host over shared memory, each announced as
+ * its own point so parmon's lab line names it while the room watches the cores:
+ *   one-rank        1 rank computing: one core busy;
+ *   all-ranks       P ranks (P: the usable CPUs): every core busy, about P times the work;
+ *   oversubscribed  2P ranks on the same P CPUs, busy-polling (yield-when-idle off): every
+ *                   core still busy, yet the work a second falls.
+ * The work is rounds of about a millisecond of CPU work on every rank, each round ending
+ * in an allreduce (the `steady` command of mpi/cluster_ranks.c). Each repetition is a
+ * slice of the phase: the ranks run rounds until the slice is over and say how many units
+ * they did; units_per_s is that over the seconds they took. */
+#define DEMO_ROUND_S 0.001
+
+static const struct {
+    const char *variant;
+    int per_cpu; /* ranks a usable CPU (0: one rank in all) */
+} demo_phases[] = {{"one-rank", 0}, {"all-ranks", 1}, {"oversubscribed", 2}};
+
+static int demo_points(const struct lab_ctx *ctx)
+{
+    (void)ctx;
+    return (int)ARRAY_SIZE(demo_phases);
+}
+
+static struct point demo_point(const struct lab_ctx *ctx, size_t k, char *param, size_t size)
+{
+    int u = ctx->topo->usable > 0 ? ctx->topo->usable : 1;
+    int w = demo_phases[k].per_cpu ? demo_phases[k].per_cpu * u : 1;
+    snprintf(param, size, "round_us=%.0f", DEMO_ROUND_S * 1e6);
+    return (struct point){"demo", demo_phases[k].variant, w, param, harness_cores_for(ctx, w)};
+}
+
+static int demo_child(struct lab_ctx *ctx, void *arg)
+{
+    struct cluster_run r;
+    struct job j = {.pid = -1};
+    double slice = lab_opt(ctx, "phase-seconds") / (ctx->reps + 1);
+    uint64_t sink = 0;
+    struct harness_work cw = {.run = calib, .arg = &sink};
+    long long round;
+    char param[32], why[800];
+    struct point last;
+    (void)arg;
+    cluster_run_open(&r, ctx);
+    /* a round: DEMO_ROUND_S of LCG steps on one of this machine's cores */
+    round = (long long)fmax(harness_rate(&cw, 0.02) * DEMO_ROUND_S, 1000);
+    /* One job for the three phases: 2P ranks that spin when they wait (yield-when-idle
+     * off, as an HPC job runs). A phase of p ranks asks the first p; the others wait for
+     * the next command asleep, so they take no core from it. */
+    last = demo_point(ctx, ARRAY_SIZE(demo_phases) - 1, param, sizeof(param));
+    if (start_cluster_ranks(ctx, &r, &j, W_SHM, last.workers, 0, why, sizeof(why)) < 0) {
+        for (size_t k = 0; k < ARRAY_SIZE(demo_phases); k++) {
+            struct point pt = demo_point(ctx, k, param, sizeof(param));
+            harness_skip(ctx, &pt, "%s", why);
+        }
+        cluster_run_close(&r);
+        return EXIT_OK;
+    }
+    for (size_t k = 0; k < ARRAY_SIZE(demo_phases) && !harness_interrupted(); k++) {
+        struct point pt = demo_point(ctx, k, param, sizeof(param));
+        harness_point(ctx, &pt); /* parmon's lab line now names this phase */
+        for (int rep; harness_next_rep(ctx, &rep);) {
+            struct harness_clock c;
+            char reply[256];
+            double sec = 0, cpu, c0 = job_tree_cpu_s(&j);
+            long long units = 0;
+            harness_clock_start(ctx, &c, &pt);
+            if (job_ask(&j, ANSWER_S, reply, sizeof(reply), "steady %d %.0f %lld", pt.workers, slice * 1e6,
+                        round) < 0 ||
+                sscanf(reply, "%lf %lf %lld", &sec, &cpu, &units) != 3 || !(sec > 0))
+                die("the demo's %s phase: %s", pt.variant, reply);
+            /* cpu_cores: the whole job's (mpirun, every rank), as parmon sees it */
+            harness_clock_stop(ctx, &pt, rep, &c, job_tree_cpu_s(&j) - c0);
+            if (rep > 0)
+                results_add(ctx->res, &pt, rep, "units_per_s", (double)units / sec, "1/s");
+        }
+    }
+    job_stop(&j);
+    cluster_run_close(&r);
+    keep(sink);
+    return harness_interrupted() ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+static int demo(struct lab_ctx *ctx)
+{
+    int u = ctx->topo->usable > 0 ? ctx->topo->usable : 1, rc;
+    char param[32];
+    struct point one = demo_point(ctx, 0, param, sizeof(param));
+    double base;
+    printf("\n== demo: %d phases of %.0f s; watch parmon: one rank on one core; %d ranks on %d core%s; then %d "
+           "busy-polling ranks on the same %d: every core busy, less work done\n",
+           (int)ARRAY_SIZE(demo_phases), lab_opt(ctx, "phase-seconds"), u, u, u == 1 ? "" : "s", 2 * u, u);
+    fflush(stdout);
+    if ((rc = harness_child(ctx, demo_child, NULL, NULL, NULL)) != EXIT_OK)
+        return rc;
+    harness_progress_clear();
+    base = results_median(ctx->res, &one, "units_per_s");
+    for (size_t k = 0; k < ARRAY_SIZE(demo_phases); k++) {
+        struct point pt = demo_point(ctx, k, param, sizeof(param));
+        double v = results_median(ctx->res, &pt, "units_per_s");
+        if (isnan(v))
+            continue;
+        printf("  %-15s %3d rank%s  %10.3g units/s  %5.2fx one rank  %5.2f cores\n", pt.variant, pt.workers,
+               pt.workers == 1 ? " " : "s", v, v / base, results_median(ctx->res, &pt, "cpu_cores"));
+    }
+    fflush(stdout);
+    return EXIT_OK;
+}
+
+/* =================================================================================================
  * the lab
  * ================================================================================================= */
 
@@ -1274,6 +1387,8 @@ static const struct lab_experiment cluster_experiments[] = {
      tasks, tasks_points, 0},
     {"oversubscribe", "8-byte allreduce on P and 2P busy-polling ranks, yield-when-idle on and off",
      oversubscribe, oversub_points, 0},
+    {"demo", "for a talk: steady phases of --phase-seconds (1 rank, P ranks, 2P busy-polling ranks) to "
+             "watch in parmon", demo, demo_points, 1},
     {NULL, NULL, NULL, NULL, 0},
 };
 
@@ -1287,6 +1402,7 @@ static const struct lab_option cluster_options[] = {
     {"serial", "F", "amdahl: the serial fraction", LAB_OPT_NUMBER, 0.3, NAN, 0, 1},
     {"seconds", "S", "amdahl: the one-rank job's length (the sleep form's: twice that)", LAB_OPT_NUMBER, 0.4, 0.06, 0.004, 60},
     {"halo-kib", "K", "halo: KiB swapped with each neighbour a step", LAB_OPT_NUMBER, 64, NAN, 0, 65536},
+    {"phase-seconds", "S", "demo: the length of each phase", LAB_OPT_NUMBER, 10, 2, 0.2, 600},
     {"sample-ms", "MS", "the shortest sample the calibrations aim for (default: 4-20 quick, 20-100 full)",
      LAB_OPT_NUMBER, NAN, NAN, 0.1, 10000},
     {"hostfile", "FILE", "a real cluster: Open MPI's hostfile (a host a line; README.md, A real cluster)",

@@ -253,6 +253,25 @@ static void judge_oversub(const struct report_lab *l, struct claim_out *o)
     claim_ratio_at_least(o, l, spin, yld, 10, "allreduce on %d ranks: spinning / yielding", spin->workers);
 }
 
+/* demo: on stage, P ranks computing (rounds of CPU work and an allreduce after each) do
+ * at least 0.75 P times the work a second of one rank. */
+static void judge_demo(const struct report_lab *l, struct claim_out *o)
+{
+    const struct sumrow *one = report_row(l, "demo", "one-rank", 1, NULL, "units_per_s"), *all = NULL;
+    int p = 0;
+    if (!claim_needs_cpus(o, l, 2))
+        return;
+    for (int i = 0; i < l->nrows; i++)
+        if (!strcmp(l->rows[i].experiment, "demo") && !strcmp(l->rows[i].variant, "all-ranks") &&
+            !strcmp(l->rows[i].metric, "units_per_s"))
+            all = &l->rows[i], p = l->rows[i].workers;
+    if (!one || !all) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the demo's phases were not all measured");
+        return;
+    }
+    claim_ratio_at_least(o, l, all, one, 0.75 * p, "%d ranks / one rank, work a second", p);
+}
+
 const struct lab_claim cluster_claims[] = {
     {"pingpong", "Shared memory is the fastest path between ranks: 8 bytes over vader take under 5 us one "
                  "way, less than half of what TCP on loopback takes", judge_shm_fastest},
@@ -271,5 +290,7 @@ const struct lab_claim cluster_claims[] = {
     {"tasks", "A Dask task costs more than a process pool's, and less than 20 ms", judge_dask},
     {"oversubscribe", "With more busy-polling ranks than CPUs, an allreduce without yield-when-idle takes "
                       "at least 10x as long as with it", judge_oversub},
+    {"demo", "On stage, P ranks computing do at least 0.75 P times the work a second of one rank",
+     judge_demo},
     {NULL, NULL, NULL},
 };

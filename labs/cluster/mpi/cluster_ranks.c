@@ -15,9 +15,13 @@
  *   halo spin|sleep P WORK BYTES STEPS -> ok SECONDS   each of P ranks works, then swaps BYTES
  *                                         with both neighbours on a ring; STEPS times
  *   allreduce P ITERS                  -> ok SECONDS   ITERS 8-byte MPI_Allreduce on P ranks
+ *   steady P USEC UNITS                -> ok SECONDS CPU DONE   rounds of UNITS of CPU work on
+ *                                         each of P ranks, an allreduce after each, until USEC
+ *                                         microseconds have passed; DONE: the units done in all
  *
  * (spin: WORK in units of burn(), the labs' LCG step; sleep: WORK in nanoseconds of
- * waiting; the count of iterations or steps always comes last.) After the seconds each
+ * waiting; the count of iterations or steps comes last, except in steady, which runs for
+ * a time and counts the work instead.) After the seconds each
  * answer gives the CPU seconds the ranks used meanwhile, all of them together: a rank
  * waiting for a message spins, and that is CPU too. The lab repeats each command as its repetitions and calibration need, so
  * the measuring method stays the harness's. When the lab closes the pipe, the ranks
@@ -44,7 +48,7 @@
 
 #include "work.h"
 
-enum op { OP_QUIT, OP_HOSTS, OP_PING, OP_BW, OP_AMDAHL, OP_HALO, OP_ALLREDUCE };
+enum op { OP_QUIT, OP_HOSTS, OP_PING, OP_BW, OP_AMDAHL, OP_HALO, OP_ALLREDUCE, OP_STEADY };
 
 /* What rank 0 hands every rank: plain numbers, broadcast as bytes. */
 struct cmd {
@@ -223,6 +227,36 @@ static double allreduce(MPI_Comm c, long long iters)
     return now() - t0;
 }
 
+/* The stage demo's steady phase: not "how long does this much work take" but "how much
+ * work gets done in this much time". Every rank computes a round of UNITS, then joins an
+ * allreduce, as each step of an iterative solver ends in one (the residual's norm). The
+ * allreduce does two jobs: it keeps the ranks in step (no rank starts round k+1 before
+ * every rank finished round k), and it carries rank 0's "time is up" to all of them, so
+ * they all stop after the same round. A rank done with its round early waits inside the
+ * allreduce spinning, as MPI ranks do; with more ranks than cores that spin holds a core
+ * that a rank with work left could use, so the work a second falls while every core
+ * looks busy. *done: the units all the ranks did together. */
+static double steady(MPI_Comm c, int p, double seconds, long long units, long long *done)
+{
+    int r, stop = 0;
+    long long rounds = 0;
+    uint64_t x = 1;
+    double t0;
+    MPI_Comm_rank(c, &r);
+    MPI_Barrier(c);
+    t0 = now();
+    while (!stop) {
+        int late;
+        x = work(0, units, x);
+        late = r == 0 && now() - t0 >= seconds; /* only rank 0's clock decides */
+        MPI_Allreduce(&late, &stop, 1, MPI_INT, MPI_MAX, c);
+        rounds++;
+    }
+    keep(x);
+    *done = rounds * units * p;
+    return now() - t0;
+}
+
 /* ---- rank 0: a command line in, an answer line out ------------------------------------- */
 
 static int parse(const char *line, struct cmd *c, char *err, size_t errsize)
@@ -245,6 +279,8 @@ static int parse(const char *line, struct cmd *c, char *err, size_t errsize)
         c->op = OP_HALO;
     else if (!strcmp(word, "allreduce") && sscanf(line, "%*s %d %lld", &c->p, &c->a) == 2)
         c->op = OP_ALLREDUCE;
+    else if (!strcmp(word, "steady") && sscanf(line, "%*s %d %lld %lld", &c->p, &c->a, &c->b) == 3)
+        c->op = OP_STEADY;
     else
         return snprintf(err, errsize, "cannot parse '%.*s'", (int)strcspn(line, "\n") < 60 ? (int)strcspn(line, "\n") : 60, line), -1;
     if (form[0] && strcmp(form, "spin") && strcmp(form, "sleep"))
@@ -255,6 +291,8 @@ static int parse(const char *line, struct cmd *c, char *err, size_t errsize)
     if ((c->op == OP_PING || c->op == OP_BW || c->op == OP_HALO) &&
         (c->a < 0 || c->a > (1LL << 30) || (c->op == OP_HALO && (c->b < 0 || c->b > (1LL << 30)))))
         return snprintf(err, errsize, "a message size out of range"), -1;
+    if (c->op == OP_STEADY && (c->a < 1 || c->a > 3600LL * 1000000 || c->b < 1))
+        return snprintf(err, errsize, "steady: 1 us to an hour, at least 1 unit a round"), -1;
     if (c->op == OP_BW && (c->c < 1 || c->c > 256))
         return snprintf(err, errsize, "window %lld: from 1 to 256", c->c), -1;
     return 0;
@@ -317,6 +355,7 @@ int main(int argc, char **argv)
     for (next_command(&c); c.op != OP_QUIT; next_command(&c)) {
         MPI_Comm t = c.op == OP_HOSTS ? MPI_COMM_NULL : team(c.p);
         double sec = 0, cpu = 0, cpu_all = 0;
+        long long done = -1; /* the units done, for the commands that count them */
         if (c.op == OP_HOSTS) {
             hosts();
             continue;
@@ -331,12 +370,16 @@ int main(int argc, char **argv)
             case OP_AMDAHL: sec = amdahl(t, c.p, c.sleep, c.a, c.b, c.c); break;
             case OP_HALO: sec = halo(t, c.p, c.sleep, c.a, c.b, c.c); break;
             case OP_ALLREDUCE: sec = allreduce(t, c.a); break;
+            case OP_STEADY: sec = steady(t, c.p, (double)c.a * 1e-6, c.b, &done); break;
             }
             cpu = cpu_now() - cpu;
             MPI_Reduce(&cpu, &cpu_all, 1, MPI_DOUBLE, MPI_SUM, 0, t);
         }
         if (rank == 0) {
-            printf("ok %.9f %.6f\n", sec, cpu_all);
+            if (done >= 0)
+                printf("ok %.9f %.6f %lld\n", sec, cpu_all, done);
+            else
+                printf("ok %.9f %.6f\n", sec, cpu_all);
             fflush(stdout);
         }
     }
