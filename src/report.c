@@ -356,6 +356,25 @@ const char *report_fmt_row(const struct sumrow *r, char *buf, size_t size)
     return buf;
 }
 
+int report_demo_phases(const struct report_lab *l, struct claim_out *o, const char *one_variant,
+                       const char *all_variant, const char *metric, const struct sumrow **one,
+                       const struct sumrow **all)
+{
+    int p = 0;
+    *one = report_row(l, "demo", one_variant, 1, NULL, metric), *all = NULL;
+    if (!claim_needs_cpus(o, l, 2))
+        return 0;
+    for (int i = 0; i < l->nrows; i++)
+        if (!strcmp(l->rows[i].experiment, "demo") && !strcmp(l->rows[i].variant, all_variant) &&
+            !strcmp(l->rows[i].metric, metric) && l->rows[i].workers > p)
+            *all = &l->rows[i], p = l->rows[i].workers;
+    if (!*one || !*all) {
+        claim_verdict(o, VERDICT_CANNOT_TELL, "the demo's phases were not all measured");
+        return 0;
+    }
+    return p;
+}
+
 bool claim_needs_cpus(struct claim_out *o, const struct report_lab *l, int n)
 {
     if (l->usable > 0 && l->usable < n) {

@@ -83,6 +83,12 @@ bool report_has(const struct report_lab *l, const char *experiment);
 const char *report_distrust(const struct report_lab *l, const struct sumrow *r, char *buf,
                             size_t size);
 
+/* A demo's two phases, one worker and all of them: *one at 1 worker and *all at the most
+ * workers the variant ran, both of metric; returns their workers (P), or 0 after saying
+ * cannot tell (fewer than 2 usable CPUs, or a phase not measured). */
+int report_demo_phases(const struct report_lab *l, struct claim_out *o, const char *one_variant,
+                       const char *all_variant, const char *metric, const struct sumrow **one,
+                       const struct sumrow **all);
 /* The claim needs at least n usable CPUs: false (and cannot tell, saying so) if fewer. */
 bool claim_needs_cpus(struct claim_out *o, const struct report_lab *l, int n);
 /* Judge "the row's value >= thr" (at_least) or "<= thr" (at_most) on its interval:

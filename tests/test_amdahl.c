@@ -2,7 +2,7 @@
  *
  * A fit more than 0.05 from the serial fraction built in does not hold only when the
  * timings' intervals cannot bring it within 0.05 either; when they can (a noisy or busy
- * run), or a point is flagged busy, the claim cannot tell. */
+ * run), or a point is flagged busy, the claim cannot tell. And the stage demo's claim. */
 #include <math.h>
 #include <string.h>
 
@@ -107,6 +107,40 @@ TEST(the_range_brackets_the_median_fit)
     CHECK(a.serial < m.serial && m.serial < b.serial);
 }
 
+/* The stage demo: half serial on P workers does Amdahl's 1/(0.5 + 0.5/P) times one
+ * worker's work a second, within 15%; on 1 CPU, or with a phase missing, cannot tell. */
+static enum verdict judge_demo_at(int usable, double one_rate, double half_rate, int with_half)
+{
+    struct sumrow r[2];
+    struct report_lab l;
+    struct claim_out o;
+    memset(r, 0, sizeof(r));
+    for (int i = 0; i < 2; i++) {
+        double v = i ? half_rate : one_rate;
+        r[i].experiment = (char *)"demo", r[i].variant = (char *)(i ? "half-serial" : "one-worker");
+        r[i].param = (char *)"", r[i].metric = (char *)"units_per_s", r[i].unit = (char *)"1/s";
+        r[i].flags = (char *)"", r[i].workers = i ? 2 : 1, r[i].n = 5, r[i].ci_level = 0.94;
+        r[i].median = v, r[i].min = r[i].ci_lo = 0.99 * v, r[i].max = r[i].ci_hi = 1.01 * v;
+    }
+    memset(&l, 0, sizeof(l));
+    l.lab = &lab_amdahl, l.rows = r, l.nrows = with_half ? 2 : 1, l.usable = usable, l.reps = 5;
+    for (const struct lab_claim *c = lab_amdahl.claims; c->text; c++)
+        if (!strncmp(c->text, "On stage, half serial", 21)) {
+            report_judge(&l, c, &o);
+            return o.verdict;
+        }
+    return (enum verdict)-1;
+}
+
+TEST(the_demo_claim_follows_amdahl)
+{
+    CHECK(judge_demo_at(2, 100, 133, 1) == VERDICT_HOLDS);       /* 1/(0.5 + 0.25) = 1.33 */
+    CHECK(judge_demo_at(2, 100, 100, 1) == VERDICT_FAILS);       /* no gain at all */
+    CHECK(judge_demo_at(2, 100, 200, 1) == VERDICT_FAILS);       /* above Amdahl: impossible */
+    CHECK(judge_demo_at(1, 100, 133, 1) == VERDICT_CANNOT_TELL); /* one CPU */
+    CHECK(judge_demo_at(2, 100, 133, 0) == VERDICT_CANNOT_TELL); /* a phase not measured */
+}
+
 int main(void)
 {
     RUN(a_fit_within_005_holds);
@@ -114,5 +148,6 @@ int main(void)
     RUN(a_fit_off_on_noisy_timings_cannot_tell);
     RUN(a_fit_off_with_a_busy_point_cannot_tell);
     RUN(the_range_brackets_the_median_fit);
+    RUN(the_demo_claim_follows_amdahl);
     return TEST_DONE();
 }

@@ -240,19 +240,10 @@ static void judge_stream(const struct report_lab *l, struct claim_out *o)
  * second (within 15%), while every core looks busy half the time. */
 static void judge_demo(const struct report_lab *l, struct claim_out *o)
 {
-    const struct sumrow *one = report_row(l, "demo", "one-worker", 1, NULL, "units_per_s");
-    const struct sumrow *half = NULL;
-    int p = 0;
-    if (!claim_needs_cpus(o, l, 2))
+    const struct sumrow *one, *half;
+    int p = report_demo_phases(l, o, "one-worker", "half-serial", "units_per_s", &one, &half);
+    if (!p)
         return;
-    for (int i = 0; i < l->nrows; i++)
-        if (!strcmp(l->rows[i].experiment, "demo") && !strcmp(l->rows[i].variant, "half-serial") &&
-            !strcmp(l->rows[i].metric, "units_per_s"))
-            half = &l->rows[i], p = l->rows[i].workers;
-    if (!one || !half) {
-        claim_verdict(o, VERDICT_CANNOT_TELL, "the demo's phases were not all measured");
-        return;
-    }
     {
         double pred = amdahl_speedup(0.5, p);
         struct claim_out lo = {0}, hi = {0};

@@ -257,19 +257,10 @@ static void judge_oversub(const struct report_lab *l, struct claim_out *o)
  * at least 0.75 P times the work a second of one rank. */
 static void judge_demo(const struct report_lab *l, struct claim_out *o)
 {
-    const struct sumrow *one = report_row(l, "demo", "one-rank", 1, NULL, "units_per_s"), *all = NULL;
-    int p = 0;
-    if (!claim_needs_cpus(o, l, 2))
-        return;
-    for (int i = 0; i < l->nrows; i++)
-        if (!strcmp(l->rows[i].experiment, "demo") && !strcmp(l->rows[i].variant, "all-ranks") &&
-            !strcmp(l->rows[i].metric, "units_per_s"))
-            all = &l->rows[i], p = l->rows[i].workers;
-    if (!one || !all) {
-        claim_verdict(o, VERDICT_CANNOT_TELL, "the demo's phases were not all measured");
-        return;
-    }
-    claim_ratio_at_least(o, l, all, one, 0.75 * p, "%d ranks / one rank, work a second", p);
+    const struct sumrow *one, *all;
+    int p = report_demo_phases(l, o, "one-rank", "all-ranks", "units_per_s", &one, &all);
+    if (p)
+        claim_ratio_at_least(o, l, all, one, 0.75 * p, "%d ranks / one rank, work a second", p);
 }
 
 const struct lab_claim cluster_claims[] = {

@@ -294,19 +294,10 @@ static void judge_min_k(const struct report_lab *l, struct claim_out *o)
 
 static void judge_demo(const struct report_lab *l, struct claim_out *o)
 {
-    const struct sumrow *one = report_row(l, "demo", "one-consumer", 1, NULL, "msgs_per_s"), *all = NULL;
-    int p = 0;
-    if (!claim_needs_cpus(o, l, 2))
-        return;
-    for (int i = 0; i < l->nrows; i++)
-        if (!strcmp(l->rows[i].experiment, "demo") && !strcmp(l->rows[i].variant, "all-consumers") &&
-            !strcmp(l->rows[i].metric, "msgs_per_s"))
-            all = &l->rows[i], p = l->rows[i].workers;
-    if (!one || !all) {
-        claim_verdict(o, VERDICT_CANNOT_TELL, "the demo's phases were not all measured");
-        return;
-    }
-    claim_ratio_at_least(o, l, all, one, 0.75 * p, "%d consumers / one consumer, messages/s", p);
+    const struct sumrow *one, *all;
+    int p = report_demo_phases(l, o, "one-consumer", "all-consumers", "msgs_per_s", &one, &all);
+    if (p)
+        claim_ratio_at_least(o, l, all, one, 0.75 * p, "%d consumers / one consumer, messages/s", p);
 }
 
 const struct lab_claim stream_claims[] = {
