@@ -75,6 +75,19 @@ TEST(a_fit_far_off_on_tight_timings_does_not_hold)
     CHECK(strstr(why, "however the timings' intervals are read") != NULL);
 }
 
+TEST(a_fit_far_off_with_no_timings_does_not_hold)
+{
+    /* a summary with the fit but no seconds rows: nothing to weigh it against */
+    char why[512];
+    int k = 0;
+    sleep_run(0.30, 0.01, 0.9, NULL);
+    for (int i = 0; i < nrows; i++)
+        if (strcmp(rows[i].metric, "seconds"))
+            rows[k++] = rows[i];
+    nrows = k;
+    CHECK(judge_sleep_fit(1, why, sizeof(why)) == VERDICT_FAILS);
+}
+
 TEST(a_fit_off_on_noisy_timings_cannot_tell)
 {
     char why[512];
@@ -145,6 +158,7 @@ int main(void)
 {
     RUN(a_fit_within_005_holds);
     RUN(a_fit_far_off_on_tight_timings_does_not_hold);
+    RUN(a_fit_far_off_with_no_timings_does_not_hold);
     RUN(a_fit_off_on_noisy_timings_cannot_tell);
     RUN(a_fit_off_with_a_busy_point_cannot_tell);
     RUN(the_range_brackets_the_median_fit);

@@ -61,7 +61,8 @@ static void judge_prediction(const struct report_lab *l, struct claim_out *o)
  * at an end of its interval, the 1-worker time low and the others high (the largest s the
  * intervals allow), then the other way round (the smallest). The points are the fit's
  * own: those within the usable CPUs, or every one for waiting workers. Returns the number
- * of points, 0 when some point cannot be trusted (why says which) or there are too few. */
+ * of points; -1 when some point cannot be trusted (why says which); 0 when the summary
+ * has too few timings with intervals to tell (then the fit is judged on its own). */
 static int fit_range(const struct report_lab *l, const char *experiment, const char *variant,
                      const char *param, double *lo, double *hi, char *why, size_t whysize)
 {
@@ -73,8 +74,10 @@ static int fit_range(const struct report_lab *l, const char *experiment, const c
         if (strcmp(r->experiment, experiment) || strcmp(r->variant, variant) || strcmp(r->param, param) ||
             strcmp(r->metric, "seconds") || r->workers < 1 || (!waits && l->usable && r->workers > l->usable))
             continue;
-        if (report_distrust(l, r, why, whysize) || isnan(r->ci_lo) || isnan(r->ci_hi))
-            return 0;
+        if (report_distrust(l, r, why, whysize))
+            return -1;
+        if (isnan(r->ci_lo) || isnan(r->ci_hi))
+            continue;
         p[n] = r->workers;
         tlo[n] = r->workers == 1 ? r->ci_hi : r->ci_lo; /* the smallest s */
         thi[n] = r->workers == 1 ? r->ci_lo : r->ci_hi; /* the largest */
@@ -108,15 +111,23 @@ static void judge_fit_in(const struct report_lab *l, struct claim_out *o, const 
             claim_note(o, "%s: fitted %.3f for %.2f", variants[v], f->median, s[i]);
             if (fabs(f->median - s[i]) <= 0.05)
                 continue;
-            if (!fit_range(l, experiment, variants[v], params[i], &lo, &hi, w, sizeof(w))) {
-                unsure++; /* a point cannot be trusted: the fit cannot either */
-                snprintf(why, sizeof(why), "%s: %s", variants[v], w[0] ? w : "too few points with intervals");
-            } else if (hi >= s[i] - 0.05 && lo <= s[i] + 0.05) {
+            switch (fit_range(l, experiment, variants[v], params[i], &lo, &hi, w, sizeof(w))) {
+            case -1: /* a point cannot be trusted: the fit cannot either */
                 unsure++;
-                snprintf(why, sizeof(why), "%s: the timings' intervals allow fits from %.3f to %.3f, "
-                         "within 0.05 of %.2f or not (more --reps, or a quieter machine)", variants[v], lo, hi, s[i]);
-            } else
+                snprintf(why, sizeof(why), "%s: %s", variants[v], w);
+                break;
+            case 0: /* no timings to weigh it against: the fit as it is */
                 bad++;
+                break;
+            default:
+                if (hi >= s[i] - 0.05 && lo <= s[i] + 0.05) {
+                    unsure++;
+                    snprintf(why, sizeof(why), "%s: the timings' intervals allow fits from %.3f to %.3f, "
+                             "within 0.05 of %.2f or not (more --reps, or a quieter machine)", variants[v],
+                             lo, hi, s[i]);
+                } else
+                    bad++;
+            }
         }
     if (!judged)
         claim_verdict(o, VERDICT_CANNOT_TELL, "no Amdahl fit in these results");
