@@ -78,7 +78,6 @@ if (!slide) {
     # the key below the plot, off the data (the shaded part is a key entry, not a label).
     # One form alone (panel = 'a': CPU work, spin, on ranks and threads; 'b': waits,
     # sleep; from render.sh --slide), or all of it.
-    sp = exists('panel') ? panel : ''
     ilo = sp eq 'b' ? 3 : 1
     ihi = sp eq 'a' ? 2 : words(names)
     cpuw = sp ne 'b'   # the CPU-work references: ideal up to the CPUs, Amdahl on min(p, CPUs)
@@ -87,8 +86,6 @@ if (!slide) {
     shade = '#e6e6e6'  # a little darker than on paper: a projector washes out light greys
     if (shaded) { set object 1 rect from usable + 0.5, graph 0 to xmax, graph 1 fc rgb shade fs solid noborder behind }
     mach = cpu.(strlen(cpu) > 0 && usable > 0 ? ', ' : '').(usable > 0 ? sprintf('%d usable CPU%s', usable, usable == 1 ? '' : 's') : '')
-    lastline(l) = strstrt(l, "\n") > 0 ? l[strstrt(l, "\n") + 1:] : l
-    with_mach(l) = strlen(mach) == 0 ? l : strlen(lastline(l)) + strlen(mach) > 76 ? l."\n".mach : l.' on '.mach
     bars = level < 1 ? sprintf('bars: %.0f%% intervals', 100 * level) : 'too few repetitions for intervals'
     ttl = sp eq 'a' ? with_mach(sprintf("(a) Ranks doing CPU work (spin), and threads: speedup by ranks\nserial fraction %.2f; %s", s, bars)) : \
           sp eq 'b' ? with_mach(sprintf("(b) Ranks that wait for their work (sleep): speedup by ranks\nserial fraction %.2f; %s", s, bars)) : \

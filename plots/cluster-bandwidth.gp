@@ -67,10 +67,6 @@ if (!slide) {
         words(nsh) >= 2 ? 'two namespace hosts'.pair(nsh) : 'two hosts on this machine (veth)', \
         cap > 0 ? sprintf('the same, links capped at %g Mbit/s', cap) : 'the same hosts, links capped', \
         words(hfh) >= 2 ? 'a real cluster'.pair(hfh) : 'a real cluster (hostfile)')
-    mach = stamp_cpu.(strlen(stamp_cpu) > 0 && stamp_usable > 0 ? ', ' : '').(stamp_usable > 0 ? \
-           sprintf('%d usable CPU%s', stamp_usable, stamp_usable == 1 ? '' : 's') : '')
-    lastline(l) = strstrt(l, "\n") > 0 ? l[strstrt(l, "\n") + 1:] : l
-    with_mach(l) = strlen(mach) == 0 ? l : strlen(lastline(l)) + strlen(mach) > 76 ? l."\n".mach : l.' on '.mach
     bars = level < 1 ? sprintf('bars: %.0f%% intervals', 100 * level) : 'too few repetitions for intervals'
     ttl = with_mach(sprintf("Bandwidth between two MPI ranks, by message size and where they run\nMB/s (1 MB = 10^6 bytes), log-log; %s", bars))
     set multiplot title ttl font ',12' noenhanced

@@ -61,7 +61,6 @@ if (!slide) {
     # A slide: big text on a small canvas, so shorter words, the machine in the title and
     # the key below the plot, off the data. Two views alone (panel = 'a': C by where the
     # ranks run; 'b': mpi4py against C over shared memory; from render.sh --slide), or all.
-    sp = exists('panel') ? panel : ''
     # which series a view draws (shared memory, C, in both: the reference)
     shown(i) = sp eq 'a' ? i <= 5 : sp eq 'b' ? (i == 1 || i >= 6) : 1
     # the hostnames the ranks reported (the meta file beside the summary), when it has them
@@ -79,10 +78,6 @@ if (!slide) {
         words(nsh) >= 2 ? 'two namespace hosts'.pair(nsh) : 'two hosts on this machine (veth)', \
         cap > 0 ? sprintf('the same, links capped at %g Mbit/s', cap) : 'the same hosts, links capped', \
         words(hfh) >= 2 ? 'a real cluster'.pair(hfh) : 'a real cluster (hostfile)')
-    mach = stamp_cpu.(strlen(stamp_cpu) > 0 && stamp_usable > 0 ? ', ' : '').(stamp_usable > 0 ? \
-           sprintf('%d usable CPU%s', stamp_usable, stamp_usable == 1 ? '' : 's') : '')
-    lastline(l) = strstrt(l, "\n") > 0 ? l[strstrt(l, "\n") + 1:] : l
-    with_mach(l) = strlen(mach) == 0 ? l : strlen(lastline(l)) + strlen(mach) > 76 ? l."\n".mach : l.' on '.mach
     bars = level < 1 ? sprintf('bars: %.0f%% intervals', 100 * level) : 'too few repetitions for intervals'
     ttl = sp eq 'a' ? with_mach(sprintf("(a) One message between two MPI ranks, by where they run: latency\nhalf a round trip, log-log; %s", bars)) : \
           sp eq 'b' ? with_mach(sprintf("(b) What Python costs a message: mpi4py against C, over shared memory\nhalf a round trip, log-log; %s", bars)) : \

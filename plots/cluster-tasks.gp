@@ -43,14 +43,7 @@ ivl = level < 1 ? sprintf('intervals: %.0f%% coverage', 100 * level) : 'too few 
 # One panel alone on a slide (panel = 'a': the empty task, 'b': efficiency by task size;
 # from render.sh --slide), or both. A slide: big text on a small canvas, so shorter words,
 # the machine in the title (centred on the slide), the key below the plot, off the data.
-sp = exists('panel') ? panel : ''
-show(p) = (sp eq '' || sp eq p)
 slide = fmt eq 'slide'
-mach = stamp_cpu.(strlen(stamp_cpu) > 0 && stamp_usable > 0 ? ', ' : '').(stamp_usable > 0 ? \
-       sprintf('%d usable CPU%s', stamp_usable, stamp_usable == 1 ? '' : 's') : '')
-# a title's last line and the machine: on one line when they fit, else on two
-lastline(l) = strstrt(l, "\n") > 0 ? l[strstrt(l, "\n") + 1:] : l
-with_mach(l) = strlen(mach) == 0 ? l : strlen(lastline(l)) + strlen(mach) > 76 ? l."\n".mach : l.' on '.mach
 bars = level < 1 ? sprintf('bars: %.0f%% intervals', 100 * level) : 'too few repetitions for intervals'
 # a time in the unit that reads best: 159 us, 5.51 ms, 1.2 s
 dur(us) = us >= 1e6 ? sprintf('%.3g s', us / 1e6) : us >= 1000 ? sprintf('%.3g ms', us / 1000) : sprintf('%.3g us', us)

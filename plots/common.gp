@@ -65,6 +65,31 @@ if (strlen(stamp_text) > 0) {
     set label 999 stamp_text at screen 0.005, screen 0.012 left font ',10' textcolor rgb '#666666' front
 }
 
+# ---- slides: one panel alone, and titles that name the machine ---------------------------
+# render.sh --slide sets `panel` ('a', 'b', ...) for a chart whose script names its panels
+# in a "# slide panels: a b" line; show(p) is true for the panel to draw (all of them when
+# none is named).
+sp = exists('panel') ? panel : ''
+show(p) = (sp eq '' || sp eq p)
+# the machine as the stamp names it ("AMD EPYC, 2 usable CPUs"); a title's last line; and
+# a title with the machine added, on its last line when it fits (76 characters), else on
+# a line of its own
+mach = stamp_cpu.(strlen(stamp_cpu) > 0 && stamp_usable > 0 ? ', ' : '').(stamp_usable > 0 ? \
+       sprintf('%d usable CPU%s', stamp_usable, stamp_usable == 1 ? '' : 's') : '')
+lastline(l) = strstrt(l, "\n") > 0 ? l[strstrt(l, "\n") + 1:] : l
+with_mach(l) = strlen(mach) == 0 ? l : strlen(lastline(l)) + strlen(mach) > 76 ? l."\n".mach : l.' on '.mach
+# strings: del(s, t) removes every t from s, cut(s, t) keeps what comes before t
+del(s, t) = (k = strstrt(s, t), k > 0 ? del(s[1:k - 1].s[k + strlen(t):], t) : s)
+cut(s, t) = (k = strstrt(s, t), k > 1 ? s[1:k - 1] : s)
+# a machine's name, short enough for a slide's title: no (R), (TM), "CPU", "@ 2.90GHz"
+# ('@' is also enhanced text's phantom box), "with Radeon Graphics", "Processor"; at most
+# 28 characters
+short_cpu(c) = (cl = cut(cut(del(del(del(del(del(c, '(R)'), '(TM)'), '(tm)'), ' CPU'), ' Processor'), ' @'), ' with '), \
+                strlen(cl) > 28 ? cl[1:27].'.' : cl)
+# a title's font: a little smaller when its longest line is long (a long machine name)
+ml(t) = (j = strstrt(t, "\n"), j > 0 ? (j - 1 > strlen(t) - j ? j - 1 : strlen(t) - j) : strlen(t))
+tf(t) = ml(t) > 82 ? ',11' : ',12'
+
 # ---- src: the input, safe to read `flags` from ---------------------------------------------
 # gnuplot 5.4 reads an empty LAST field (flags, on most rows of a summary) as whatever a
 # longer line before it left in its buffer ("9", "0.018", even "busy"): a point not

@@ -36,13 +36,7 @@ slide = (fmt eq 'slide')   # big text on a small canvas: shorter words, the key 
 # the machine (common.gp read it from the meta file beside the summary), short enough for
 # a slide's title: no (R), (TM), "CPU", "@ 2.90GHz" ('@' is also enhanced text's phantom
 # box), "with Radeon Graphics", "Processor"; at most 28 characters
-del(s, t) = (k = strstrt(s, t), k > 0 ? del(s[1:k - 1].s[k + strlen(t):], t) : s)
-cut(s, t) = (k = strstrt(s, t), k > 1 ? s[1:k - 1] : s)
-cpu_l = cut(cut(del(del(del(del(del(stamp_cpu, '(R)'), '(TM)'), '(tm)'), ' CPU'), ' Processor'), ' @'), ' with ')
-cpu_s = strlen(cpu_l) > 28 ? cpu_l[1:27].'.' : cpu_l
-# a title's font: a little smaller when a line of it is long (a long machine name)
-ml(t) = (j = strstrt(t, "\n"), j > 0 ? (j - 1 > strlen(t) - j ? j - 1 : strlen(t) - j) : strlen(t))
-tf(t) = ml(t) > 82 ? ',11' : ',12'
+cpu_s = short_cpu(stamp_cpu) # the machine, short enough for a slide's title (common.gp)
 machine = strlen(cpu_s) ? sprintf('%s, %d usable CPU%s', cpu_s, stamp_usable, stamp_usable == 1 ? '' : 's') : 'this machine'
 ratio = (c1 > 0) ? rate / c1 : NaN
 

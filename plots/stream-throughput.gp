@@ -57,20 +57,10 @@ set datafile nocolumnheaders
 
 # One panel alone on a slide (panel = 'a'..'c', from render.sh --slide), or all three: as
 # a PNG or SVG, or at slide size (full: shorter words, margins set by hand).
-sp = exists('panel') ? panel : ''
-show(p) = (sp eq '' || sp eq p)
 one = (sp ne '')
 slide = (fmt eq 'slide')
 full = slide && !one
-# the machine, short enough for a slide's title: no (R), (TM), "CPU", "@ 2.90GHz" ('@' is
-# also enhanced text's phantom box), "with Radeon Graphics", "Processor"; at most 28 characters
-del(s, t) = (k = strstrt(s, t), k > 0 ? del(s[1:k - 1].s[k + strlen(t):], t) : s)
-cut(s, t) = (k = strstrt(s, t), k > 1 ? s[1:k - 1] : s)
-cpu_l = cut(cut(del(del(del(del(del(cpu, '(R)'), '(TM)'), '(tm)'), ' CPU'), ' Processor'), ' @'), ' with ')
-cpu_s = strlen(cpu_l) > 28 ? cpu_l[1:27].'.' : cpu_l
-# a title's font: a little smaller when a line of it is long (a long machine name)
-ml(t) = (j = strstrt(t, "\n"), j > 0 ? (j - 1 > strlen(t) - j ? j - 1 : strlen(t) - j) : strlen(t))
-tf(t) = ml(t) > 82 ? ',11' : ',12'
+cpu_s = short_cpu(cpu) # the machine, short enough for a slide's title (common.gp)
 machine = sprintf('%s, %d usable CPU%s', strlen(cpu_s) ? cpu_s : 'this machine', usable, usable == 1 ? '' : 's')
 # On a slide the margins are fixed (gnuplot 5.4 misjudges the room a key below the axes
 # needs at this font scale) and the key sits below the axes, where it covers no line.

@@ -82,8 +82,6 @@ join(list, sel) = sprintf("unset arrow; do for [i = 1:words(%s)] { m1 = NaN; mp 
 nothing(msg) = sprintf("set label 1 \"%s\" at graph 0.5, 0.5 center; set yrange [0:1]; set key off; plot 1e30 notitle; set key on; unset label 1", msg)
 
 # One panel alone on a slide (panel = 'a'..'d', from render.sh --slide), or all four.
-sp = exists('panel') ? panel : ''
-show(p) = (sp eq '' || sp eq p)
 if (sp eq '') {
     set multiplot title sprintf("What synchronisation costs on %s (%d usable CPU%s)\nmedians; whiskers: the interval of the median (%.0f%% coverage)%s", \
         cpu, usable, usable == 1 ? '' : 's', 100 * cov, nflag > 0 ? '; hollow, faded: flagged busy or short (not judged)' : '') font ',14'

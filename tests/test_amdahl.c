@@ -10,8 +10,7 @@
 #include "lab.h"
 #include "report.h"
 #include "testlib.h"
-
-#define ARRAY_LEN(a) ((int)(sizeof(a) / sizeof((a)[0])))
+#include "util.h"
 
 static struct sumrow rows[16];
 static int nrows;
@@ -23,7 +22,7 @@ static void sleep_run(double s, double spread, double fitted, const char *flags_
     static const int w[] = {1, 2, 4, 8, 16};
     memset(rows, 0, sizeof(rows));
     nrows = 0;
-    for (int i = 0; i < ARRAY_LEN(w); i++) {
+    for (size_t i = 0; i < ARRAY_SIZE(w); i++) {
         struct sumrow *r = &rows[nrows++];
         double t = 0.06 * (s + (1 - s) / w[i]);
         r->experiment = (char *)"sleep", r->variant = (char *)"threads", r->param = (char *)"serial=0.30";
